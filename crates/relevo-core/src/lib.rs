@@ -1,0 +1,14 @@
+//! relevo's domain vocabulary: the canonical contact record (DESIGN.md §3), its enums, its validation,
+//! interval arithmetic and the KPI definition settings (DESIGN.md §4).
+//!
+//! This crate does no IO: it never reads the clock, files or the environment, and it does not parse
+//! text formats (that is `relevo-import`). Timestamps are whole milliseconds since the Unix epoch (UTC).
+
+mod record;
+mod settings;
+
+pub use record::{
+    Channel, ContactRecord, Direction, FieldError, INTERVAL_MS, Outcome, interval_of,
+    interval_start_ms,
+};
+pub use settings::{AbandonTreatment, KpiSettings};

@@ -1,0 +1,289 @@
+//! The canonical contact record and its validation.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// Length of one cube interval: 15 minutes, in milliseconds.
+pub const INTERVAL_MS: i64 = 15 * 60 * 1000;
+
+/// The 15-minute interval index (since the epoch, UTC-aligned) a timestamp falls in.
+///
+/// UTC-aligned 15-minute cells are also aligned to local quarter hours in every IANA zone in use
+/// (all offsets are whole multiples of 15 minutes), so any local hour/day/week/month is a union of cells.
+pub fn interval_of(ts_ms: i64) -> i64 {
+    ts_ms.div_euclid(INTERVAL_MS)
+}
+
+/// Start (ms since epoch) of interval `idx`.
+pub fn interval_start_ms(idx: i64) -> i64 {
+    idx * INTERVAL_MS
+}
+
+macro_rules! keyword_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The canonical lower-case keyword.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// Stable small integer code used by stores.
+            pub fn code(self) -> u8 {
+                self as u8
+            }
+
+            /// Inverse of [`Self::code`].
+            pub fn from_code(code: u8) -> Option<Self> {
+                Self::ALL.get(code as usize).copied()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                let t = s.trim();
+                $(if t.eq_ignore_ascii_case($text) { return Ok($name::$variant); })+
+                let expected: Vec<&str> = vec![$($text),+];
+                Err(format!("unknown {} {:?} (expected one of: {})", stringify!($name).to_lowercase(), s, expected.join(", ")))
+            }
+        }
+    };
+}
+
+keyword_enum!(
+    /// How the customer reached the provider.
+    Channel { Voice => "voice", Chat => "chat", Email => "email", Messaging => "messaging", WebForm => "web_form", Social => "social" }
+);
+
+keyword_enum!(
+    /// Inbound contacts are offered to a queue; outbound ones are stored but are not part of queue KPIs.
+    Direction { Inbound => "inbound", Outbound => "outbound" }
+);
+
+keyword_enum!(
+    /// How the contact left the queue.
+    Outcome { Answered => "answered", Abandoned => "abandoned", Flowout => "flowout" }
+);
+
+impl Channel {
+    /// Default service-level threshold T in seconds (DESIGN.md §4): 20 s voice, 60 s chat and messaging.
+    /// Asynchronous channels (email, web form, social) default to 24 hours of calendar time;
+    /// contracts measure them in business time.
+    pub fn default_sl_threshold_s(self) -> u32 {
+        match self {
+            Channel::Voice => 20,
+            Channel::Chat | Channel::Messaging => 60,
+            Channel::Email | Channel::WebForm | Channel::Social => 86_400,
+        }
+    }
+}
+
+/// One contact in canonical form (DESIGN.md §3). Identity is `(provider, contact_id)`.
+///
+/// Timestamps are milliseconds since the Unix epoch; durations are milliseconds.
+/// `customer` holds the clear key only between parsing and storing; stores keep a keyed hash.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ContactRecord {
+    pub contact_id: String,
+    pub provider: String,
+    pub queue: String,
+    pub channel: Channel,
+    pub direction: Direction,
+    pub arrived_at_ms: i64,
+    pub answered_at_ms: Option<i64>,
+    pub abandoned_at_ms: Option<i64>,
+    pub ended_at_ms: Option<i64>,
+    pub outcome: Outcome,
+    pub talk_ms: Option<i64>,
+    pub hold_ms: Option<i64>,
+    pub acw_ms: Option<i64>,
+    pub agent: Option<String>,
+    pub customer: Option<String>,
+    pub reason: Option<String>,
+    pub resolved: Option<bool>,
+    pub transferred: Option<bool>,
+    pub csat: Option<u8>,
+    pub nps: Option<u8>,
+    /// Quality score in thousandths of a point (0..=100_000), so sums stay exact.
+    pub qa_milli: Option<i64>,
+    pub language: Option<String>,
+    pub updated_at_ms: i64,
+}
+
+/// A problem with one field of a record: the canonical column and the reason.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("column {column:?}: {reason}")]
+pub struct FieldError {
+    pub column: &'static str,
+    pub reason: String,
+}
+
+impl FieldError {
+    pub fn new(column: &'static str, reason: impl Into<String>) -> Self {
+        FieldError {
+            column,
+            reason: reason.into(),
+        }
+    }
+}
+
+impl ContactRecord {
+    /// Derives the outcome when the source gave none (DESIGN.md §3):
+    /// answered_at ⇒ answered, else abandoned_at or ended_at ⇒ abandoned.
+    pub fn derive_outcome(
+        answered_at_ms: Option<i64>,
+        abandoned_at_ms: Option<i64>,
+        ended_at_ms: Option<i64>,
+    ) -> Option<Outcome> {
+        if answered_at_ms.is_some() {
+            Some(Outcome::Answered)
+        } else if abandoned_at_ms.is_some() || ended_at_ms.is_some() {
+            Some(Outcome::Abandoned)
+        } else {
+            None
+        }
+    }
+
+    /// The latest timestamp in the record: the default `updated_at`.
+    pub fn latest_timestamp_ms(&self) -> i64 {
+        [self.answered_at_ms, self.abandoned_at_ms, self.ended_at_ms]
+            .into_iter()
+            .flatten()
+            .fold(self.arrived_at_ms, i64::max)
+    }
+
+    /// Wait = (answered_at, else abandoned_at, else ended_at) − arrived_at, in milliseconds.
+    /// `None` when the record has none of those timestamps.
+    pub fn wait_ms(&self) -> Option<i64> {
+        self.answered_at_ms
+            .or(self.abandoned_at_ms)
+            .or(self.ended_at_ms)
+            .map(|t| t - self.arrived_at_ms)
+    }
+
+    /// Handle time (talk + hold + after-contact work), missing parts counting as zero.
+    pub fn handle_ms(&self) -> i64 {
+        self.talk_ms.unwrap_or(0) + self.hold_ms.unwrap_or(0) + self.acw_ms.unwrap_or(0)
+    }
+
+    /// Checks every rule of DESIGN.md §3 that a single record can break.
+    pub fn validate(&self) -> Result<(), FieldError> {
+        if self.contact_id.trim().is_empty() {
+            return Err(FieldError::new("contact_id", "is empty"));
+        }
+        if self.provider.trim().is_empty() {
+            return Err(FieldError::new(
+                "provider",
+                "is empty (give the column or --provider)",
+            ));
+        }
+        if self.queue.trim().is_empty() {
+            return Err(FieldError::new("queue", "is empty"));
+        }
+        for (column, ts) in [
+            ("answered_at", self.answered_at_ms),
+            ("abandoned_at", self.abandoned_at_ms),
+            ("ended_at", self.ended_at_ms),
+        ] {
+            if let Some(t) = ts
+                && t < self.arrived_at_ms
+            {
+                return Err(FieldError::new(
+                    column,
+                    format!(
+                        "is {} s before arrived_at (negative wait)",
+                        fmt_ms(self.arrived_at_ms - t)
+                    ),
+                ));
+            }
+        }
+        if let (Some(ans), Some(end)) = (self.answered_at_ms, self.ended_at_ms)
+            && end < ans
+        {
+            return Err(FieldError::new(
+                "ended_at",
+                "is before answered_at (negative duration)",
+            ));
+        }
+        for (column, d) in [
+            ("talk_s", self.talk_ms),
+            ("hold_s", self.hold_ms),
+            ("acw_s", self.acw_ms),
+        ] {
+            if let Some(v) = d
+                && v < 0
+            {
+                return Err(FieldError::new(
+                    column,
+                    format!("negative duration {}", fmt_ms(v)),
+                ));
+            }
+        }
+        if let Some(c) = self.csat
+            && !(1..=5).contains(&c)
+        {
+            return Err(FieldError::new("csat", format!("{c} is outside 1–5")));
+        }
+        if let Some(n) = self.nps
+            && n > 10
+        {
+            return Err(FieldError::new("nps", format!("{n} is outside 0–10")));
+        }
+        if let Some(q) = self.qa_milli
+            && !(0..=100_000).contains(&q)
+        {
+            return Err(FieldError::new(
+                "qa_score",
+                format!("{} is outside 0–100", fmt_ms(q)),
+            ));
+        }
+        match self.outcome {
+            Outcome::Answered if self.answered_at_ms.is_none() => {
+                return Err(FieldError::new(
+                    "answered_at",
+                    "is missing for an answered contact",
+                ));
+            }
+            Outcome::Abandoned | Outcome::Flowout if self.answered_at_ms.is_some() => {
+                return Err(FieldError::new(
+                    "outcome",
+                    format!("is {} but answered_at is set", self.outcome),
+                ));
+            }
+            _ => {}
+        }
+        if self.wait_ms().is_none() && self.outcome != Outcome::Flowout {
+            return Err(FieldError::new(
+                "outcome",
+                "cannot be known: none of answered_at, abandoned_at, ended_at is set",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Milliseconds as seconds with up to three decimals, trailing zeros trimmed.
+pub(crate) fn fmt_ms(ms: i64) -> String {
+    if ms % 1000 == 0 {
+        format!("{}", ms / 1000)
+    } else {
+        let s = format!("{:.3}", ms as f64 / 1000.0);
+        s.trim_end_matches('0').to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests;
