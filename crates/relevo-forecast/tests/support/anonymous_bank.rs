@@ -116,10 +116,13 @@ fn civil_day(v: &str) -> Option<i64> {
     }
     let n = |r: std::ops::Range<usize>| v[r].parse::<i64>().ok();
     let (yy, m, d) = (n(0..2)?, n(2..4)?, n(4..6)?);
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+    let year = if yy >= 50 { 1900 + yy } else { 2000 + yy };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if !(1..=12).contains(&m) || d < 1 || d > month_days[(m - 1) as usize] {
         return None;
     }
-    let y = if yy >= 50 { 1900 + yy } else { 2000 + yy } - i64::from(m <= 2);
+    let y = year - i64::from(m <= 2);
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
     let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
