@@ -1,0 +1,129 @@
+//! Storage for relevo: contact records (one winning version per `(provider, contact_id)`), the
+//! interval cube kept in the same transaction, dimension tables, the import log and configuration.
+//!
+//! [`Store`] is the interface callers use; [`SqliteStore`] is the default backend. A PostgreSQL backend
+//! implements the same trait (see ARCHITECTURE.md), so callers never change. This is the only crate
+//! that contains SQL. It does not parse input formats and does not compute KPIs (it returns cells).
+
+mod schema;
+mod sqlite;
+
+pub use sqlite::SqliteStore;
+
+use relevo_core::{Channel, ContactRecord};
+use relevo_metrics::Cell;
+use std::path::Path;
+
+/// Errors from any backend.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("{0}")]
+    Corrupt(String),
+    /// The record source asked to abandon the import: nothing was written.
+    #[error("import aborted: nothing was written")]
+    Aborted,
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+/// Returned by a record source to abandon the whole import (strict mode found bad rows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Abort;
+
+/// What one import did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportStats {
+    /// New `(provider, contact_id)` identities.
+    pub inserted: u64,
+    /// Existing records replaced by a newer `updated_at`.
+    pub replaced: u64,
+    /// Copies with the same or an older `updated_at` than the stored one: nothing changed.
+    pub ignored: u64,
+}
+
+/// The key of one cube cell, with dimension names resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CellKey {
+    /// 15-minute interval index since the epoch (UTC).
+    pub interval: i64,
+    pub provider: String,
+    pub queue: String,
+    pub channel: Channel,
+}
+
+/// First-contact-resolution counts for the answered contacts of one cell.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FcrCount {
+    pub eligible: i64,
+    pub resolved: i64,
+}
+
+/// Which data a caller may see: everything, or one provider's (enforced in every query).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Scope {
+    #[default]
+    All,
+    Provider(String),
+}
+
+/// The storage interface every backend implements.
+pub trait Store {
+    /// Imports records in one transaction: each record is inserted, replaces an older version, or is
+    /// ignored; the cube follows in the same transaction. A source item `Err(Abort)` rolls everything
+    /// back. `on_progress` is called with the running stats every few thousand records.
+    fn import(
+        &mut self,
+        source_name: &str,
+        records: &mut dyn Iterator<Item = Result<ContactRecord, Abort>>,
+        on_progress: &mut dyn FnMut(&ImportStats),
+    ) -> Result<ImportStats, StoreError>;
+
+    /// Cube cells with `from ≤ interval < to`, within `scope`.
+    fn cells(
+        &self,
+        from_interval: i64,
+        to_interval: i64,
+        scope: &Scope,
+    ) -> Result<Vec<(CellKey, Cell)>, StoreError>;
+
+    /// FCR counts per cell for answered inbound contacts with a customer key arrived in `[from_ms, to_ms)`
+    /// whose window (`window_days`) closed by `as_of_ms`.
+    fn fcr(
+        &self,
+        from_ms: i64,
+        to_ms: i64,
+        window_days: u32,
+        as_of_ms: i64,
+        scope: &Scope,
+    ) -> Result<Vec<(CellKey, FcrCount)>, StoreError>;
+
+    /// Recomputes every cube cell from the raw records: the invariant is that this equals the cube.
+    fn recompute_cube(&self) -> Result<Vec<(CellKey, Cell)>, StoreError>;
+
+    /// Known provider keys.
+    fn providers(&self) -> Result<Vec<String>, StoreError>;
+
+    /// Number of stored records and the span of `arrived_at` (ms).
+    fn summary(&self, scope: &Scope) -> Result<Summary, StoreError>;
+}
+
+/// A short description of what a store holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub records: i64,
+    pub first_arrived_ms: Option<i64>,
+    pub last_arrived_ms: Option<i64>,
+}
+
+/// Opens a store from a location: a file path (SQLite). `postgres://` URLs are recognised and refused
+/// until that backend lands.
+pub fn open(location: &str) -> Result<Box<dyn Store>, StoreError> {
+    if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+        return Err(StoreError::Unsupported(
+            "the PostgreSQL backend is not available in this build; use a SQLite file path".into(),
+        ));
+    }
+    Ok(Box::new(SqliteStore::open(Path::new(location))?))
+}

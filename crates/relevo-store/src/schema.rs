@@ -1,0 +1,53 @@
+//! Embedded migrations, applied in order; `PRAGMA user_version` records how many ran.
+
+pub const MIGRATIONS: &[&str] = &[
+    // 1: contacts, dimensions, cube, import log, configuration.
+    r#"
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+    CREATE TABLE providers (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
+    CREATE TABLE queues (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
+    CREATE TABLE contacts (
+        id INTEGER PRIMARY KEY,
+        provider_id INTEGER NOT NULL REFERENCES providers(id),
+        contact_id TEXT NOT NULL,
+        queue_id INTEGER NOT NULL REFERENCES queues(id),
+        channel INTEGER NOT NULL,
+        direction INTEGER NOT NULL,
+        arrived_at INTEGER NOT NULL,
+        answered_at INTEGER,
+        abandoned_at INTEGER,
+        ended_at INTEGER,
+        outcome INTEGER NOT NULL,
+        talk_ms INTEGER,
+        hold_ms INTEGER,
+        acw_ms INTEGER,
+        agent TEXT,
+        customer_hash BLOB,
+        reason TEXT,
+        resolved INTEGER,
+        transferred INTEGER,
+        csat INTEGER,
+        nps INTEGER,
+        qa_milli INTEGER,
+        language TEXT,
+        updated_at INTEGER NOT NULL,
+        UNIQUE (provider_id, contact_id)
+    );
+    CREATE INDEX contacts_customer ON contacts (customer_hash, arrived_at) WHERE customer_hash IS NOT NULL;
+    CREATE TABLE cube (
+        interval INTEGER NOT NULL,
+        provider_id INTEGER NOT NULL,
+        queue_id INTEGER NOT NULL,
+        channel INTEGER NOT NULL,
+        cell BLOB NOT NULL,
+        PRIMARY KEY (interval, provider_id, queue_id, channel)
+    ) WITHOUT ROWID;
+    CREATE TABLE imports (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        inserted INTEGER NOT NULL,
+        replaced INTEGER NOT NULL,
+        ignored INTEGER NOT NULL
+    );
+    "#,
+];

@@ -1,0 +1,499 @@
+//! The SQLite backend: WAL, embedded migrations, one transaction per import.
+
+use crate::schema::MIGRATIONS;
+use crate::{Abort, CellKey, FcrCount, ImportStats, Scope, Store, StoreError, Summary};
+use relevo_core::{Channel, ContactRecord, Direction, Outcome, interval_of};
+use relevo_metrics::Cell;
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Cube deltas are flushed to the table when this many cells are pending (bounds import memory).
+const MAX_PENDING_CELLS: usize = 20_000;
+/// Progress is reported every this many records.
+const PROGRESS_EVERY: u64 = 20_000;
+
+/// A store in one SQLite file (or in memory for tests).
+pub struct SqliteStore {
+    conn: Connection,
+    hash_key: [u8; 32],
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore").finish_non_exhaustive()
+    }
+}
+
+type DeltaKey = (i64, i64, i64, u8);
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path` and applies pending migrations.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        Self::setup(conn)
+    }
+
+    /// A private in-memory database (tests).
+    pub fn open_in_memory() -> Result<Self, StoreError> {
+        Self::setup(Connection::open_in_memory()?)
+    }
+
+    fn setup(mut conn: Connection) -> Result<Self, StoreError> {
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "cache_size", -131_072)?; // 128 MiB page cache
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version as usize > MIGRATIONS.len() {
+            return Err(StoreError::Unsupported(format!(
+                "the database has schema version {version}, newer than this relevo knows ({}); upgrade relevo",
+                MIGRATIONS.len()
+            )));
+        }
+        for (i, m) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let tx = conn.transaction()?;
+            tx.execute_batch(m)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.commit()?;
+        }
+        let hash_key = Self::load_or_create_key(&conn)?;
+        Ok(SqliteStore { conn, hash_key })
+    }
+
+    /// The customer-hash key lives in the database's configuration, created on first use.
+    fn load_or_create_key(conn: &Connection) -> Result<[u8; 32], StoreError> {
+        let existing: Option<Vec<u8>> = conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'customer_hash_key'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(v) = existing {
+            return v
+                .try_into()
+                .map_err(|_| StoreError::Corrupt("customer_hash_key is not 32 bytes".into()));
+        }
+        let mut key = [0u8; 32];
+        use std::io::Read;
+        std::fs::File::open("/dev/urandom")
+            .and_then(|mut f| f.read_exact(&mut key))
+            .map_err(|e| {
+                StoreError::Unsupported(format!(
+                    "cannot read /dev/urandom for the customer-hash key: {e}"
+                ))
+            })?;
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('customer_hash_key', ?1)",
+            [&key[..]],
+        )?;
+        Ok(key)
+    }
+
+    /// The keyed hash under which a customer key is stored (BLAKE3 keyed mode, first 16 bytes).
+    pub fn customer_hash(&self, customer: &str) -> [u8; 16] {
+        hash_customer(&self.hash_key, customer)
+    }
+
+    /// The underlying connection, for sibling modules of later features (contracts, tokens).
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+fn hash_customer(key: &[u8; 32], customer: &str) -> [u8; 16] {
+    let h = blake3::keyed_hash(key, customer.trim().as_bytes());
+    let mut out = [0u8; 16];
+    out.copy_from_slice(&h.as_bytes()[..16]);
+    out
+}
+
+struct Dims {
+    providers: HashMap<String, i64>,
+    queues: HashMap<String, i64>,
+}
+
+impl Dims {
+    fn load(tx: &Transaction<'_>) -> Result<Self, StoreError> {
+        let load = |table: &str| -> Result<HashMap<String, i64>, StoreError> {
+            let mut st = tx.prepare(&format!("SELECT key, id FROM {table}"))?;
+            let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        };
+        Ok(Dims {
+            providers: load("providers")?,
+            queues: load("queues")?,
+        })
+    }
+
+    fn id(
+        tx: &Transaction<'_>,
+        map: &mut HashMap<String, i64>,
+        table: &str,
+        key: &str,
+    ) -> Result<i64, StoreError> {
+        if let Some(&id) = map.get(key) {
+            return Ok(id);
+        }
+        tx.execute(
+            &format!("INSERT INTO {table} (key) VALUES (?1) ON CONFLICT (key) DO NOTHING"),
+            [key],
+        )?;
+        let id: i64 = tx.query_row(
+            &format!("SELECT id FROM {table} WHERE key = ?1"),
+            [key],
+            |r| r.get(0),
+        )?;
+        map.insert(key.to_string(), id);
+        Ok(id)
+    }
+}
+
+const INSERT_SQL: &str = "INSERT INTO contacts (provider_id, contact_id, queue_id, channel, direction, arrived_at, \
+    answered_at, abandoned_at, ended_at, outcome, talk_ms, hold_ms, acw_ms, agent, customer_hash, reason, resolved, \
+    transferred, csat, nps, qa_milli, language, updated_at) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23) \
+    ON CONFLICT (provider_id, contact_id) DO NOTHING";
+
+const UPDATE_SQL: &str = "UPDATE contacts SET queue_id = ?3, channel = ?4, direction = ?5, arrived_at = ?6, \
+    answered_at = ?7, abandoned_at = ?8, ended_at = ?9, outcome = ?10, talk_ms = ?11, hold_ms = ?12, acw_ms = ?13, \
+    agent = ?14, customer_hash = ?15, reason = ?16, resolved = ?17, transferred = ?18, csat = ?19, nps = ?20, \
+    qa_milli = ?21, language = ?22, updated_at = ?23 WHERE provider_id = ?1 AND contact_id = ?2";
+
+/// Columns that determine a record's cube contribution, in the order [`cube_record`] reads them.
+const CUBE_COLUMNS: &str = "queue_id, channel, direction, arrived_at, answered_at, abandoned_at, ended_at, outcome, \
+    talk_ms, hold_ms, acw_ms, transferred, csat, nps, qa_milli, updated_at";
+
+/// A record rebuilt from a row, with the fields the cube reads (names are left empty).
+fn cube_record(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<(i64, ContactRecord)> {
+    let code = |v: i64| u8::try_from(v).unwrap_or(u8::MAX);
+    let channel = Channel::from_code(code(r.get(at + 1)?)).unwrap_or(Channel::Voice);
+    let direction = Direction::from_code(code(r.get(at + 2)?)).unwrap_or(Direction::Inbound);
+    let outcome = Outcome::from_code(code(r.get(at + 7)?)).unwrap_or(Outcome::Abandoned);
+    let rec = ContactRecord {
+        contact_id: String::new(),
+        provider: String::new(),
+        queue: String::new(),
+        channel,
+        direction,
+        arrived_at_ms: r.get(at + 3)?,
+        answered_at_ms: r.get(at + 4)?,
+        abandoned_at_ms: r.get(at + 5)?,
+        ended_at_ms: r.get(at + 6)?,
+        outcome,
+        talk_ms: r.get(at + 8)?,
+        hold_ms: r.get(at + 9)?,
+        acw_ms: r.get(at + 10)?,
+        agent: None,
+        customer: None,
+        reason: None,
+        resolved: None,
+        transferred: r.get(at + 11)?,
+        csat: r.get::<_, Option<i64>>(at + 12)?.map(code),
+        nps: r.get::<_, Option<i64>>(at + 13)?.map(code),
+        qa_milli: r.get(at + 14)?,
+        language: None,
+        updated_at_ms: r.get(at + 15)?,
+    };
+    Ok((r.get(at)?, rec))
+}
+
+fn add_delta(
+    delta: &mut HashMap<DeltaKey, Cell>,
+    provider_id: i64,
+    queue_id: i64,
+    r: &ContactRecord,
+    sign: i64,
+) {
+    if r.direction != Direction::Inbound {
+        return;
+    }
+    let key = (
+        interval_of(r.arrived_at_ms),
+        provider_id,
+        queue_id,
+        r.channel.code(),
+    );
+    delta.entry(key).or_default().apply(r, sign);
+}
+
+fn flush(tx: &Transaction<'_>, delta: &mut HashMap<DeltaKey, Cell>) -> Result<(), StoreError> {
+    let mut sel = tx.prepare_cached(
+        "SELECT cell FROM cube WHERE interval = ?1 AND provider_id = ?2 AND queue_id = ?3 AND channel = ?4",
+    )?;
+    let mut put = tx.prepare_cached(
+        "INSERT INTO cube (interval, provider_id, queue_id, channel, cell) VALUES (?1, ?2, ?3, ?4, ?5) \
+         ON CONFLICT (interval, provider_id, queue_id, channel) DO UPDATE SET cell = excluded.cell",
+    )?;
+    let mut del = tx.prepare_cached(
+        "DELETE FROM cube WHERE interval = ?1 AND provider_id = ?2 AND queue_id = ?3 AND channel = ?4",
+    )?;
+    for ((interval, p, q, ch), d) in delta.drain() {
+        if d.is_zero() {
+            continue;
+        }
+        let existing: Option<Vec<u8>> = sel
+            .query_row(params![interval, p, q, ch], |r| r.get(0))
+            .optional()?;
+        let mut cell = match existing {
+            Some(b) => Cell::decode(&b).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            None => Cell::default(),
+        };
+        cell.merge(&d);
+        if cell.is_zero() {
+            del.execute(params![interval, p, q, ch])?;
+        } else {
+            put.execute(params![interval, p, q, ch, cell.encode()])?;
+        }
+    }
+    Ok(())
+}
+
+/// The SQL condition that limits a query to the caller's scope (`p` is the providers table alias), and
+/// the named parameters of a query with that scope added.
+fn scope_clause(scope: &Scope) -> &'static str {
+    match scope {
+        Scope::All => "",
+        Scope::Provider(_) => " AND p.key = :provider",
+    }
+}
+
+fn with_scope<'a>(
+    mut params: Vec<(&'a str, &'a dyn rusqlite::ToSql)>,
+    scope: &'a Scope,
+) -> Vec<(&'a str, &'a dyn rusqlite::ToSql)> {
+    if let Scope::Provider(p) = scope {
+        params.push((":provider", p));
+    }
+    params
+}
+
+impl Store for SqliteStore {
+    fn import(
+        &mut self,
+        source_name: &str,
+        records: &mut dyn Iterator<Item = Result<ContactRecord, Abort>>,
+        on_progress: &mut dyn FnMut(&ImportStats),
+    ) -> Result<ImportStats, StoreError> {
+        let key = self.hash_key;
+        let tx = self.conn.transaction()?;
+        let mut stats = ImportStats::default();
+        let mut dims = Dims::load(&tx)?;
+        let mut delta: HashMap<DeltaKey, Cell> = HashMap::new();
+        {
+            let mut ins = tx.prepare_cached(INSERT_SQL)?;
+            let mut upd = tx.prepare_cached(UPDATE_SQL)?;
+            let mut sel = tx.prepare_cached(&format!(
+                "SELECT {CUBE_COLUMNS} FROM contacts WHERE provider_id = ?1 AND contact_id = ?2"
+            ))?;
+            let mut seen = 0u64;
+            for item in records {
+                let r = item.map_err(|Abort| StoreError::Aborted)?;
+                let pid = Dims::id(&tx, &mut dims.providers, "providers", &r.provider)?;
+                let qid = Dims::id(&tx, &mut dims.queues, "queues", &r.queue)?;
+                let hash = r.customer.as_deref().map(|c| hash_customer(&key, c));
+                let values = params![
+                    pid,
+                    r.contact_id,
+                    qid,
+                    r.channel.code(),
+                    r.direction.code(),
+                    r.arrived_at_ms,
+                    r.answered_at_ms,
+                    r.abandoned_at_ms,
+                    r.ended_at_ms,
+                    r.outcome.code(),
+                    r.talk_ms,
+                    r.hold_ms,
+                    r.acw_ms,
+                    r.agent,
+                    hash.as_ref().map(|h| &h[..]),
+                    r.reason,
+                    r.resolved,
+                    r.transferred,
+                    r.csat,
+                    r.nps,
+                    r.qa_milli,
+                    r.language,
+                    r.updated_at_ms,
+                ];
+                if ins.execute(values)? == 1 {
+                    stats.inserted += 1;
+                    add_delta(&mut delta, pid, qid, &r, 1);
+                } else {
+                    let (old_qid, old) =
+                        sel.query_row(params![pid, r.contact_id], |row| cube_record(row, 0))?;
+                    if old.updated_at_ms >= r.updated_at_ms {
+                        stats.ignored += 1;
+                    } else {
+                        upd.execute(values)?;
+                        add_delta(&mut delta, pid, old_qid, &old, -1);
+                        add_delta(&mut delta, pid, qid, &r, 1);
+                        stats.replaced += 1;
+                    }
+                }
+                if delta.len() >= MAX_PENDING_CELLS {
+                    flush(&tx, &mut delta)?;
+                }
+                seen += 1;
+                if seen.is_multiple_of(PROGRESS_EVERY) {
+                    on_progress(&stats);
+                }
+            }
+        }
+        flush(&tx, &mut delta)?;
+        tx.execute(
+            "INSERT INTO imports (source, inserted, replaced, ignored) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                source_name,
+                stats.inserted as i64,
+                stats.replaced as i64,
+                stats.ignored as i64
+            ],
+        )?;
+        tx.commit()?;
+        on_progress(&stats);
+        Ok(stats)
+    }
+
+    fn cells(
+        &self,
+        from_interval: i64,
+        to_interval: i64,
+        scope: &Scope,
+    ) -> Result<Vec<(CellKey, Cell)>, StoreError> {
+        let clause = scope_clause(scope);
+        let sql = format!(
+            "SELECT c.interval, p.key, q.key, c.channel, c.cell FROM cube c \
+             JOIN providers p ON p.id = c.provider_id JOIN queues q ON q.id = c.queue_id \
+             WHERE c.interval >= :from AND c.interval < :to{clause}"
+        );
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let params = with_scope(
+            vec![(":from", &from_interval), (":to", &to_interval)],
+            scope,
+        );
+        let mut rows = st.query(params.as_slice())?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let ch: i64 = r.get(3)?;
+            let blob: Vec<u8> = r.get(4)?;
+            let key = CellKey {
+                interval: r.get(0)?,
+                provider: r.get(1)?,
+                queue: r.get(2)?,
+                channel: Channel::from_code(ch as u8)
+                    .ok_or_else(|| StoreError::Corrupt(format!("unknown channel code {ch}")))?,
+            };
+            out.push((
+                key,
+                Cell::decode(&blob).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            ));
+        }
+        Ok(out)
+    }
+
+    fn fcr(
+        &self,
+        from_ms: i64,
+        to_ms: i64,
+        window_days: u32,
+        as_of_ms: i64,
+        scope: &Scope,
+    ) -> Result<Vec<(CellKey, FcrCount)>, StoreError> {
+        let clause = scope_clause(scope);
+        let window_ms = i64::from(window_days) * 86_400_000;
+        let sql = format!(
+            "SELECT c.arrived_at, p.key, q.key, c.channel, \
+               EXISTS (SELECT 1 FROM contacts n WHERE n.customer_hash = c.customer_hash \
+                       AND n.arrived_at > c.arrived_at AND n.arrived_at <= c.arrived_at + :window) \
+             FROM contacts c JOIN providers p ON p.id = c.provider_id JOIN queues q ON q.id = c.queue_id \
+             WHERE c.customer_hash IS NOT NULL AND c.outcome = {answered} AND c.direction = {inbound} \
+               AND c.arrived_at >= :from AND c.arrived_at < :to AND c.arrived_at + :window <= :as_of{clause}",
+            answered = Outcome::Answered.code(),
+            inbound = Direction::Inbound.code(),
+        );
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let params = with_scope(
+            vec![
+                (":from", &from_ms),
+                (":to", &to_ms),
+                (":window", &window_ms),
+                (":as_of", &as_of_ms),
+            ],
+            scope,
+        );
+        let mut rows = st.query(params.as_slice())?;
+        let mut acc: HashMap<CellKey, FcrCount> = HashMap::new();
+        while let Some(r) = rows.next()? {
+            let ch: i64 = r.get(3)?;
+            let key = CellKey {
+                interval: interval_of(r.get(0)?),
+                provider: r.get(1)?,
+                queue: r.get(2)?,
+                channel: Channel::from_code(ch as u8)
+                    .ok_or_else(|| StoreError::Corrupt(format!("unknown channel code {ch}")))?,
+            };
+            let repeated: bool = r.get(4)?;
+            let e = acc.entry(key).or_default();
+            e.eligible += 1;
+            e.resolved += i64::from(!repeated);
+        }
+        let mut out: Vec<_> = acc.into_iter().collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out)
+    }
+
+    fn recompute_cube(&self) -> Result<Vec<(CellKey, Cell)>, StoreError> {
+        let sql = format!(
+            "SELECT p.key, q.key, {CUBE_COLUMNS} FROM contacts c \
+             JOIN providers p ON p.id = c.provider_id JOIN queues q ON q.id = c.queue_id"
+        );
+        let mut st = self.conn.prepare(&sql)?;
+        let mut rows = st.query([])?;
+        let mut cells: HashMap<CellKey, Cell> = HashMap::new();
+        while let Some(row) = rows.next()? {
+            let (_, rec) = cube_record(row, 2)?;
+            if rec.direction != Direction::Inbound {
+                continue;
+            }
+            let key = CellKey {
+                interval: interval_of(rec.arrived_at_ms),
+                provider: row.get(0)?,
+                queue: row.get(1)?,
+                channel: rec.channel,
+            };
+            cells.entry(key).or_default().apply(&rec, 1);
+        }
+        let mut out: Vec<_> = cells.into_iter().filter(|(_, c)| !c.is_zero()).collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out)
+    }
+
+    fn providers(&self) -> Result<Vec<String>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare("SELECT key FROM providers ORDER BY key")?;
+        let rows = st.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn summary(&self, scope: &Scope) -> Result<Summary, StoreError> {
+        let sql = format!(
+            "SELECT count(*), min(arrived_at), max(arrived_at) FROM contacts c \
+             JOIN providers p ON p.id = c.provider_id WHERE 1 = 1{}",
+            scope_clause(scope)
+        );
+        let params = with_scope(vec![], scope);
+        Ok(self.conn.query_row(&sql, params.as_slice(), |r| {
+            Ok(Summary {
+                records: r.get(0)?,
+                first_arrived_ms: r.get(1)?,
+                last_arrived_ms: r.get(2)?,
+            })
+        })?)
+    }
+}

@@ -1,0 +1,234 @@
+//! The store conformance story (run on SQLite; a PostgreSQL run joins when that backend lands) and the
+//! cube invariant: after any sequence of inserts and upserts, the cube equals a recomputation from raw.
+
+use proptest::prelude::*;
+use relevo_core::{Channel, ContactRecord, Direction, Outcome};
+use relevo_store::{Abort, ImportStats, Scope, SqliteStore, Store};
+
+fn rec(
+    provider: &str,
+    id: &str,
+    arrived_s: i64,
+    wait_s: i64,
+    outcome: Outcome,
+    updated_s: i64,
+) -> ContactRecord {
+    let arrived = 1_790_000_000_000 + arrived_s * 1000;
+    let end = arrived + wait_s * 1000;
+    ContactRecord {
+        contact_id: id.into(),
+        provider: provider.into(),
+        queue: "billing".into(),
+        channel: Channel::Voice,
+        direction: Direction::Inbound,
+        arrived_at_ms: arrived,
+        answered_at_ms: (outcome == Outcome::Answered).then_some(end),
+        abandoned_at_ms: (outcome == Outcome::Abandoned).then_some(end),
+        ended_at_ms: (outcome == Outcome::Flowout).then_some(end),
+        outcome,
+        talk_ms: Some(120_000),
+        hold_ms: None,
+        acw_ms: Some(15_000),
+        agent: None,
+        customer: None,
+        reason: None,
+        resolved: None,
+        transferred: None,
+        csat: None,
+        nps: None,
+        qa_milli: None,
+        language: None,
+        updated_at_ms: 1_790_000_000_000 + updated_s * 1000,
+    }
+}
+
+fn import(store: &mut dyn Store, records: Vec<ContactRecord>) -> ImportStats {
+    let mut it = records.into_iter().map(Ok);
+    store.import("test", &mut it, &mut |_| {}).unwrap()
+}
+
+fn cube(store: &dyn Store) -> Vec<(relevo_store::CellKey, relevo_metrics::Cell)> {
+    let mut cells = store.cells(i64::MIN, i64::MAX, &Scope::All).unwrap();
+    cells.sort_by(|a, b| a.0.cmp(&b.0));
+    cells
+}
+
+#[test]
+fn conformance_story() {
+    let dir = std::env::temp_dir().join(format!("relevo-store-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("story.db");
+    let _ = std::fs::remove_file(&path);
+    let mut store = SqliteStore::open(&path).unwrap();
+
+    // First delivery.
+    let batch = vec![
+        rec("acme", "1", 0, 10, Outcome::Answered, 100),
+        rec("acme", "2", 60, 3, Outcome::Abandoned, 100),
+        rec("beta", "1", 0, 30, Outcome::Answered, 100),
+    ];
+    assert_eq!(
+        import(&mut store, batch.clone()),
+        ImportStats {
+            inserted: 3,
+            replaced: 0,
+            ignored: 0
+        }
+    );
+    let before = cube(&store);
+    // Re-sending the same data changes nothing.
+    assert_eq!(
+        import(&mut store, batch),
+        ImportStats {
+            inserted: 0,
+            replaced: 0,
+            ignored: 3
+        }
+    );
+    assert_eq!(cube(&store), before);
+
+    // A newer version replaces the old one everywhere; an older one is ignored.
+    let mut newer = rec("acme", "2", 60, 3, Outcome::Abandoned, 200);
+    newer.csat = Some(2);
+    let older = rec("acme", "1", 0, 999, Outcome::Abandoned, 50);
+    assert_eq!(
+        import(&mut store, vec![newer, older]),
+        ImportStats {
+            inserted: 0,
+            replaced: 1,
+            ignored: 1
+        }
+    );
+    assert_eq!(cube(&store), store.recompute_cube().unwrap());
+    let acme: i64 = store
+        .cells(i64::MIN, i64::MAX, &Scope::Provider("acme".into()))
+        .unwrap()
+        .iter()
+        .map(|(_, c)| c.offered)
+        .sum();
+    assert_eq!(acme, 2);
+    let csat: i64 = cube(&store).iter().map(|(_, c)| c.csat[1]).sum();
+    assert_eq!(csat, 1);
+
+    // An aborted import writes nothing, not even new providers.
+    let mut it = vec![
+        Ok(rec("gamma", "9", 0, 1, Outcome::Answered, 1)),
+        Err(Abort),
+    ]
+    .into_iter();
+    let err = store.import("bad", &mut it, &mut |_| {}).unwrap_err();
+    assert_eq!(err.to_string(), "import aborted: nothing was written");
+    assert_eq!(store.providers().unwrap(), ["acme", "beta"]);
+
+    // Everything survives reopening; the customer-hash key is stable.
+    let h = store.customer_hash("cust-1");
+    drop(store);
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.customer_hash("cust-1"), h);
+    assert_eq!(store.summary(&Scope::All).unwrap().records, 3);
+    assert_eq!(
+        store
+            .summary(&Scope::Provider("beta".into()))
+            .unwrap()
+            .records,
+        1
+    );
+    assert_eq!(cube(&store), store.recompute_cube().unwrap());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn customers_are_stored_only_as_keyed_hashes() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let mut r = rec("acme", "1", 0, 10, Outcome::Answered, 1);
+    r.customer = Some("+34600111222".into());
+    import(&mut store, vec![r]);
+    let stored: Vec<u8> = store
+        .connection()
+        .query_row("SELECT customer_hash FROM contacts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stored, store.customer_hash("+34600111222"));
+    let dump: String = store
+        .connection()
+        .query_row(
+            "SELECT group_concat(quote(customer_hash)) || group_concat(contact_id) FROM contacts",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(!dump.contains("600111222"));
+    // A different database has a different key: hashes are not comparable across deployments.
+    assert_ne!(
+        SqliteStore::open_in_memory()
+            .unwrap()
+            .customer_hash("+34600111222"),
+        stored.as_slice()
+    );
+}
+
+#[test]
+fn fcr_counts_repeat_contacts_within_the_window() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let day = 86_400;
+    let with_customer = |mut r: ContactRecord, c: &str| {
+        r.customer = Some(c.into());
+        r
+    };
+    import(
+        &mut store,
+        vec![
+            with_customer(rec("acme", "1", 0, 5, Outcome::Answered, 1), "a"), // a calls again on day 3: not resolved
+            with_customer(rec("acme", "2", 3 * day, 5, Outcome::Answered, 1), "a"), // no repeat within 7 days: resolved
+            with_customer(rec("acme", "3", 0, 5, Outcome::Answered, 1), "b"), // b calls again on day 8: resolved
+            with_customer(rec("beta", "4", 8 * day, 5, Outcome::Abandoned, 1), "b"), // abandoned: not eligible
+            rec("acme", "5", 0, 5, Outcome::Answered, 1), // no customer key: not eligible
+        ],
+    );
+    let as_of = 1_790_000_000_000 + 30 * day * 1000;
+    let total = |scope: &Scope, as_of: i64| {
+        store
+            .fcr(i64::MIN / 4, i64::MAX / 4, 7, as_of, scope)
+            .unwrap()
+            .iter()
+            .fold((0, 0), |acc, (_, c)| {
+                (acc.0 + c.eligible, acc.1 + c.resolved)
+            })
+    };
+    assert_eq!(total(&Scope::All, as_of), (3, 2));
+    // On day 9, contact 2's window (closing day 10) is still open.
+    assert_eq!(
+        total(&Scope::All, 1_790_000_000_000 + 9 * day * 1000),
+        (2, 1)
+    );
+    assert_eq!(total(&Scope::Provider("beta".into()), as_of), (0, 0));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Random inserts and upserts (new versions, stale versions, identical copies, outcome and queue
+    /// changes, contacts moving between intervals) in several imports: the cube always equals a
+    /// recomputation from the raw records.
+    #[test]
+    fn cube_equals_recomputation(ops in proptest::collection::vec(
+        (0usize..12, 0i64..3_000, 0i64..400, 0u8..3, 0i64..5, 0u8..4, proptest::option::of(1u8..=5), any::<bool>()),
+        1..80,
+    ), split in 1usize..5) {
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        let mut batches: Vec<Vec<ContactRecord>> = vec![Vec::new(); split];
+        for (i, (id, arrived, wait, outcome, version, queue, csat, outbound)) in ops.into_iter().enumerate() {
+            let outcome = [Outcome::Answered, Outcome::Abandoned, Outcome::Flowout][usize::from(outcome)];
+            let provider = if id % 2 == 0 { "acme" } else { "beta" };
+            let mut r = rec(provider, &id.to_string(), arrived, wait, outcome, version);
+            r.queue = ["billing", "sales", "tech", "soporte"][usize::from(queue)].into();
+            r.csat = csat;
+            r.channel = if id % 3 == 0 { Channel::Chat } else { Channel::Voice };
+            if outbound && id % 5 == 0 { r.direction = Direction::Outbound; }
+            batches[i % split].push(r);
+        }
+        for b in batches {
+            import(&mut store, b);
+            prop_assert_eq!(cube(&store), store.recompute_cube().unwrap());
+        }
+    }
+}
