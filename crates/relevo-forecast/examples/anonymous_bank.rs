@@ -17,7 +17,9 @@ fn read(path: &str) -> Result<String, String> {
 }
 
 fn main() -> Result<(), String> {
-    let path = std::env::args().nth(1).unwrap_or_else(|| anonymous_bank::DEFAULT_PATH.to_owned());
+    let path = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| anonymous_bank::DEFAULT_PATH.to_owned());
     let calls = anonymous_bank::parse(&read(&path)?).map_err(|e| format!("{path}: {e}"))?;
     println!(
         "{} offered calls over {} days from {:?} ({} PHANTOM calls left out)",
@@ -26,11 +28,23 @@ fn main() -> Result<(), String> {
         calls.first_weekday,
         calls.phantom
     );
-    for interval in [Interval::Min60, Interval::Min30, Interval::Min15, Interval::Min5] {
+    for interval in [
+        Interval::Min60,
+        Interval::Min30,
+        Interval::Min15,
+        Interval::Min5,
+    ] {
         let series = calls.series(interval, calls.days);
-        let config = BacktestConfig { nested_auto_days: Some(7), ..BacktestConfig::new(14, 4) };
+        let config = BacktestConfig {
+            nested_auto_days: Some(7),
+            ..BacktestConfig::new(14, 4)
+        };
         let result = backtest(&series, &Exceptions::new(), &config).map_err(|e| e.to_string())?;
-        println!("\n{} intervals, origins = last {} days, horizon = 1 day", interval.label(), config.origin_days);
+        println!(
+            "\n{} intervals, origins = last {} days, horizon = 1 day",
+            interval.label(),
+            config.origin_days
+        );
         print!("{}", result.render_table());
         if let Some((_, chosen)) = &result.nested_auto {
             let names: Vec<String> = chosen.iter().map(|m| m.name()).collect();

@@ -63,7 +63,12 @@ impl Window<'_> {
     }
 
     /// The weekday mean forecast of intervals `start .. start + len` over the last `k` weeks.
-    pub(crate) fn weekday_mean(&self, k: usize, start: usize, len: usize) -> Result<Vec<f64>, ForecastError> {
+    pub(crate) fn weekday_mean(
+        &self,
+        k: usize,
+        start: usize,
+        len: usize,
+    ) -> Result<Vec<f64>, ForecastError> {
         (start..start + len)
             .map(|tau| {
                 let (sum, count) = self
@@ -89,7 +94,9 @@ impl Window<'_> {
         let y = self.offered;
         let usable = |t: &usize| !self.is_exception_day(t / self.s1) && y[*t] > 0.0;
         let weighted = |ts: &mut dyn Iterator<Item = usize>| {
-            let (num, den) = ts.fold((0.0, 0.0), |(num, den), t| (num + y[t] * aht[t], den + y[t]));
+            let (num, den) = ts.fold((0.0, 0.0), |(num, den), t| {
+                (num + y[t] * aht[t], den + y[t])
+            });
             (den > 0.0).then(|| num / den)
         };
         let overall = weighted(&mut (0..y.len()).filter(usable))?;

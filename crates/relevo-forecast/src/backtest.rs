@@ -81,7 +81,11 @@ impl Backtest {
     /// A plain-text table: one row per method, then the nested auto row, then the choice.
     pub fn render_table(&self) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "{:<22} {:>7} {:>9} {:>9} {:>7} {:>6}", "method", "points", "MAE", "RMSE", "wMAPE", "MASE");
+        let _ = writeln!(
+            out,
+            "{:<22} {:>7} {:>9} {:>9} {:>7} {:>6}",
+            "method", "points", "MAE", "RMSE", "wMAPE", "MASE"
+        );
         let mut row = |name: &str, a: &Option<Accuracy>| {
             let _ = match a {
                 Some(a) => writeln!(
@@ -91,7 +95,8 @@ impl Backtest {
                     a.points,
                     a.mae,
                     a.rmse,
-                    a.wmape.map_or("n/a".to_owned(), |w| format!("{:.2}%", 100.0 * w)),
+                    a.wmape
+                        .map_or("n/a".to_owned(), |w| format!("{:.2}%", 100.0 * w)),
                     a.mase.map_or("n/a".to_owned(), |m| format!("{m:.3}")),
                 ),
                 None => writeln!(out, "{name:<22} {:>7}", 0),
@@ -103,15 +108,26 @@ impl Backtest {
         if let Some((a, _)) = &self.nested_auto {
             row("auto (nested)", a);
         }
-        let _ = writeln!(out, "chosen: {} (lowest wMAPE)", self.chosen_method().name());
+        let _ = writeln!(
+            out,
+            "chosen: {} (lowest wMAPE)",
+            self.chosen_method().name()
+        );
         out
     }
 }
 
 /// Rolling-origin backtest of `config.methods` on `series` (see module docs).
-pub fn backtest(series: &Series, exceptions: &Exceptions, config: &BacktestConfig) -> Result<Backtest, ForecastError> {
+pub fn backtest(
+    series: &Series,
+    exceptions: &Exceptions,
+    config: &BacktestConfig,
+) -> Result<Backtest, ForecastError> {
     if config.methods.is_empty() || config.origin_days == 0 {
-        return Err(ForecastError::BadConfig { what: "backtest", detail: "needs at least one method and one day".into() });
+        return Err(ForecastError::BadConfig {
+            what: "backtest",
+            detail: "needs at least one method and one day".into(),
+        });
     }
     let s1 = series.slots_per_day();
     let days = series.days();
@@ -125,8 +141,13 @@ pub fn backtest(series: &Series, exceptions: &Exceptions, config: &BacktestConfi
     let horizon = config.horizon_intervals.unwrap_or(s1);
     let origin_days: Vec<usize> = (days - config.origin_days..days).collect();
     let mut sums = vec![AccuracySums::default(); config.methods.len()];
-    let mut nested = config.nested_auto_days.map(|_| (AccuracySums::default(), Vec::new()));
-    let forecast_config = ForecastConfig { horizon_intervals: horizon, aht_weeks: config.aht_weeks };
+    let mut nested = config
+        .nested_auto_days
+        .map(|_| (AccuracySums::default(), Vec::new()));
+    let forecast_config = ForecastConfig {
+        horizon_intervals: horizon,
+        aht_weeks: config.aht_weeks,
+    };
     for &o in &origin_days {
         let history = series.prefix(o * s1);
         let flags = exceptions.day_flags(o);
@@ -140,7 +161,10 @@ pub fn backtest(series: &Series, exceptions: &Exceptions, config: &BacktestConfi
             }
         };
         for (method, sums) in config.methods.iter().zip(&mut sums) {
-            score(sums, &forecast(&history, exceptions, method, &forecast_config)?.offered);
+            score(
+                sums,
+                &forecast(&history, exceptions, method, &forecast_config)?.offered,
+            );
         }
         if let (Some(inner_days), Some((sums, chosen))) = (config.nested_auto_days, &mut nested) {
             let inner = BacktestConfig {
@@ -149,7 +173,10 @@ pub fn backtest(series: &Series, exceptions: &Exceptions, config: &BacktestConfi
                 ..config.clone()
             };
             let method = backtest(&history, exceptions, &inner)?.chosen_method();
-            score(sums, &forecast(&history, exceptions, &method, &forecast_config)?.offered);
+            score(
+                sums,
+                &forecast(&history, exceptions, &method, &forecast_config)?.offered,
+            );
             chosen.push(method);
         }
     }
@@ -157,11 +184,19 @@ pub fn backtest(series: &Series, exceptions: &Exceptions, config: &BacktestConfi
         .methods
         .iter()
         .zip(&sums)
-        .map(|(method, sums)| MethodScore { method: *method, accuracy: sums.finish() })
+        .map(|(method, sums)| MethodScore {
+            method: *method,
+            accuracy: sums.finish(),
+        })
         .collect();
     let chosen = choose(&scores);
     let nested_auto = nested.map(|(sums, chosen)| (sums.finish(), chosen));
-    Ok(Backtest { origin_days, scores, chosen, nested_auto })
+    Ok(Backtest {
+        origin_days,
+        scores,
+        chosen,
+        nested_auto,
+    })
 }
 
 /// The index of the lowest wMAPE; ties (within 1e-12) and undefined wMAPEs go to the earlier.

@@ -14,15 +14,27 @@ pub enum ForecastError {
     /// A weekday index outside 0–6 (0 = Monday).
     BadWeekday { index: u8 },
     /// A value that is negative, NaN or infinite; `what` names the field.
-    BadValue { what: &'static str, index: usize, value: f64 },
+    BadValue {
+        what: &'static str,
+        index: usize,
+        value: f64,
+    },
     /// Two parallel arrays of different lengths.
-    LengthMismatch { what: &'static str, expected: usize, got: usize },
+    LengthMismatch {
+        what: &'static str,
+        expected: usize,
+        got: usize,
+    },
     /// A day marked with a profile name that was never defined.
     UnknownProfile { name: String },
     /// A profile that copies the shape of a day the history does not have (or that had no volume).
     BadShapeDay { day: usize },
     /// Too little history for the method or the backtest.
-    InsufficientHistory { what: String, needed_days: usize, have_days: usize },
+    InsufficientHistory {
+        what: String,
+        needed_days: usize,
+        have_days: usize,
+    },
     /// A config value out of range; `what` names it.
     BadConfig { what: &'static str, detail: String },
 }
@@ -31,22 +43,42 @@ impl fmt::Display for ForecastError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::UnsupportedInterval { seconds } => {
-                write!(f, "unsupported interval of {seconds} s: use 5, 15, 30 or 60 minutes")
+                write!(
+                    f,
+                    "unsupported interval of {seconds} s: use 5, 15, 30 or 60 minutes"
+                )
             }
             Self::BadWeekday { index } => {
-                write!(f, "weekday index {index} is out of range 0..=6 (0 = Monday)")
+                write!(
+                    f,
+                    "weekday index {index} is out of range 0..=6 (0 = Monday)"
+                )
             }
             Self::BadValue { what, index, value } => {
-                write!(f, "{what}[{index}] = {value}: must be finite and not negative")
+                write!(
+                    f,
+                    "{what}[{index}] = {value}: must be finite and not negative"
+                )
             }
-            Self::LengthMismatch { what, expected, got } => {
+            Self::LengthMismatch {
+                what,
+                expected,
+                got,
+            } => {
                 write!(f, "{what} has {got} values, expected {expected}")
             }
             Self::UnknownProfile { name } => write!(f, "unknown day profile {name:?}"),
             Self::BadShapeDay { day } => {
-                write!(f, "day profile copies day {day}, which the history lacks or has no volume")
+                write!(
+                    f,
+                    "day profile copies day {day}, which the history lacks or has no volume"
+                )
             }
-            Self::InsufficientHistory { what, needed_days, have_days } => write!(
+            Self::InsufficientHistory {
+                what,
+                needed_days,
+                have_days,
+            } => write!(
                 f,
                 "{what} needs at least {needed_days} days of history, the series has {have_days}"
             ),

@@ -75,7 +75,9 @@ impl Exceptions {
     /// Marks `day` as an exception forecast with profile `profile` (which must be defined).
     pub fn mark_day(&mut self, day: usize, profile: &str) -> Result<(), ForecastError> {
         if !self.profiles.contains_key(profile) {
-            return Err(ForecastError::UnknownProfile { name: profile.to_owned() });
+            return Err(ForecastError::UnknownProfile {
+                name: profile.to_owned(),
+            });
         }
         self.days.insert(day, Some(profile.to_owned()));
         Ok(())
@@ -93,7 +95,10 @@ impl Exceptions {
 
     /// The profile of `day`, if it is an exception with a profile.
     pub fn profile_for(&self, day: usize) -> Option<&DayProfile> {
-        self.days.get(&day)?.as_ref().and_then(|name| self.profiles.get(name))
+        self.days
+            .get(&day)?
+            .as_ref()
+            .and_then(|name| self.profiles.get(name))
     }
 
     /// One flag per day of `series` (and of `extra_days` beyond it): true = exception.
@@ -118,10 +123,15 @@ pub(crate) fn apply_profiles(
         match exceptions.profile_for(day) {
             None => {}
             Some(DayProfile::Scale { factor }) => day_values.iter_mut().for_each(|v| *v *= factor),
-            Some(DayProfile::ShapeOf { day: reference, volume_factor }) => {
+            Some(DayProfile::ShapeOf {
+                day: reference,
+                volume_factor,
+            }) => {
                 let y = history.offered();
                 let range = reference * s1..(reference + 1) * s1;
-                let shape = y.get(range).ok_or(ForecastError::BadShapeDay { day: *reference })?;
+                let shape = y
+                    .get(range)
+                    .ok_or(ForecastError::BadShapeDay { day: *reference })?;
                 let shape_total: f64 = shape.iter().sum();
                 if shape_total <= 0.0 {
                     return Err(ForecastError::BadShapeDay { day: *reference });

@@ -49,7 +49,10 @@ impl Method {
             Method::SeasonalNaive,
             Method::WeekdayMean { weeks },
             Method::Taylor(TaylorConfig::default()),
-            Method::Taylor(TaylorConfig { ar1: true, ..TaylorConfig::default() }),
+            Method::Taylor(TaylorConfig {
+                ar1: true,
+                ..TaylorConfig::default()
+            }),
         ]
     }
 }
@@ -101,13 +104,21 @@ pub fn forecast(
     // history ends in stands in for its forecast.
     let (first_day, last_day) = (n / s1, end.div_ceil(s1));
     let flags = exceptions.day_flags(last_day.max(history.days()));
-    let window = Window { offered: history.offered(), aht_s: history.aht_s(), s1, exception_days: &flags };
+    let window = Window {
+        offered: history.offered(),
+        aht_s: history.aht_s(),
+        s1,
+        exception_days: &flags,
+    };
     let tail = last_day * s1 - n;
     let (normal_tail, taylor) = match method {
         Method::SeasonalNaive => (window.weekday_mean(1, n, tail)?, None),
         Method::WeekdayMean { weeks } => {
             if *weeks == 0 {
-                return Err(ForecastError::BadConfig { what: "weekday-mean weeks", detail: "must be at least 1".into() });
+                return Err(ForecastError::BadConfig {
+                    what: "weekday-mean weeks",
+                    detail: "must be at least 1".into(),
+                });
             }
             (window.weekday_mean(*weeks, n, tail)?, None)
         }
@@ -122,7 +133,13 @@ pub fn forecast(
     let skip = n - first_day * s1;
     let offered = whole_days[skip..skip + config.horizon_intervals].to_vec();
     let aht_s = window.aht_s(config.aht_weeks.max(1), n, config.horizon_intervals);
-    Ok(Forecast { method: *method, start: n, offered, aht_s, taylor })
+    Ok(Forecast {
+        method: *method,
+        start: n,
+        offered,
+        aht_s,
+        taylor,
+    })
 }
 
 #[cfg(test)]

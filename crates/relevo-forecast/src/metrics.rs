@@ -100,7 +100,9 @@ pub fn seasonal_naive_scale(y: &[f64], s1: usize, exception_days: &[bool]) -> Op
     let excluded = |t: usize| exception_days.get(t / s1).copied().unwrap_or(false);
     let (sum, count) = (s2..y.len())
         .filter(|&t| !excluded(t) && !excluded(t - s2))
-        .fold((0.0, 0usize), |(s, c), t| (s + (y[t] - y[t - s2]).abs(), c + 1));
+        .fold((0.0, 0usize), |(s, c), t| {
+            (s + (y[t] - y[t - s2]).abs(), c + 1)
+        });
     (count > 0).then(|| sum / count as f64)
 }
 

@@ -37,7 +37,13 @@ pub(crate) struct NelderMead {
 
 impl Default for NelderMead {
     fn default() -> Self {
-        NelderMead { step: 0.1, f_tol: 1e-9, x_tol: 1e-5, max_evals: 400, restarts: 1 }
+        NelderMead {
+            step: 0.1,
+            f_tol: 1e-9,
+            x_tol: 1e-5,
+            max_evals: 400,
+            restarts: 1,
+        }
     }
 }
 
@@ -83,14 +89,22 @@ fn one_start(
     for i in 0..p {
         let mut x = x0.to_vec();
         // Step inside the box: up if there is room, otherwise down.
-        x[i] = if x0[i] + config.step <= hi[i] { x0[i] + config.step } else { x0[i] - config.step };
+        x[i] = if x0[i] + config.step <= hi[i] {
+            x0[i] + config.step
+        } else {
+            x0[i] - config.step
+        };
         clamp(&mut x);
         let fx = f(&x);
         simplex.push((x, fx));
     }
     let mut evals = p + 1;
     let point = |centroid: &[f64], worst: &[f64], t: f64| -> Vec<f64> {
-        let mut x: Vec<f64> = centroid.iter().zip(worst).map(|(c, w)| c + t * (c - w)).collect();
+        let mut x: Vec<f64> = centroid
+            .iter()
+            .zip(worst)
+            .map(|(c, w)| c + t * (c - w))
+            .collect();
         clamp(&mut x);
         x
     };
@@ -99,17 +113,20 @@ fn one_start(
         let (f_best, f_worst) = (simplex[0].1, simplex[p].1);
         let size = (0..p)
             .map(|i| {
-                let (mn, mx) = simplex.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(mn, mx), v| {
-                    (mn.min(v.0[i]), mx.max(v.0[i]))
-                });
+                let (mn, mx) = simplex
+                    .iter()
+                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(mn, mx), v| {
+                        (mn.min(v.0[i]), mx.max(v.0[i]))
+                    });
                 mx - mn
             })
             .fold(0.0, f64::max);
         if f_worst - f_best <= config.f_tol * (f_best.abs() + 1e-12) && size <= config.x_tol {
             break;
         }
-        let centroid: Vec<f64> =
-            (0..p).map(|i| simplex[..p].iter().map(|v| v.0[i]).sum::<f64>() / p as f64).collect();
+        let centroid: Vec<f64> = (0..p)
+            .map(|i| simplex[..p].iter().map(|v| v.0[i]).sum::<f64>() / p as f64)
+            .collect();
         let worst = simplex[p].0.clone();
         let xr = point(&centroid, &worst, 1.0);
         let fr = f(&xr);
@@ -141,7 +158,11 @@ fn one_start(
         }
         let x1 = simplex[0].0.clone();
         for vertex in simplex.iter_mut().skip(1) {
-            let mut x: Vec<f64> = x1.iter().zip(&vertex.0).map(|(a, b)| a + 0.5 * (b - a)).collect();
+            let mut x: Vec<f64> = x1
+                .iter()
+                .zip(&vertex.0)
+                .map(|(a, b)| a + 0.5 * (b - a))
+                .collect();
             clamp(&mut x);
             let fx = f(&x);
             *vertex = (x, fx);

@@ -27,7 +27,12 @@ pub enum Interval {
 
 impl Interval {
     /// All supported lengths, shortest first.
-    pub const ALL: [Interval; 4] = [Interval::Min5, Interval::Min15, Interval::Min30, Interval::Min60];
+    pub const ALL: [Interval; 4] = [
+        Interval::Min5,
+        Interval::Min15,
+        Interval::Min30,
+        Interval::Min60,
+    ];
 
     /// The length in seconds.
     pub fn seconds(self) -> u32 {
@@ -125,9 +130,18 @@ pub struct Series {
 impl Series {
     /// A series of `offered` counts (contacts per interval; fractional values are allowed, e.g.
     /// for already-averaged data). Missing intervals must be passed as `0.0`.
-    pub fn new(interval: Interval, first_weekday: Weekday, offered: Vec<f64>) -> Result<Series, ForecastError> {
+    pub fn new(
+        interval: Interval,
+        first_weekday: Weekday,
+        offered: Vec<f64>,
+    ) -> Result<Series, ForecastError> {
         check_values("offered", &offered)?;
-        Ok(Series { interval, first_weekday, offered, aht_s: None })
+        Ok(Series {
+            interval,
+            first_weekday,
+            offered,
+            aht_s: None,
+        })
     }
 
     /// Adds the mean handle time in seconds of each interval (ignored where `offered` is 0).
@@ -204,7 +218,11 @@ impl Series {
 
 fn check_values(what: &'static str, values: &[f64]) -> Result<(), ForecastError> {
     match values.iter().position(|v| !v.is_finite() || *v < 0.0) {
-        Some(index) => Err(ForecastError::BadValue { what, index, value: values[index] }),
+        Some(index) => Err(ForecastError::BadValue {
+            what,
+            index,
+            value: values[index],
+        }),
         None => Ok(()),
     }
 }

@@ -56,7 +56,11 @@ pub struct TaylorConfig {
 
 impl Default for TaylorConfig {
     fn default() -> Self {
-        TaylorConfig { trend: false, ar1: false, init_weeks: 2 }
+        TaylorConfig {
+            trend: false,
+            ar1: false,
+            init_weeks: 2,
+        }
     }
 }
 
@@ -138,7 +142,13 @@ pub fn fit_taylor(
 ) -> Result<TaylorFit, ForecastError> {
     let init = initial_states(y, s1, exception_days, config)?;
     let unpack = |x: &[f64]| {
-        let mut p = TaylorParams { alpha: x[0], delta: x[1], omega: x[2], gamma: 0.0, lambda: 0.0 };
+        let mut p = TaylorParams {
+            alpha: x[0],
+            delta: x[1],
+            omega: x[2],
+            gamma: 0.0,
+            lambda: 0.0,
+        };
         let mut rest = x[3..].iter();
         if config.trend {
             p.gamma = *rest.next().unwrap_or(&0.0);
@@ -163,7 +173,12 @@ pub fn fit_taylor(
     let (x, _) = optimize::minimize(objective, &x0, &lo, &hi, NelderMead::default());
     let params = unpack(&x);
     let (state, sse, fitted_points) = filter(y, s1, exception_days, &init, &params);
-    Ok(TaylorFit { params, sse, fitted_points, state })
+    Ok(TaylorFit {
+        params,
+        sse,
+        fitted_points,
+        state,
+    })
 }
 
 /// Runs the model with fixed `params` (no fitting), e.g. to reuse parameters fitted earlier.
@@ -181,7 +196,12 @@ pub fn run_taylor(
         ..params
     };
     let (state, sse, fitted_points) = filter(y, s1, exception_days, &init, &params);
-    Ok(TaylorFit { params, sse, fitted_points, state })
+    Ok(TaylorFit {
+        params,
+        sse,
+        fitted_points,
+        state,
+    })
 }
 
 fn is_exception(exception_days: &[bool], day: usize) -> bool {
@@ -199,29 +219,38 @@ fn initial_states(
     let weeks = config.init_weeks.max(1).min(y.len() / s2);
     let have_days = y.len() / s1;
     let insufficient = || ForecastError::InsufficientHistory {
-        what: "the Taylor method (one complete week without exception days for initial states)".into(),
+        what: "the Taylor method (one complete week without exception days for initial states)"
+            .into(),
         needed_days: 7,
         have_days,
     };
     if weeks == 0 {
         return Err(insufficient());
     }
-    let usable_days: Vec<usize> = (0..weeks * 7).filter(|&d| !is_exception(exception_days, d)).collect();
+    let usable_days: Vec<usize> = (0..weeks * 7)
+        .filter(|&d| !is_exception(exception_days, d))
+        .collect();
     let day_values = |d: usize| &y[d * s1..(d + 1) * s1];
     let mean_of = |days: &mut dyn Iterator<Item = &usize>| {
-        let (sum, count) = days.fold((0.0, 0usize), |(s, c), &d| (s + day_values(d).iter().sum::<f64>(), c + 1));
+        let (sum, count) = days.fold((0.0, 0usize), |(s, c), &d| {
+            (s + day_values(d).iter().sum::<f64>(), c + 1)
+        });
         (count > 0).then(|| sum / (count * s1) as f64)
     };
     let level = mean_of(&mut usable_days.iter()).ok_or_else(insufficient)?;
     let mut daily = vec![0.0; s1];
     for (j, dj) in daily.iter_mut().enumerate() {
-        *dj = usable_days.iter().map(|&d| y[d * s1 + j]).sum::<f64>() / usable_days.len() as f64 - level;
+        *dj = usable_days.iter().map(|&d| y[d * s1 + j]).sum::<f64>() / usable_days.len() as f64
+            - level;
     }
     let mut weekly = vec![0.0; s2];
     for (i, wi) in weekly.iter_mut().enumerate() {
         let (weekday, j) = (i / s1, i % s1);
-        let values: Vec<f64> =
-            usable_days.iter().filter(|&&d| d % 7 == weekday).map(|&d| y[d * s1 + j]).collect();
+        let values: Vec<f64> = usable_days
+            .iter()
+            .filter(|&&d| d % 7 == weekday)
+            .map(|&d| y[d * s1 + j])
+            .collect();
         if !values.is_empty() {
             *wi = values.iter().sum::<f64>() / values.len() as f64 - level - daily[j];
         }
@@ -236,12 +265,25 @@ fn initial_states(
     }
     // The level at t = −1: the init mean sits at the middle of the init weeks.
     let level = level - trend * (weeks * s2 + 1) as f64 / 2.0;
-    Ok(State { level, trend, daily, weekly, last_error: 0.0, n: 0 })
+    Ok(State {
+        level,
+        trend,
+        daily,
+        weekly,
+        last_error: 0.0,
+        n: 0,
+    })
 }
 
 /// Runs the recursions over all of `y`; returns the final state, the sum of squared one-step
 /// errors (AR-adjusted) over non-exception intervals, and their count.
-fn filter(y: &[f64], s1: usize, exception_days: &[bool], init: &State, p: &TaylorParams) -> (State, f64, usize) {
+fn filter(
+    y: &[f64],
+    s1: usize,
+    exception_days: &[bool],
+    init: &State,
+    p: &TaylorParams,
+) -> (State, f64, usize) {
     let mut s = init.clone();
     let s2 = s.weekly.len();
     let (mut sse, mut count) = (0.0, 0usize);
@@ -249,7 +291,11 @@ fn filter(y: &[f64], s1: usize, exception_days: &[bool], init: &State, p: &Taylo
         let (j, i) = (t % s1, t % s2);
         let (d_old, w_old) = (s.daily[j], s.weekly[i]);
         let base = s.level + s.trend + d_old + w_old;
-        let yt = if is_exception(exception_days, t / s1) { base } else { observed };
+        let yt = if is_exception(exception_days, t / s1) {
+            base
+        } else {
+            observed
+        };
         if !is_exception(exception_days, t / s1) {
             let one_step = base + p.lambda * s.last_error;
             sse += (yt - one_step) * (yt - one_step);

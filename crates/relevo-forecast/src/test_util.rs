@@ -45,7 +45,9 @@ pub(crate) fn daily_weekly_mean(s1: usize, weekday: usize, j: usize) -> f64 {
 
 /// `weeks` weeks of a pure weekly pattern (no noise).
 pub(crate) fn weekly_pattern(s1: usize, weeks: usize) -> Vec<f64> {
-    (0..weeks * 7 * s1).map(|t| daily_weekly_mean(s1, t / s1, t % s1).round()).collect()
+    (0..weeks * 7 * s1)
+        .map(|t| daily_weekly_mean(s1, t / s1, t % s1).round())
+        .collect()
 }
 
 /// `weeks` weeks of the daily + weekly pattern plus Gaussian noise whose standard deviation is

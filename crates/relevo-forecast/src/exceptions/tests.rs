@@ -11,15 +11,31 @@ fn history() -> Series {
 #[test]
 fn unknown_profile_is_an_error() {
     let mut e = Exceptions::new();
-    assert_eq!(e.mark_day(3, "xmas"), Err(ForecastError::UnknownProfile { name: "xmas".into() }));
-    assert!(e.define_profile("neg", DayProfile::Scale { factor: -1.0 }).is_err());
+    assert_eq!(
+        e.mark_day(3, "xmas"),
+        Err(ForecastError::UnknownProfile {
+            name: "xmas".into()
+        })
+    );
+    assert!(
+        e.define_profile("neg", DayProfile::Scale { factor: -1.0 })
+            .is_err()
+    );
 }
 
 #[test]
 fn scale_and_shape_profiles() {
     let mut e = Exceptions::new();
-    e.define_profile("closed", DayProfile::Scale { factor: 0.0 }).unwrap();
-    e.define_profile("half", DayProfile::ShapeOf { day: 1, volume_factor: 0.5 }).unwrap();
+    e.define_profile("closed", DayProfile::Scale { factor: 0.0 })
+        .unwrap();
+    e.define_profile(
+        "half",
+        DayProfile::ShapeOf {
+            day: 1,
+            volume_factor: 0.5,
+        },
+    )
+    .unwrap();
     e.mark_day(2, "closed").unwrap();
     e.mark_day(3, "half").unwrap();
     e.exclude_day(4);
@@ -36,8 +52,18 @@ fn scale_and_shape_profiles() {
 #[test]
 fn shape_of_a_day_without_volume_is_an_error() {
     let mut e = Exceptions::new();
-    e.define_profile("like-day-9", DayProfile::ShapeOf { day: 9, volume_factor: 1.0 }).unwrap();
+    e.define_profile(
+        "like-day-9",
+        DayProfile::ShapeOf {
+            day: 9,
+            volume_factor: 1.0,
+        },
+    )
+    .unwrap();
     e.mark_day(2, "like-day-9").unwrap();
     let mut normal = vec![1.0; 24];
-    assert_eq!(apply_profiles(&history(), &e, 48, &mut normal), Err(ForecastError::BadShapeDay { day: 9 }));
+    assert_eq!(
+        apply_profiles(&history(), &e, 48, &mut normal),
+        Err(ForecastError::BadShapeDay { day: 9 })
+    );
 }

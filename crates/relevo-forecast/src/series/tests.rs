@@ -2,10 +2,23 @@ use super::*;
 
 #[test]
 fn interval_slots() {
-    let got: Vec<(u32, usize, usize)> =
-        Interval::ALL.iter().map(|i| (i.seconds(), i.slots_per_day(), i.slots_per_week())).collect();
-    assert_eq!(got, vec![(300, 288, 2016), (900, 96, 672), (1800, 48, 336), (3600, 24, 168)]);
-    assert_eq!(Interval::from_seconds(600), Err(ForecastError::UnsupportedInterval { seconds: 600 }));
+    let got: Vec<(u32, usize, usize)> = Interval::ALL
+        .iter()
+        .map(|i| (i.seconds(), i.slots_per_day(), i.slots_per_week()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (300, 288, 2016),
+            (900, 96, 672),
+            (1800, 48, 336),
+            (3600, 24, 168)
+        ]
+    );
+    assert_eq!(
+        Interval::from_seconds(600),
+        Err(ForecastError::UnsupportedInterval { seconds: 600 })
+    );
 }
 
 #[test]
@@ -19,7 +32,10 @@ fn weekday_arithmetic() {
 #[test]
 fn rejects_bad_values_and_lengths() {
     let err = Series::new(Interval::Min60, Weekday::Monday, vec![1.0, -2.0]).unwrap_err();
-    assert_eq!(err.to_string(), "offered[1] = -2: must be finite and not negative");
+    assert_eq!(
+        err.to_string(),
+        "offered[1] = -2: must be finite and not negative"
+    );
     let s = Series::new(Interval::Min60, Weekday::Monday, vec![1.0; 3]).unwrap();
     let err = s.with_aht_s(vec![1.0]).unwrap_err();
     assert_eq!(err.to_string(), "aht_s has 1 values, expected 3");

@@ -14,7 +14,17 @@ fn a_pure_weekly_pattern_is_reproduced() {
 #[test]
 fn needs_a_week() {
     let err = fit_taylor(&[1.0; 100], 24, &[], TaylorConfig::default()).unwrap_err();
-    assert!(matches!(err, ForecastError::InsufficientHistory { needed_days: 7, have_days: 4, .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            ForecastError::InsufficientHistory {
+                needed_days: 7,
+                have_days: 4,
+                ..
+            }
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -22,8 +32,15 @@ fn fitted_parameters_are_in_bounds_and_beat_the_starting_point() {
     let y = noisy_pattern(24, 4, 1.0, 7);
     for config in [
         TaylorConfig::default(),
-        TaylorConfig { ar1: true, ..TaylorConfig::default() },
-        TaylorConfig { trend: true, ar1: true, init_weeks: 1 },
+        TaylorConfig {
+            ar1: true,
+            ..TaylorConfig::default()
+        },
+        TaylorConfig {
+            trend: true,
+            ar1: true,
+            init_weeks: 1,
+        },
     ] {
         let fit = fit_taylor(&y, 24, &[], config).unwrap();
         let p = fit.params;
@@ -33,9 +50,20 @@ fn fitted_parameters_are_in_bounds_and_beat_the_starting_point() {
         assert!((0.0..=0.99).contains(&p.lambda));
         assert!(config.trend || p.gamma == 0.0);
         assert!(config.ar1 || p.lambda == 0.0);
-        let start = TaylorParams { alpha: 0.1, gamma: 0.01, delta: 0.05, omega: 0.05, lambda: 0.2 };
+        let start = TaylorParams {
+            alpha: 0.1,
+            gamma: 0.01,
+            delta: 0.05,
+            omega: 0.05,
+            lambda: 0.2,
+        };
         let at_start = run_taylor(&y, 24, &[], config, start).unwrap();
-        assert!(fit.sse <= at_start.sse, "{config:?}: {} > {}", fit.sse, at_start.sse);
+        assert!(
+            fit.sse <= at_start.sse,
+            "{config:?}: {} > {}",
+            fit.sse,
+            at_start.sse
+        );
         assert_eq!(fit.fitted_points, y.len());
     }
 }
@@ -54,7 +82,14 @@ fn exception_days_change_nothing() {
             *v = 5000.0 - *v;
         }
     }
-    for config in [TaylorConfig::default(), TaylorConfig { ar1: true, trend: true, init_weeks: 2 }] {
+    for config in [
+        TaylorConfig::default(),
+        TaylorConfig {
+            ar1: true,
+            trend: true,
+            init_weeks: 2,
+        },
+    ] {
         let a = fit_taylor(&y, 24, &flags, config).unwrap();
         let b = fit_taylor(&spiked, 24, &flags, config).unwrap();
         assert_eq!(a, b);
@@ -68,14 +103,18 @@ fn exception_days_change_nothing() {
 #[test]
 fn ar1_decays_over_the_horizon() {
     let y = noisy_pattern(24, 4, 1.0, 3);
-    let config = TaylorConfig { ar1: true, ..TaylorConfig::default() };
+    let config = TaylorConfig {
+        ar1: true,
+        ..TaylorConfig::default()
+    };
     let fit = fit_taylor(&y, 24, &[], config).unwrap();
     let without = run_taylor(&y, 24, &[], TaylorConfig::default(), fit.params).unwrap();
     let (a, b) = (fit.forecast(48), without.forecast(48));
     let lambda = fit.params.lambda;
     // The adjustment at step k is λ^k e_n, so the gap shrinks geometrically (where not clamped).
     let gaps: Vec<f64> = a.iter().zip(&b).map(|(x, y)| x - y).collect();
-    if lambda > 0.0 && gaps[0].abs() > 1e-9 && a[0] > 0.0 && a[1] > 0.0 && b[0] > 0.0 && b[1] > 0.0 {
+    if lambda > 0.0 && gaps[0].abs() > 1e-9 && a[0] > 0.0 && a[1] > 0.0 && b[0] > 0.0 && b[1] > 0.0
+    {
         assert!((gaps[1] / gaps[0] - lambda).abs() < 1e-9);
     }
     assert!(gaps[47].abs() <= gaps[0].abs() + 1e-12);

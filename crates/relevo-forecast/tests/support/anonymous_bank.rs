@@ -35,9 +35,19 @@ pub struct Calls {
 pub fn parse(text: &str) -> Result<Calls, String> {
     let mut lines = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l));
     let header: Vec<&str> = lines.next().ok_or("empty file")?.split('\t').collect();
-    let col = |name: &str| header.iter().position(|h| *h == name).ok_or(format!("no column {name:?} in the header"));
-    let (date, entry, exit, outcome, ser_time) =
-        (col("date")?, col("vru_entry")?, col("vru_exit")?, col("outcome")?, col("ser_time")?);
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| *h == name)
+            .ok_or(format!("no column {name:?} in the header"))
+    };
+    let (date, entry, exit, outcome, ser_time) = (
+        col("date")?,
+        col("vru_entry")?,
+        col("vru_exit")?,
+        col("outcome")?,
+        col("ser_time")?,
+    );
     let mut raw = Vec::new();
     let mut phantom = 0;
     for (i, line) in lines.enumerate() {
@@ -47,7 +57,10 @@ pub fn parse(text: &str) -> Result<Calls, String> {
         }
         let fields: Vec<&str> = line.split('\t').collect();
         let get = |c: usize, name: &str| {
-            fields.get(c).copied().ok_or(format!("line {line_no}, column {name:?}: missing"))
+            fields
+                .get(c)
+                .copied()
+                .ok_or(format!("line {line_no}, column {name:?}: missing"))
         };
         let what = get(outcome, "outcome")?;
         match what {
@@ -56,28 +69,50 @@ pub fn parse(text: &str) -> Result<Calls, String> {
                 continue;
             }
             "AGENT" | "HANG" => {}
-            other => return Err(format!("line {line_no}, column \"outcome\": unknown outcome {other:?}")),
+            other => {
+                return Err(format!(
+                    "line {line_no}, column \"outcome\": unknown outcome {other:?}"
+                ));
+            }
         }
-        let bad = |name: &str, v: &str, why: &str| format!("line {line_no}, column {name:?}: {why}: {v:?}");
+        let bad = |name: &str, v: &str, why: &str| {
+            format!("line {line_no}, column {name:?}: {why}: {v:?}")
+        };
         let d = get(date, "date")?;
         let day_number = civil_day(d).ok_or_else(|| bad("date", d, "not a yymmdd date"))?;
         let (entry_v, exit_v) = (get(entry, "vru_entry")?, get(exit, "vru_exit")?);
         let entry_s = clock_s(entry_v).ok_or_else(|| bad("vru_entry", entry_v, "not a time"))?;
         let exit_s = clock_s(exit_v).ok_or_else(|| bad("vru_exit", exit_v, "not a time"))?;
         let st = get(ser_time, "ser_time")?;
-        let served: u32 = st.parse().map_err(|_| bad("ser_time", st, "not a number of seconds"))?;
+        let served: u32 = st
+            .parse()
+            .map_err(|_| bad("ser_time", st, "not a number of seconds"))?;
         let next_day = i64::from(exit_s < entry_s);
-        raw.push((day_number + next_day, exit_s, (what == "AGENT" && served > 0).then_some(served)));
+        raw.push((
+            day_number + next_day,
+            exit_s,
+            (what == "AGENT" && served > 0).then_some(served),
+        ));
     }
     let first = raw.iter().map(|r| r.0).min().ok_or("no offered calls")?;
     let last = raw.iter().map(|r| r.0).max().unwrap_or(first);
     // 1970-01-01 (civil day 0) was a Thursday, weekday 3 counting from Monday.
-    let first_weekday = Weekday::from_monday0(((first + 3).rem_euclid(7)) as u8).map_err(|e| e.to_string())?;
+    let first_weekday =
+        Weekday::from_monday0(((first + 3).rem_euclid(7)) as u8).map_err(|e| e.to_string())?;
     let calls = raw
         .into_iter()
-        .map(|(d, vru_exit_s, ser_time_s)| Call { day: (d - first) as usize, vru_exit_s, ser_time_s })
+        .map(|(d, vru_exit_s, ser_time_s)| Call {
+            day: (d - first) as usize,
+            vru_exit_s,
+            ser_time_s,
+        })
         .collect();
-    Ok(Calls { calls, first_weekday, days: (last - first + 1) as usize, phantom })
+    Ok(Calls {
+        calls,
+        first_weekday,
+        days: (last - first + 1) as usize,
+        phantom,
+    })
 }
 
 impl Calls {
@@ -95,7 +130,11 @@ impl Calls {
                 served_s[t] += f64::from(s);
             }
         }
-        let aht_s = served.iter().zip(&served_s).map(|(n, s)| if *n > 0.0 { s / n } else { 0.0 }).collect();
+        let aht_s = served
+            .iter()
+            .zip(&served_s)
+            .map(|(n, s)| if *n > 0.0 { s / n } else { 0.0 })
+            .collect();
         Series::new(interval, self.first_weekday, offered)
             .and_then(|s| s.with_aht_s(aht_s))
             .expect("counts are finite and not negative")
@@ -118,7 +157,20 @@ fn civil_day(v: &str) -> Option<i64> {
     let (yy, m, d) = (n(0..2)?, n(2..4)?, n(4..6)?);
     let year = if yy >= 50 { 1900 + yy } else { 2000 + yy };
     let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let month_days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let month_days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
     if !(1..=12).contains(&m) || d < 1 || d > month_days[(m - 1) as usize] {
         return None;
     }
@@ -131,5 +183,7 @@ fn civil_day(v: &str) -> Option<i64> {
 }
 
 /// The data file: beside the repository, in `shared/data/anonymous_bank/`.
-pub const DEFAULT_PATH: &str =
-    concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/anonymous_bank/anonymous_bank_1999_february.txt");
+pub const DEFAULT_PATH: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/data/anonymous_bank/anonymous_bank_1999_february.txt"
+);
