@@ -12,6 +12,7 @@
 mod cell;
 mod kpi;
 pub mod period;
+pub mod report;
 
 pub use cell::{Cell, CellDecodeError, WaitHistogram};
 pub use kpi::{Acc, Kpis};

@@ -1,0 +1,211 @@
+use super::*;
+use relevo_core::{ContactRecord, Direction, Outcome};
+
+fn contact(
+    queue: &str,
+    channel: Channel,
+    at: &str,
+    outcome: Outcome,
+    wait_s: i64,
+) -> ContactRecord {
+    let arrived = at.parse::<jiff::Timestamp>().unwrap().as_millisecond();
+    let end = arrived + wait_s * 1000;
+    ContactRecord {
+        contact_id: "x".into(),
+        provider: "acme".into(),
+        queue: queue.into(),
+        channel,
+        direction: Direction::Inbound,
+        arrived_at_ms: arrived,
+        answered_at_ms: (outcome == Outcome::Answered).then_some(end),
+        abandoned_at_ms: (outcome == Outcome::Abandoned).then_some(end),
+        ended_at_ms: None,
+        outcome,
+        talk_ms: Some(100_000),
+        hold_ms: None,
+        acw_ms: None,
+        agent: None,
+        customer: None,
+        reason: None,
+        resolved: None,
+        transferred: None,
+        csat: None,
+        nps: None,
+        qa_milli: None,
+        language: None,
+        updated_at_ms: end,
+    }
+}
+
+fn spec(from: &str, to: &str, g: Granularity, tz: &str, group: &str) -> ReportSpec {
+    ReportSpec {
+        from_ms: from.parse::<jiff::Timestamp>().unwrap().as_millisecond(),
+        to_ms: to.parse::<jiff::Timestamp>().unwrap().as_millisecond(),
+        granularity: g,
+        tz: TimeZone::get(tz).unwrap(),
+        group: group.parse().unwrap(),
+        settings: KpiSettings::default(),
+    }
+}
+
+fn run(spec: &ReportSpec, records: &[ContactRecord]) -> Vec<ReportRow> {
+    let mut cells: Vec<((i64, String, Channel), Cell)> = Vec::new();
+    for r in records {
+        let key = (
+            relevo_core::interval_of(r.arrived_at_ms),
+            r.queue.clone(),
+            r.channel,
+        );
+        match cells.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, c)) => c.apply(r, 1),
+            None => {
+                let mut c = Cell::default();
+                c.apply(r, 1);
+                cells.push((key, c));
+            }
+        }
+    }
+    build(
+        spec,
+        cells.iter().map(|((i, q, ch), c)| {
+            (
+                CellRef {
+                    interval: *i,
+                    provider: "acme",
+                    queue: q,
+                    channel: *ch,
+                },
+                c,
+            )
+        }),
+        std::iter::empty(),
+    )
+}
+
+#[test]
+fn csv_has_the_canonical_columns_and_per_channel_thresholds() {
+    let records = [
+        contact(
+            "billing",
+            Channel::Voice,
+            "2026-10-01T08:00:00Z",
+            Outcome::Answered,
+            15,
+        ), // within 20 s
+        contact(
+            "billing",
+            Channel::Chat,
+            "2026-10-01T08:05:00Z",
+            Outcome::Answered,
+            45,
+        ), // within chat's 60 s
+        contact(
+            "sales",
+            Channel::Voice,
+            "2026-10-01T09:00:00Z",
+            Outcome::Abandoned,
+            30,
+        ),
+    ];
+    let s = spec(
+        "2026-10-01T00:00:00Z",
+        "2026-10-03T00:00:00Z",
+        Granularity::Day,
+        "UTC",
+        "queue",
+    );
+    expect_test::expect![[r#"
+        period_start,provider,queue,channel,offered,answered,abandoned,short_abandoned,flowout,answered_within_t,abandoned_within_t,service_level,asa_s,abandon_rate,aht_s,talk_s,hold_s,acw_s,p90_answer_s,transfer_rate,csat_responses,csat_top2,csat_mean,nps_responses,nps,qa_mean,fcr
+        2026-10-01T00:00:00+00:00,,billing,,2,2,0,0,0,2,0,1,30,0,100,100,0,0,45,0,0,,,0,,,
+        2026-10-01T00:00:00+00:00,,sales,,1,0,1,0,0,0,0,0,,1,,,,,,,0,,,0,,,
+        2026-10-02T00:00:00+00:00,,billing,,0,0,0,0,0,0,0,,,,,,,,,,0,,,0,,,
+        2026-10-02T00:00:00+00:00,,sales,,0,0,0,0,0,0,0,,,,,,,,,,0,,,0,,,
+    "#]]
+    .assert_eq(&to_csv(&run(&s, &records), &s.tz));
+}
+
+#[test]
+fn daylight_saving_day_by_interval_has_92_rows() {
+    let records = [contact(
+        "billing",
+        Channel::Voice,
+        "2026-03-29T08:00:00Z",
+        Outcome::Answered,
+        5,
+    )];
+    // 2026-03-29 in Madrid: 00:00+01:00 to 24:00+02:00 is 23 hours.
+    let s = spec(
+        "2026-03-28T23:00:00Z",
+        "2026-03-29T22:00:00Z",
+        Granularity::Interval,
+        "Europe/Madrid",
+        "",
+    );
+    let rows = run(&s, &records);
+    assert_eq!(rows.len(), 92);
+    assert_eq!(rows.iter().map(|r| r.kpis.offered).sum::<i64>(), 1);
+    let csv = to_csv(&rows, &s.tz);
+    assert!(csv.contains("2026-03-29T01:45:00+01:00"));
+    assert!(csv.contains("2026-03-29T03:00:00+02:00"));
+    assert!(!csv.contains("2026-03-29T02:00:00"));
+    let fall = spec(
+        "2026-10-24T22:00:00Z",
+        "2026-10-25T23:00:00Z",
+        Granularity::Interval,
+        "Europe/Madrid",
+        "",
+    );
+    assert_eq!(run(&fall, &records).len(), 100);
+    let by_hour = spec(
+        "2026-10-24T22:00:00Z",
+        "2026-10-25T23:00:00Z",
+        Granularity::Hour,
+        "Europe/Madrid",
+        "",
+    );
+    assert_eq!(run(&by_hour, &records).len(), 25);
+}
+
+#[test]
+fn table_and_json_render() {
+    let records = [
+        contact(
+            "billing",
+            Channel::Voice,
+            "2026-10-01T08:00:00Z",
+            Outcome::Answered,
+            15,
+        ),
+        contact(
+            "billing",
+            Channel::Voice,
+            "2026-10-01T08:00:00Z",
+            Outcome::Abandoned,
+            40,
+        ),
+    ];
+    let s = spec(
+        "2026-10-01T00:00:00Z",
+        "2026-10-02T00:00:00Z",
+        Granularity::Day,
+        "UTC",
+        "queue,channel",
+    );
+    let rows = run(&s, &records);
+    expect_test::expect![[r#"
+        period      queue    channel  offered  answered     SL  ASA  abandon   AHT  p90  CSAT top2  NPS  FCR
+        ────────────────────────────────────────────────────────────────────────────────────────────────────
+        2026-10-01  billing  voice          2         1  50.0%  15s    50.0%  100s  15s          –    –    –
+    "#]]
+    .assert_eq(&to_table(&rows, &s));
+    let json = to_json(&rows, &s);
+    assert!(
+        json.starts_with("{\"settings\":{\"time_zone\":\"UTC\",\"by\":\"day\""),
+        "{json}"
+    );
+    assert!(
+        json.contains("\"queue\":\"billing\",\"channel\":\"voice\",\"offered\":2"),
+        "{json}"
+    );
+    assert!(json.contains("\"csat_top2\":null"), "{json}");
+}
