@@ -47,8 +47,15 @@ fn main() -> Result<(), String> {
         );
         print!("{}", result.render_table());
         if let Some((_, chosen)) = &result.nested_auto {
-            let names: Vec<String> = chosen.iter().map(|m| m.name()).collect();
-            println!("nested choices per origin: {}", names.join(", "));
+            let mut counts: Vec<(String, usize)> = Vec::new();
+            for name in chosen.iter().map(|m| m.name()) {
+                match counts.iter_mut().find(|(n, _)| *n == name) {
+                    Some((_, c)) => *c += 1,
+                    None => counts.push((name, 1)),
+                }
+            }
+            let counts: Vec<String> = counts.iter().map(|(n, c)| format!("{n} ×{c}")).collect();
+            println!("nested choices over the origins: {}", counts.join(", "));
         }
     }
     Ok(())

@@ -18,7 +18,7 @@
 //! scale is 0 (a perfectly weekly-periodic history).
 //!
 //! wMAPE rather than MAPE because interval volumes are often 0 or tiny (nights), where MAPE
-//! divides by zero. This module does not choose methods; see [`crate::backtest`].
+//! divides by zero. This module does not choose methods; see [`mod@crate::backtest`].
 
 /// Accuracy of a set of point forecasts. See the module docs for the formulas.
 #[derive(Debug, Clone, Copy, PartialEq)]

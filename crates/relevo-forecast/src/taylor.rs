@@ -25,7 +25,7 @@
 //!
 //! The parameters minimise the in-sample sum of squared one-step errors
 //! `Σ_t (y_t − ŷ_{t−1}(1))²` (Taylor 2003 fits the same criterion), found with the bounded
-//! Nelder–Mead of [`crate::optimize`]. Forecasts below zero are clamped to zero.
+//! Nelder–Mead of the private `optimize` module. Forecasts below zero are clamped to zero.
 //!
 //! **Initial states** come from the first `init_weeks` complete weeks (non-exception days only):
 //! `S_0` is their mean, `D` the mean of each slot of day minus `S_0`, `W` the mean of each slot
