@@ -95,9 +95,13 @@ impl IntervalArg {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum MethodArg {
+    /// The lowest wMAPE in a backtest of the others (ties go to the simpler)
     Auto,
+    /// The same interval one week earlier
     SeasonalNaive,
+    /// The mean of the same interval over the last --k same weekdays
     WeekdayMean,
+    /// Double seasonal Holt-Winters (Taylor 2003) with the AR(1) error adjustment
     Taylor,
 }
 
