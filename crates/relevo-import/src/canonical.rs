@@ -159,6 +159,7 @@ impl Plan {
                     reason:
                         "unknown column (not canonical; use a mapping file to rename or ignore it)"
                             .into(),
+                    row: None,
                 });
             };
             if !matches!(fields[f].src, Src::Absent) {
@@ -278,6 +279,7 @@ impl Plan {
                     "column is neither mapped nor ignored (unmapped: {}; add them to `ignore` in the mapping)",
                     unused.join(", ")
                 ),
+                row: None,
             });
         }
         let tz = match &m.source.timezone {
@@ -387,6 +389,7 @@ impl Plan {
             column: Some(name),
             value: value.map(str::to_string),
             reason,
+            row: None,
         }
     }
 
@@ -546,6 +549,7 @@ pub struct CsvRows<R: Read> {
     reader: csv::Reader<R>,
     plan: Plan,
     record: csv::StringRecord,
+    delimiter: u8,
     done: bool,
 }
 
@@ -583,6 +587,7 @@ impl<R: Read> CsvRows<R> {
             reader,
             plan,
             record: csv::StringRecord::new(),
+            delimiter,
             done: false,
         })
     }
@@ -616,7 +621,18 @@ impl<R: Read> Iterator for CsvRows<R> {
         match self.reader.read_record(&mut self.record) {
             Ok(true) => {
                 let line = self.record.position().map_or(0, |p| p.line());
-                Some(self.plan.convert(&self.record, line))
+                Some(match self.plan.convert(&self.record, line) {
+                    Item::Invalid(mut d) => {
+                        let fields: Vec<&str> = self
+                            .record
+                            .iter()
+                            .map(|f| f.trim_end_matches('\r'))
+                            .collect();
+                        d.row = Some(fields.join(&char::from(self.delimiter).to_string()));
+                        Item::Invalid(d)
+                    }
+                    other => other,
+                })
             }
             Ok(false) => {
                 self.done = true;
@@ -670,6 +686,7 @@ impl<R: BufRead> JsonlRows<R> {
                 column: None,
                 value: None,
                 reason: format!("not a JSON object: {e}"),
+                row: None,
             })?;
         let mut row = vec![String::new(); CANONICAL.len()];
         for (k, v) in obj {
@@ -680,6 +697,7 @@ impl<R: BufRead> JsonlRows<R> {
                     column: Some(k),
                     value: None,
                     reason: "unknown field (not canonical)".into(),
+                    row: None,
                 });
             };
             row[i] = match v {
@@ -694,6 +712,7 @@ impl<R: BufRead> JsonlRows<R> {
                         column: Some(k),
                         value: Some(other.to_string()),
                         reason: "expected a string, number or boolean".into(),
+                        row: None,
                     });
                 }
             };
@@ -716,9 +735,16 @@ impl<R: BufRead> Iterator for JsonlRows<R> {
                     if text.is_empty() {
                         continue;
                     }
-                    return Some(match self.row(text) {
+                    let item = match self.row(text) {
                         Ok(row) => self.plan.convert(&row, self.line),
                         Err(d) => Item::Invalid(d),
+                    };
+                    return Some(match item {
+                        Item::Invalid(mut d) => {
+                            d.row = Some(text.to_string());
+                            Item::Invalid(d)
+                        }
+                        other => other,
                     });
                 }
                 Err(e) => {

@@ -107,6 +107,7 @@ impl<R: BufRead> CtrRows<R> {
                     column: Some(e.column.to_string()),
                     value: None,
                     reason: e.reason,
+                    row: None,
                 }),
             },
             Ok(None) => Item::Skipped("contact never entered a queue".into()),
@@ -118,6 +119,7 @@ impl<R: BufRead> CtrRows<R> {
                     .pointer(&format!("/{}", field.replace('.', "/")))
                     .map(|x| x.to_string()),
                 reason,
+                row: None,
             }),
         }
     }
@@ -130,6 +132,7 @@ fn json_diag(e: &serde_json::Error, first_line: u64) -> Diagnostic {
         column: None,
         value: None,
         reason: format!("not valid JSON: {e}"),
+        row: None,
     }
 }
 
@@ -156,7 +159,13 @@ impl<R: BufRead> Iterator for CtrRows<R> {
                     if t.starts_with('{')
                         && let Ok(v) = serde_json::from_str::<Value>(t)
                     {
-                        return Some(self.convert(self.line, &v));
+                        return Some(match self.convert(self.line, &v) {
+                            Item::Invalid(mut d) => {
+                                d.row = Some(t.to_string());
+                                Item::Invalid(d)
+                            }
+                            other => other,
+                        });
                     }
                     let first = self.line;
                     self.pending = self.whole_document(first).into_iter();

@@ -12,6 +12,8 @@ pub struct Diagnostic {
     pub column: Option<String>,
     pub value: Option<String>,
     pub reason: String,
+    /// The offending row as read (CSV fields re-joined with the delimiter, or the JSON line), for reject files.
+    pub row: Option<String>,
 }
 
 impl Diagnostic {
@@ -22,6 +24,7 @@ impl Diagnostic {
             column: None,
             value: None,
             reason: reason.into(),
+            row: None,
         }
     }
 }

@@ -176,12 +176,12 @@ AA0115\t14375\t25245705\t1\tPS\t990210\t23:59:56\t23:59:56\t0\t0:00:02\t0:00:29\
         text,
         opts,
         expect_test::expect![[r#"
-        anonymous-bank/34536 PS voice inbound answered arrived=1999-02-01T05:02:55Z wait_ms=Some(0) talk=Some(166000) customer=None csat=None nps=None updated=1999-02-01T05:05:41Z
-        anonymous-bank/34539 PS voice inbound abandoned arrived=1999-02-01T06:09:22Z wait_ms=Some(5000) talk=None customer=Some("23317894") csat=None nps=None updated=1999-02-01T06:09:27Z
-        skipped: hung up in the IVR (never reached the queue)
-        skipped: phantom call (not a real call)
-        anonymous-bank/14375 PS voice inbound answered arrived=1999-02-09T22:00:02Z wait_ms=Some(27000) talk=Some(29000) customer=Some("25245705") csat=None nps=None updated=1999-02-09T22:00:58Z
-    "#]],
+            anonymous-bank/AA0101-34536 PS voice inbound answered arrived=1999-02-01T05:02:55Z wait_ms=Some(0) talk=Some(166000) customer=None csat=None nps=None updated=1999-02-01T05:05:41Z
+            anonymous-bank/AA0101-34539 PS voice inbound abandoned arrived=1999-02-01T06:09:22Z wait_ms=Some(5000) talk=None customer=Some("23317894") csat=None nps=None updated=1999-02-01T06:09:27Z
+            skipped: hung up in the IVR (never reached the queue)
+            skipped: phantom call (not a real call)
+            anonymous-bank/AA0115-14375 PS voice inbound answered arrived=1999-02-09T22:00:02Z wait_ms=Some(27000) talk=Some(29000) customer=Some("25245705") csat=None nps=None updated=1999-02-09T22:00:58Z
+        "#]],
     );
 }
 

@@ -1,0 +1,79 @@
+//! Small helpers shared by commands: the database location, time zones, date ranges.
+
+use anyhow::{Context, Result, bail};
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use std::path::PathBuf;
+
+/// `--db`, else `RELEVO_DB` (clap reads it), else `$XDG_DATA_HOME/relevo/relevo.db`
+/// (`~/.local/share/relevo/relevo.db`).
+pub fn db_path(arg: Option<&PathBuf>) -> Result<PathBuf> {
+    if let Some(p) = arg {
+        return Ok(p.clone());
+    }
+    let base = match std::env::var_os("XDG_DATA_HOME") {
+        Some(d) if !d.is_empty() => PathBuf::from(d),
+        _ => {
+            let home = std::env::var_os("HOME")
+                .context("cannot find a default database location: set --db or RELEVO_DB")?;
+            PathBuf::from(home).join(".local/share")
+        }
+    };
+    Ok(base.join("relevo").join("relevo.db"))
+}
+
+/// Opens the store, creating the file's folder when needed.
+pub fn open_store(arg: Option<&PathBuf>) -> Result<(relevo_store::SqliteStore, PathBuf)> {
+    let path = db_path(arg)?;
+    if let Some(dir) = path.parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let store = relevo_store::SqliteStore::open(&path)
+        .with_context(|| format!("cannot open database {}", path.display()))?;
+    Ok((store, path))
+}
+
+/// An IANA zone name (`Europe/Madrid`) or `UTC`.
+pub fn zone(name: &str) -> Result<TimeZone> {
+    TimeZone::get(name).with_context(|| {
+        format!("unknown time zone {name:?} (use an IANA name like Europe/Madrid)")
+    })
+}
+
+/// A report bound: a date (a whole day in `tz`; `--to` dates are inclusive) or an RFC 3339 instant.
+pub fn bound_ms(text: &str, tz: &TimeZone, is_end: bool, flag: &str) -> Result<i64> {
+    if let Ok(d) = text.parse::<Date>() {
+        let day = if is_end {
+            d.tomorrow().context("date out of range")?
+        } else {
+            d
+        };
+        let z = day.to_zoned(tz.clone()).context("date out of range")?;
+        return Ok(z
+            .start_of_day()
+            .context("date out of range")?
+            .timestamp()
+            .as_millisecond());
+    }
+    match text.parse::<jiff::Timestamp>() {
+        Ok(t) => Ok(t.as_millisecond()),
+        Err(_) => bail!(
+            "{flag} {text:?}: expected a date like 2026-10-01 or an RFC 3339 time like 2026-10-01T08:00:00+02:00"
+        ),
+    }
+}
+
+/// Thousands separators for counts shown to people.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}

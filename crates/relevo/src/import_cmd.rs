@@ -1,0 +1,317 @@
+//! `relevo import`: files → parsers → one store transaction, with strict or skip-invalid handling.
+
+use crate::cli_util::{open_store, thousands, zone};
+use crate::progress::Progress;
+use anyhow::{Context, Result, bail};
+use relevo_core::ContactRecord;
+use relevo_import::{
+    CsvRows, CtrRows, Diagnostic, Format, Item, JsonlRows, Mapping, Options, detect_format,
+};
+use relevo_store::{Abort, Store};
+use std::cell::Cell as StdCell;
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::rc::Rc;
+
+/// How many problems a strict import lists before it stops reading.
+const MAX_PROBLEMS: usize = 10;
+
+#[derive(clap::Args, Debug)]
+pub struct ImportArgs {
+    /// Files to import (all in one transaction)
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Database file (default: $XDG_DATA_HOME/relevo/relevo.db)
+    #[arg(long, env = "RELEVO_DB")]
+    pub db: Option<PathBuf>,
+    /// Input format: auto, csv, jsonl or amazon-connect-ctr
+    #[arg(long, default_value = "auto")]
+    pub format: String,
+    /// Provider key for rows that name none (required for Amazon Connect records)
+    #[arg(long)]
+    pub provider: Option<String>,
+    /// Zone for naive timestamps (IANA name)
+    #[arg(long, default_value = "UTC", env = "RELEVO_TZ")]
+    pub tz: String,
+    /// Mapping file (TOML) for CSV files in a provider's own layout
+    #[arg(long)]
+    pub mapping: Option<PathBuf>,
+    /// Import the good rows and write the bad ones, with their reasons, to --rejects
+    #[arg(long, requires = "rejects")]
+    pub skip_invalid: bool,
+    /// Where --skip-invalid writes rejected rows (CSV: file,line,column,value,reason,row)
+    #[arg(long, requires = "skip_invalid")]
+    pub rejects: Option<PathBuf>,
+}
+
+/// Counts bytes read, for progress.
+struct Counting<R> {
+    inner: R,
+    count: Rc<StdCell<u64>>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.set(self.count.get() + n as u64);
+        Ok(n)
+    }
+}
+
+struct Source {
+    name: String,
+    rows: Box<dyn Iterator<Item = Item>>,
+}
+
+/// The record stream the store consumes; it keeps the books on everything that is not a record.
+struct Feed {
+    sources: std::collections::VecDeque<Source>,
+    strict: bool,
+    problems: Vec<(String, Diagnostic)>,
+    invalid: u64,
+    skipped: BTreeMap<String, u64>,
+    rejects: Option<csv::Writer<File>>,
+    reject_error: Option<anyhow::Error>,
+    aborted: bool,
+    records: Rc<StdCell<u64>>,
+}
+
+impl Iterator for Feed {
+    type Item = Result<ContactRecord, Abort>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if self.aborted {
+                return None;
+            }
+            let Some(src) = self.sources.front_mut() else {
+                if self.invalid > 0 && self.strict {
+                    self.aborted = true;
+                    return Some(Err(Abort));
+                }
+                return None;
+            };
+            match src.rows.next() {
+                None => {
+                    self.sources.pop_front();
+                }
+                Some(Item::Record(r)) => {
+                    if self.strict && self.invalid > 0 {
+                        continue; // nothing will be written; keep reading only to list problems
+                    }
+                    self.records.set(self.records.get() + 1);
+                    return Some(Ok(*r));
+                }
+                Some(Item::Skipped(reason)) => *self.skipped.entry(reason).or_default() += 1,
+                Some(Item::Invalid(d)) => {
+                    self.invalid += 1;
+                    if self.strict {
+                        self.problems.push((src.name.clone(), d));
+                        if self.problems.len() >= MAX_PROBLEMS {
+                            self.aborted = true;
+                            return Some(Err(Abort));
+                        }
+                    } else if let Some(w) = &mut self.rejects {
+                        let column = match (&d.column_index, &d.column) {
+                            (Some(i), Some(c)) => format!("{i} ({c})"),
+                            (None, Some(c)) => c.clone(),
+                            (Some(i), None) => i.to_string(),
+                            (None, None) => String::new(),
+                        };
+                        let res = w.write_record([
+                            src.name.as_str(),
+                            &d.line.to_string(),
+                            &column,
+                            d.value.as_deref().unwrap_or(""),
+                            &d.reason,
+                            d.row.as_deref().unwrap_or(""),
+                        ]);
+                        if let Err(e) = res {
+                            self.reject_error = Some(e.into());
+                            self.aborted = true;
+                            return Some(Err(Abort));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn open_source(
+    path: &Path,
+    format: Option<Format>,
+    opts: &Options,
+    counter: &Rc<StdCell<u64>>,
+) -> Result<Source> {
+    let name = path.display().to_string();
+    let mut head = vec![0u8; 4096];
+    let n = File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .with_context(|| format!("cannot read {name}"))?;
+    head.truncate(n);
+    let format = format.unwrap_or_else(|| detect_format(&name, &head));
+    let file = File::open(path).with_context(|| format!("cannot read {name}"))?;
+    let reader = Counting {
+        inner: file,
+        count: counter.clone(),
+    };
+    let header_err = |d: Diagnostic| anyhow::anyhow!("{name}: {d}");
+    let rows: Box<dyn Iterator<Item = Item>> = match format {
+        Format::Csv => Box::new(CsvRows::new(reader, opts).map_err(header_err)?),
+        Format::Jsonl => Box::new(
+            JsonlRows::new(BufReader::with_capacity(1 << 20, reader), opts).map_err(header_err)?,
+        ),
+        Format::AmazonConnectCtr => Box::new(
+            CtrRows::new(
+                BufReader::with_capacity(1 << 20, reader),
+                opts.provider.clone(),
+            )
+            .map_err(header_err)?,
+        ),
+    };
+    Ok(Source { name, rows })
+}
+
+pub fn run(args: &ImportArgs) -> Result<ExitCode> {
+    let format = match args.format.as_str() {
+        "auto" => None,
+        f => Some(f.parse::<Format>().map_err(anyhow::Error::msg)?),
+    };
+    let mapping = match &args.mapping {
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("cannot read mapping {}", p.display()))?;
+            Some(Mapping::from_toml(&text).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?)
+        }
+        None => None,
+    };
+    let opts = Options {
+        tz: zone(&args.tz)?,
+        provider: args.provider.clone(),
+        mapping,
+    };
+    let bytes = Rc::new(StdCell::new(0u64));
+    let mut total_bytes = 0u64;
+    let mut sources = std::collections::VecDeque::new();
+    for path in &args.files {
+        total_bytes += std::fs::metadata(path)
+            .map(|m| m.len())
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        sources.push_back(open_source(path, format, &opts, &bytes)?);
+    }
+    let rejects_tmp = args.rejects.as_ref().map(|p| p.with_extension("partial"));
+    let rejects = match &rejects_tmp {
+        Some(tmp) => {
+            let mut w = csv::Writer::from_path(tmp)
+                .with_context(|| format!("cannot write {}", tmp.display()))?;
+            w.write_record(["file", "line", "column", "value", "reason", "row"])?;
+            Some(w)
+        }
+        None => None,
+    };
+    let (mut store, db) = open_store(args.db.as_ref())?;
+    let records = Rc::new(StdCell::new(0u64));
+    let mut feed = Feed {
+        sources,
+        strict: !args.skip_invalid,
+        problems: Vec::new(),
+        invalid: 0,
+        skipped: BTreeMap::new(),
+        rejects,
+        reject_error: None,
+        aborted: false,
+        records: records.clone(),
+    };
+    let mut progress = Progress::new("importing");
+    let result = store.import(
+        &args
+            .files
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(" "),
+        &mut feed,
+        &mut |_| progress.update(bytes.get(), total_bytes, records.get()),
+    );
+    progress.finish();
+    let stats = match result {
+        Ok(s) => s,
+        Err(relevo_store::StoreError::Aborted) => {
+            if let Some(tmp) = &rejects_tmp {
+                let _ = std::fs::remove_file(tmp);
+            }
+            if let Some(e) = feed.reject_error {
+                return Err(e.context("cannot write the rejects file; nothing was imported"));
+            }
+            let mut msg = format!(
+                "{} invalid row{} found; nothing was imported (use --skip-invalid --rejects FILE to import the good rows)",
+                if feed.problems.len() >= MAX_PROBLEMS {
+                    format!("at least {MAX_PROBLEMS}")
+                } else {
+                    feed.problems.len().to_string()
+                },
+                if feed.problems.len() == 1 { "" } else { "s" }
+            );
+            for (file, d) in &feed.problems {
+                msg.push_str(&format!("\n  {file}: {d}"));
+            }
+            bail!(msg);
+        }
+        Err(e) => {
+            if let Some(tmp) = &rejects_tmp {
+                let _ = std::fs::remove_file(tmp);
+            }
+            return Err(anyhow::Error::new(e).context(format!(
+                "import into {} failed; nothing was written",
+                db.display()
+            )));
+        }
+    };
+    if let (Some(mut w), Some(tmp), Some(dest)) = (feed.rejects.take(), &rejects_tmp, &args.rejects)
+    {
+        w.flush()
+            .with_context(|| format!("cannot write {}", tmp.display()))?;
+        drop(w);
+        if feed.invalid > 0 {
+            std::fs::rename(tmp, dest)
+                .with_context(|| format!("cannot write {}", dest.display()))?;
+        } else {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+    println!(
+        "imported {} file{} into {}",
+        args.files.len(),
+        if args.files.len() == 1 { "" } else { "s" },
+        db.display()
+    );
+    println!(
+        "  {} inserted, {} replaced by a newer version, {} ignored (already stored in this or a newer version)",
+        thousands(stats.inserted),
+        thousands(stats.replaced),
+        thousands(stats.ignored)
+    );
+    if !feed.skipped.is_empty() {
+        let total: u64 = feed.skipped.values().sum();
+        let parts: Vec<String> = feed
+            .skipped
+            .iter()
+            .map(|(r, n)| format!("{} {r}", thousands(*n)))
+            .collect();
+        println!("  {} skipped: {}", thousands(total), parts.join("; "));
+    }
+    if feed.invalid > 0
+        && let Some(dest) = &args.rejects
+    {
+        println!(
+            "  {} rejected rows written to {}",
+            thousands(feed.invalid),
+            dest.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

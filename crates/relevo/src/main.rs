@@ -1,0 +1,72 @@
+//! The `relevo` binary: argument parsing, configuration and wiring. The libraries do the work.
+
+mod cli_util;
+mod demo;
+mod forecast_cmd;
+mod import_cmd;
+mod progress;
+mod report_cmd;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// relevo — one set of numbers for customer service across your in-house team and your BPO providers.
+#[derive(Parser, Debug)]
+#[command(name = "relevo", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Import contact records (canonical CSV/JSONL, mapped CSV, Amazon Connect CTRs)
+    Import(import_cmd::ImportArgs),
+    /// KPIs per period and group from the interval cube (DESIGN.md §4 columns)
+    Report(report_cmd::ReportArgs),
+    /// Verify that the interval cube equals a recomputation from the raw records
+    Check(report_cmd::CheckArgs),
+    /// Write a realistic seeded demo data set, import it and print a report
+    Demo(demo::DemoArgs),
+    /// Forecast offered volume and handle time per interval (from the store or a CSV)
+    Forecast(ForecastCmd),
+}
+
+#[derive(clap::Args, Debug)]
+struct ForecastCmd {
+    #[command(flatten)]
+    args: forecast_cmd::ForecastArgs,
+    /// Database file for --queue (default: $XDG_DATA_HOME/relevo/relevo.db)
+    #[arg(long, env = "RELEVO_DB")]
+    db: Option<std::path::PathBuf>,
+}
+
+fn forecast(cmd: &ForecastCmd) -> anyhow::Result<ExitCode> {
+    match &cmd.args.queue {
+        None => forecast_cmd::run_csv(&cmd.args)?,
+        Some(q) => {
+            let (store, _) = cli_util::open_store(cmd.db.as_ref())?;
+            let history = report_cmd::queue_history(&store, q)?;
+            forecast_cmd::run_with_history(&cmd.args, &history)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Import(a) => import_cmd::run(a),
+        Command::Report(a) => report_cmd::run(a),
+        Command::Check(a) => report_cmd::check(a),
+        Command::Demo(a) => demo::run(a),
+        Command::Forecast(a) => forecast(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! `relevo report` and `relevo check`.
+
+use crate::cli_util::{bound_ms, open_store, zone};
+use anyhow::{Context, Result, bail};
+use relevo_core::{AbandonTreatment, KpiSettings, interval_of};
+use relevo_metrics::Granularity;
+use relevo_metrics::report::{self, CellRef, GroupBy, ReportRow, ReportSpec};
+use relevo_store::{Scope, Store};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct ReportArgs {
+    /// First day (inclusive, whole day in --tz) or RFC 3339 instant (inclusive)
+    #[arg(long)]
+    pub from: String,
+    /// Last day (inclusive) or RFC 3339 instant (exclusive)
+    #[arg(long)]
+    pub to: String,
+    /// Period: interval (15 min), hour, day, week (ISO, Monday) or month
+    #[arg(long, default_value = "day")]
+    pub by: Granularity,
+    /// Group rows by any of provider,queue,channel (comma-separated)
+    #[arg(long, default_value = "")]
+    pub group: GroupBy,
+    /// Time zone of the periods (IANA name)
+    #[arg(long, default_value = "UTC", env = "RELEVO_TZ")]
+    pub tz: String,
+    /// Service-level threshold T in seconds (default: 20 voice, 60 chat/messaging, 86400 email/web form/social)
+    #[arg(long)]
+    pub sl_threshold: Option<u32>,
+    /// Short-abandon threshold S in seconds: abandons with wait < S are short
+    #[arg(long, default_value_t = 5)]
+    pub short_abandon: u32,
+    /// counted, excluded_within_t or met
+    #[arg(long, default_value = "counted")]
+    pub abandon_treatment: AbandonTreatment,
+    /// Add flowouts to the service-level denominator
+    #[arg(long)]
+    pub include_flowouts: bool,
+    /// FCR window in days (0 = do not compute FCR)
+    #[arg(long, default_value_t = 7)]
+    pub fcr_window_days: u32,
+    /// FCR counts only contacts whose window closed by this instant (default: now)
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// Only this provider's data
+    #[arg(long)]
+    pub provider: Option<String>,
+    /// table, csv or json
+    #[arg(long, default_value = "table")]
+    pub format: String,
+    /// Write to this file instead of standard output
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Database file (default: $XDG_DATA_HOME/relevo/relevo.db)
+    #[arg(long, env = "RELEVO_DB")]
+    pub db: Option<PathBuf>,
+}
+
+/// Runs a report against a store; shared by `relevo report` and `relevo demo`.
+pub fn compute(store: &dyn Store, args: &ReportArgs) -> Result<(ReportSpec, Vec<ReportRow>)> {
+    let tz = zone(&args.tz)?;
+    let from_ms = bound_ms(&args.from, &tz, false, "--from")?;
+    let to_ms = bound_ms(&args.to, &tz, true, "--to")?;
+    if from_ms >= to_ms {
+        bail!("--from {} is not before --to {}", args.from, args.to);
+    }
+    let spec = ReportSpec {
+        from_ms,
+        to_ms,
+        granularity: args.by,
+        tz,
+        group: args.group,
+        settings: KpiSettings {
+            sl_threshold_s: args.sl_threshold,
+            short_abandon_s: args.short_abandon,
+            abandon_treatment: args.abandon_treatment,
+            include_flowouts: args.include_flowouts,
+            fcr_window_days: args.fcr_window_days,
+        },
+    };
+    let scope = args.provider.clone().map_or(Scope::All, Scope::Provider);
+    let cells = store.cells(interval_of(from_ms), interval_of(to_ms - 1) + 1, &scope)?;
+    let fcr = if args.fcr_window_days > 0 {
+        let as_of = match &args.as_of {
+            Some(s) => bound_ms(s, &spec.tz, false, "--as-of")?,
+            None => {
+                #[allow(clippy::disallowed_methods)] // the binary is the edge that reads the clock
+                let now = jiff::Timestamp::now();
+                now.as_millisecond()
+            }
+        };
+        store.fcr(from_ms, to_ms, args.fcr_window_days, as_of, &scope)?
+    } else {
+        Vec::new()
+    };
+    let rows = report::build(
+        &spec,
+        cells.iter().map(|(k, c)| {
+            (
+                CellRef {
+                    interval: k.interval,
+                    provider: &k.provider,
+                    queue: &k.queue,
+                    channel: k.channel,
+                },
+                c,
+            )
+        }),
+        fcr.iter().map(|(k, f)| {
+            (
+                CellRef {
+                    interval: k.interval,
+                    provider: &k.provider,
+                    queue: &k.queue,
+                    channel: k.channel,
+                },
+                f.eligible,
+                f.resolved,
+            )
+        }),
+    );
+    Ok((spec, rows))
+}
+
+pub fn render(spec: &ReportSpec, rows: &[ReportRow], format: &str) -> Result<String> {
+    Ok(match format {
+        "table" => report::to_table(rows, spec),
+        "csv" => report::to_csv(rows, &spec.tz),
+        "json" => report::to_json(rows, spec),
+        other => bail!("unknown --format {other:?} (expected table, csv or json)"),
+    })
+}
+
+pub fn run(args: &ReportArgs) -> Result<ExitCode> {
+    let (store, _) = open_store(args.db.as_ref())?;
+    let (spec, rows) = compute(&store, args)?;
+    let text = render(&spec, &rows, &args.format)?;
+    match &args.output {
+        Some(p) => {
+            std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display()))?
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth reporting.
+            let _ = out.write_all(text.as_bytes());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Database file (default: $XDG_DATA_HOME/relevo/relevo.db)
+    #[arg(long, env = "RELEVO_DB")]
+    pub db: Option<PathBuf>,
+}
+
+pub fn check(args: &CheckArgs) -> Result<ExitCode> {
+    let (store, path) = open_store(args.db.as_ref())?;
+    let mut cube = store.cells(i64::MIN, i64::MAX, &Scope::All)?;
+    cube.sort_by(|a, b| a.0.cmp(&b.0));
+    let raw = store.recompute_cube()?;
+    let records = store.summary(&Scope::All)?.records;
+    if cube == raw {
+        println!(
+            "{}: the cube matches the raw records ({} cells, {} records)",
+            path.display(),
+            cube.len(),
+            records
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let cube_keys: std::collections::BTreeMap<_, _> = cube.into_iter().collect();
+    let raw_keys: std::collections::BTreeMap<_, _> = raw.into_iter().collect();
+    let mut shown = 0;
+    for k in cube_keys
+        .keys()
+        .chain(raw_keys.keys())
+        .collect::<std::collections::BTreeSet<_>>()
+    {
+        if cube_keys.get(k) != raw_keys.get(k) && shown < 20 {
+            println!(
+                "mismatch at interval {} {}/{}/{}",
+                k.interval, k.provider, k.queue, k.channel
+            );
+            shown += 1;
+        }
+    }
+    println!(
+        "{}: the cube does NOT match the raw records",
+        path.display()
+    );
+    Ok(ExitCode::FAILURE)
+}
+
+/// A queue's whole history as 15-minute interval counts and mean handle times (all providers and
+/// channels summed), for forecasting.
+pub fn queue_history(store: &dyn Store, queue: &str) -> Result<crate::forecast_cmd::History> {
+    let cells = store.cells(i64::MIN / 2, i64::MAX / 2, &Scope::All)?;
+    let mut per: std::collections::BTreeMap<i64, relevo_metrics::Cell> =
+        std::collections::BTreeMap::new();
+    for (k, c) in cells.iter().filter(|(k, _)| k.queue == queue) {
+        per.entry(k.interval).or_default().merge(c);
+    }
+    if per.is_empty() {
+        let known: std::collections::BTreeSet<String> =
+            cells.into_iter().map(|(k, _)| k.queue).collect();
+        bail!(
+            "queue {queue:?} has no contacts in the store (known queues: {})",
+            known.into_iter().collect::<Vec<_>>().join(", ")
+        );
+    }
+    let rows = per
+        .into_iter()
+        .map(|(interval, c)| {
+            let start = relevo_core::interval_start_ms(interval);
+            Ok(crate::forecast_cmd::HistoryRow {
+                period_start: jiff::Timestamp::from_millisecond(start)?,
+                offered: c.offered as f64,
+                aht_s: (c.answered > 0).then(|| {
+                    (c.talk_ms + c.hold_ms + c.acw_ms) as f64 / c.answered as f64 / 1000.0
+                }),
+                line: None,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(crate::forecast_cmd::History {
+        source: format!("queue {queue:?}"),
+        rows,
+    })
+}
