@@ -1,10 +1,725 @@
-//! `relevo demo` (placeholder replaced below).
-use anyhow::Result;
+//! `relevo demo`: a realistic, seeded data set — an in-house team (Amazon Connect for voice and chat)
+//! and two BPOs, six queues in English and Spanish, voice/chat/email, daily and weekly seasonality,
+//! one BPO whose service level slips for a week, surveys arriving days after the contact — written as
+//! the files providers would deliver, imported the way a user would, and reported.
+//!
+//! The generator is a deterministic function of the seed and the end date; the end date defaults to
+//! yesterday (the command is the edge that reads the clock).
+
+use crate::cli_util::{open_store, thousands, zone};
+use anyhow::{Context, Result};
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ToSpan};
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
-pub struct DemoArgs {}
+pub struct DemoArgs {
+    /// Folder for the generated files and the demo database
+    #[arg(long, default_value = "relevo-demo")]
+    pub dir: PathBuf,
+    /// Random seed: the same seed and end date give the same data
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// Days of history
+    #[arg(long, default_value_t = 90)]
+    pub days: u32,
+    /// Last day of history (default: yesterday in Europe/Madrid)
+    #[arg(long)]
+    pub end: Option<Date>,
+    /// Only write and import the data; print no report
+    #[arg(long)]
+    pub no_report: bool,
+}
 
-pub fn run(_: &DemoArgs) -> Result<ExitCode> {
-    anyhow::bail!("not yet")
+/// SplitMix64 (Steele, Lea & Flood 2014): small, fast, good enough for synthetic data.
+struct Rng(u64);
+
+impl Rng {
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn f64(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    fn chance(&mut self, p: f64) -> bool {
+        self.f64() < p
+    }
+    fn exp(&mut self, mean: f64) -> f64 {
+        -mean * (1.0 - self.f64()).ln()
+    }
+    fn normal(&mut self) -> f64 {
+        let (u1, u2) = (1.0 - self.f64(), self.f64());
+        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+    }
+    /// Log-normal with the given mean and log-sd 0.5.
+    fn lognormal(&mut self, mean: f64) -> f64 {
+        mean * (0.5 * self.normal() - 0.125).exp()
+    }
+    fn poisson(&mut self, lambda: f64) -> u32 {
+        if lambda > 40.0 {
+            return (lambda + lambda.sqrt() * self.normal()).round().max(0.0) as u32;
+        }
+        let l = (-lambda).exp();
+        let (mut k, mut p) = (0u32, 1.0);
+        loop {
+            p *= self.f64();
+            if p <= l {
+                return k;
+            }
+            k += 1;
+        }
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[(self.next_u64() % items.len() as u64) as usize]
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Delivery {
+    /// Amazon Connect contact trace records (JSON lines) for voice and chat; canonical CSV for email.
+    AmazonConnect,
+    CanonicalCsv,
+}
+
+struct Provider {
+    key: &'static str,
+    delivery: Delivery,
+    /// Probability that a voice contact waits at all, and the mean wait of those that do (s).
+    p_wait: f64,
+    mean_wait_s: f64,
+    /// AHT multiplier and survey mood (probability of a 4–5 CSAT).
+    aht_factor: f64,
+    csat_good: f64,
+    /// Probability that a customer calls again within a week.
+    repeat: f64,
+    agents: u32,
+}
+
+struct Queue {
+    key: &'static str,
+    language: &'static str,
+    /// Weekday daily volume, and talk-time mean for voice (s).
+    daily: f64,
+    talk_s: f64,
+    /// Providers serving it, with their shares.
+    split: &'static [(usize, f64)],
+}
+
+const PROVIDERS: [Provider; 3] = [
+    Provider {
+        key: "inhouse",
+        delivery: Delivery::AmazonConnect,
+        p_wait: 0.35,
+        mean_wait_s: 30.0,
+        aht_factor: 1.0,
+        csat_good: 0.84,
+        repeat: 0.12,
+        agents: 40,
+    },
+    Provider {
+        key: "northwind-bpo",
+        delivery: Delivery::CanonicalCsv,
+        p_wait: 0.40,
+        mean_wait_s: 34.0,
+        aht_factor: 0.92,
+        csat_good: 0.78,
+        repeat: 0.16,
+        agents: 60,
+    },
+    Provider {
+        key: "sur-contact",
+        delivery: Delivery::CanonicalCsv,
+        p_wait: 0.45,
+        mean_wait_s: 38.0,
+        aht_factor: 1.05,
+        csat_good: 0.80,
+        repeat: 0.15,
+        agents: 45,
+    },
+];
+
+const QUEUES: [Queue; 6] = [
+    Queue {
+        key: "billing-es",
+        language: "es",
+        daily: 520.0,
+        talk_s: 260.0,
+        split: &[(0, 0.6), (2, 0.4)],
+    },
+    Queue {
+        key: "billing-en",
+        language: "en",
+        daily: 240.0,
+        talk_s: 250.0,
+        split: &[(1, 1.0)],
+    },
+    Queue {
+        key: "tech-es",
+        language: "es",
+        daily: 380.0,
+        talk_s: 420.0,
+        split: &[(2, 1.0)],
+    },
+    Queue {
+        key: "tech-en",
+        language: "en",
+        daily: 300.0,
+        talk_s: 400.0,
+        split: &[(1, 1.0)],
+    },
+    Queue {
+        key: "sales-es",
+        language: "es",
+        daily: 180.0,
+        talk_s: 330.0,
+        split: &[(0, 1.0)],
+    },
+    Queue {
+        key: "sales-en",
+        language: "en",
+        daily: 110.0,
+        talk_s: 320.0,
+        split: &[(0, 0.5), (1, 0.5)],
+    },
+];
+
+/// Share of a day's volume per local hour (voice and chat open 08–22; email arrives around the clock).
+fn hour_weight(hour: i8, email: bool) -> f64 {
+    let live = [
+        0, 0, 0, 0, 0, 0, 0, 0, 4, 8, 10, 10, 9, 7, 7, 9, 9, 8, 6, 5, 4, 3, 0, 0,
+    ];
+    let mail = [
+        1, 1, 1, 1, 1, 1, 2, 3, 5, 6, 7, 7, 6, 6, 6, 6, 6, 5, 5, 4, 4, 3, 2, 1,
+    ];
+    let w = if email { mail } else { live };
+    let total: i32 = w.iter().sum();
+    f64::from(w[hour as usize]) / f64::from(total)
+}
+
+fn weekday_factor(d: Date) -> f64 {
+    [1.15, 1.05, 1.0, 1.0, 0.95, 0.45, 0.3][d.weekday().to_monday_zero_offset() as usize]
+}
+
+struct Contact {
+    provider: usize,
+    queue: usize,
+    channel: &'static str,
+    id: String,
+    arrived_ms: i64,
+    outcome: &'static str,
+    end_wait_ms: i64,
+    talk_s: i64,
+    hold_s: i64,
+    acw_s: i64,
+    agent: String,
+    customer: String,
+    transferred: bool,
+    csat: Option<u8>,
+    nps: Option<u8>,
+    qa: Option<f64>,
+    survey_ms: Option<i64>,
+}
+
+impl Contact {
+    fn answered_ms(&self) -> Option<i64> {
+        (self.outcome == "answered").then_some(self.arrived_ms + self.end_wait_ms)
+    }
+    fn ended_ms(&self) -> i64 {
+        match self.answered_ms() {
+            Some(a) => a + 1000 * (self.talk_s + self.hold_s + self.acw_s),
+            None => self.arrived_ms + self.end_wait_ms,
+        }
+    }
+}
+
+/// The week (Monday) in which northwind-bpo's service slips: four weeks before the end.
+fn slip_week(end: Date) -> (Date, Date) {
+    let back = i64::from(end.weekday().to_monday_zero_offset()) + 28;
+    let start = end.checked_sub(back.days()).expect("date in range");
+    (start, start.checked_add(6.days()).expect("date in range"))
+}
+
+fn generate(seed: u64, end: Date, days: u32, tz: &TimeZone) -> Result<Vec<Contact>> {
+    let mut rng = Rng(seed ^ 0x5EED_0F_DE30);
+    let start = end.checked_sub(i64::from(days - 1).days())?;
+    let (slip_from, slip_to) = slip_week(end);
+    let mut out = Vec::new();
+    let mut next_customer = 0u64;
+    // Recent customers per queue language, for repeat contacts.
+    let mut recent: Vec<Vec<(String, i64)>> = vec![Vec::new(), Vec::new()];
+    let mut seq = [0u64; 3];
+    for day_i in 0..days {
+        let day = start.checked_add(i64::from(day_i).days())?;
+        let growth = 1.0 + 0.08 * f64::from(day_i) / f64::from(days);
+        let day_noise = 1.0 + 0.06 * rng.normal();
+        let midnight = day.to_zoned(tz.clone())?.start_of_day()?;
+        for hour in 0..24i8 {
+            let Ok(hour_start) = midnight.checked_add(i64::from(hour).hours()) else {
+                continue;
+            };
+            let hour_ms = hour_start.timestamp().as_millisecond();
+            for (qi, q) in QUEUES.iter().enumerate() {
+                for (channel, share) in [("voice", 0.6), ("chat", 0.25), ("email", 0.15)] {
+                    let lambda = q.daily
+                        * share
+                        * weekday_factor(day)
+                        * growth
+                        * day_noise
+                        * hour_weight(hour, channel == "email");
+                    let n = rng.poisson(lambda);
+                    for _ in 0..n {
+                        let arrived_ms = hour_ms + (rng.f64() * 3_600_000.0) as i64 / 1000 * 1000;
+                        let r = rng.f64();
+                        let mut acc = 0.0;
+                        let mut pi = q.split[0].0;
+                        for &(p, s) in q.split {
+                            acc += s;
+                            if r < acc {
+                                pi = p;
+                                break;
+                            }
+                        }
+                        let p = &PROVIDERS[pi];
+                        let slipping = pi == 1 && day >= slip_from && day <= slip_to;
+                        // Stabilisation: sur-contact improves over its first six weeks with the queue.
+                        let ramp = if pi == 2 {
+                            1.0 + 0.6 * (1.0 - f64::from(day_i) / 42.0).max(0.0)
+                        } else {
+                            1.0
+                        };
+                        let peak = hour_weight(hour, false) * 24.0 / 2.0; // > 1 at busy hours
+                        let (mut p_wait, mut mean_wait) =
+                            (p.p_wait * ramp, p.mean_wait_s * ramp * peak.clamp(0.6, 1.6));
+                        if slipping {
+                            p_wait = 0.85;
+                            mean_wait *= 3.2;
+                        }
+                        let (outcome, wait_s) = match channel {
+                            "email" => (
+                                "answered",
+                                rng.exp(5.0 * 3600.0).min(3.0 * 86_400.0).max(60.0),
+                            ),
+                            _ => {
+                                let scale = if channel == "chat" { 2.2 } else { 1.0 };
+                                let wait = if rng.chance(p_wait.min(0.95)) {
+                                    rng.exp(mean_wait * scale)
+                                } else {
+                                    rng.f64() * 3.0
+                                };
+                                let patience =
+                                    rng.exp(if channel == "chat" { 300.0 } else { 110.0 });
+                                if wait > patience {
+                                    ("abandoned", patience)
+                                } else if channel == "voice" && wait > 150.0 && rng.chance(0.15) {
+                                    ("flowout", wait)
+                                } else {
+                                    ("answered", wait)
+                                }
+                            }
+                        };
+                        let talk_mean = match channel {
+                            "voice" => q.talk_s,
+                            "chat" => q.talk_s * 1.6,
+                            _ => 300.0,
+                        } * p.aht_factor;
+                        let answered = outcome == "answered";
+                        let lang = usize::from(q.language == "en");
+                        let customer = match recent[lang].last() {
+                            Some(_) if rng.chance(p.repeat) => {
+                                let pool = &recent[lang];
+                                let lo =
+                                    pool.partition_point(|(_, t)| *t < arrived_ms - 6 * 86_400_000);
+                                if lo < pool.len() {
+                                    pool[lo + (rng.next_u64() as usize % (pool.len() - lo))]
+                                        .0
+                                        .clone()
+                                } else {
+                                    format!("C{next_customer}")
+                                }
+                            }
+                            _ => {
+                                next_customer += 1;
+                                format!("C{next_customer:07}")
+                            }
+                        };
+                        recent[lang].push((customer.clone(), arrived_ms));
+                        let csat = (answered && rng.chance(0.3)).then(|| {
+                            let good = p.csat_good - if slipping { 0.15 } else { 0.0 };
+                            if rng.chance(good) {
+                                *rng.pick(&[4, 5, 5])
+                            } else {
+                                *rng.pick(&[1, 2, 3, 3])
+                            }
+                        });
+                        let nps = csat.filter(|_| rng.chance(0.7)).map(|c| match c {
+                            5 => *rng.pick(&[9, 10, 10, 8]),
+                            4 => *rng.pick(&[7, 8, 9]),
+                            3 => *rng.pick(&[5, 6, 7]),
+                            _ => *rng.pick(&[0, 2, 4, 6]),
+                        });
+                        seq[pi] += 1;
+                        let id = match p.delivery {
+                            Delivery::AmazonConnect => {
+                                let h = rng.next_u64();
+                                format!(
+                                    "{:08x}-{:04x}-4{:03x}-a{:03x}-{:012x}",
+                                    h >> 32,
+                                    (h >> 16) & 0xffff,
+                                    h & 0xfff,
+                                    seq[pi] & 0xfff,
+                                    seq[pi]
+                                )
+                            }
+                            Delivery::CanonicalCsv => {
+                                format!("{}-{:08}", &p.key[..2].to_uppercase(), seq[pi])
+                            }
+                        };
+                        let talk_s = if answered {
+                            rng.lognormal(talk_mean).round() as i64
+                        } else {
+                            0
+                        };
+                        let hold_s = if answered && channel == "voice" && rng.chance(0.3) {
+                            rng.exp(45.0).round() as i64
+                        } else {
+                            0
+                        };
+                        let acw_s = if answered {
+                            rng.exp(if channel == "email" { 60.0 } else { 35.0 })
+                                .round() as i64
+                        } else {
+                            0
+                        };
+                        let mut c = Contact {
+                            provider: pi,
+                            queue: qi,
+                            channel,
+                            id,
+                            arrived_ms,
+                            outcome,
+                            end_wait_ms: (wait_s * 1000.0).round() as i64 / 1000 * 1000,
+                            talk_s,
+                            hold_s,
+                            acw_s,
+                            agent: format!(
+                                "{}-{:03}",
+                                &p.key[..2],
+                                rng.next_u64() % u64::from(p.agents)
+                            ),
+                            customer,
+                            transferred: answered && rng.chance(0.07),
+                            csat,
+                            nps,
+                            qa: (answered && rng.chance(0.05))
+                                .then(|| (85.0 + 8.0 * rng.normal()).clamp(40.0, 100.0).round()),
+                            survey_ms: None,
+                        };
+                        if c.csat.is_some() {
+                            c.survey_ms = Some(
+                                c.ended_ms() + ((1.0 + rng.f64() * 4.0) * 86_400_000.0) as i64,
+                            );
+                        }
+                        out.push(c);
+                    }
+                }
+            }
+        }
+        for pool in &mut recent {
+            let cutoff = midnight.timestamp().as_millisecond() - 8 * 86_400_000;
+            let keep = pool.partition_point(|(_, t)| *t < cutoff);
+            pool.drain(..keep);
+        }
+    }
+    out.sort_by_key(|c| c.arrived_ms);
+    Ok(out)
+}
+
+fn ts(ms: i64) -> String {
+    Timestamp::from_millisecond(ms)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
+}
+
+const CSV_HEADER: [&str; 20] = [
+    "contact_id",
+    "provider",
+    "queue",
+    "channel",
+    "arrived_at",
+    "answered_at",
+    "abandoned_at",
+    "ended_at",
+    "outcome",
+    "talk_s",
+    "hold_s",
+    "acw_s",
+    "agent",
+    "customer",
+    "transferred",
+    "csat",
+    "nps",
+    "qa_score",
+    "language",
+    "updated_at",
+];
+
+fn csv_row(c: &Contact, with_survey: bool) -> Vec<String> {
+    let q = &QUEUES[c.queue];
+    let answered = c.answered_ms();
+    let ended = c.ended_ms();
+    let opt = |b: bool, v: String| if b { v } else { String::new() };
+    vec![
+        c.id.clone(),
+        PROVIDERS[c.provider].key.to_string(),
+        q.key.to_string(),
+        c.channel.to_string(),
+        ts(c.arrived_ms),
+        answered.map(ts).unwrap_or_default(),
+        opt(c.outcome == "abandoned", ts(c.arrived_ms + c.end_wait_ms)),
+        opt(c.outcome != "abandoned", ts(ended)),
+        c.outcome.to_string(),
+        opt(answered.is_some(), c.talk_s.to_string()),
+        opt(answered.is_some(), c.hold_s.to_string()),
+        opt(answered.is_some(), c.acw_s.to_string()),
+        opt(answered.is_some(), c.agent.clone()),
+        c.customer.clone(),
+        opt(answered.is_some(), c.transferred.to_string()),
+        opt(
+            with_survey,
+            c.csat.map(|v| v.to_string()).unwrap_or_default(),
+        ),
+        opt(
+            with_survey,
+            c.nps.map(|v| v.to_string()).unwrap_or_default(),
+        ),
+        c.qa.map(|v| v.to_string()).unwrap_or_default(),
+        q.language.to_string(),
+        ts(if with_survey {
+            c.survey_ms.unwrap_or(ended)
+        } else {
+            ended
+        }),
+    ]
+}
+
+fn ctr_json(c: &Contact, last_update_ms: i64) -> String {
+    let q = &QUEUES[c.queue];
+    let answered = c.answered_ms();
+    let end_wait = c.arrived_ms + c.end_wait_ms;
+    let disconnect = match answered {
+        Some(a) => a + 1000 * (c.talk_s + c.hold_s),
+        None => end_wait,
+    };
+    let agent = match answered {
+        Some(a) => serde_json::json!({
+            "ConnectedToAgentTimestamp": ts(a),
+            "AgentInteractionDuration": c.talk_s,
+            "CustomerHoldDuration": c.hold_s,
+            "AfterContactWorkDuration": c.acw_s,
+            "AfterContactWorkStartTimestamp": ts(disconnect),
+            "AfterContactWorkEndTimestamp": ts(disconnect + 1000 * c.acw_s),
+            "Username": c.agent,
+        }),
+        None => serde_json::Value::Null,
+    };
+    let v = serde_json::json!({
+        "AWSContactTraceRecordFormatVersion": "2017-03-10",
+        "ContactId": c.id,
+        "Channel": c.channel.to_uppercase(),
+        "InitiationMethod": "INBOUND",
+        "InitiationTimestamp": ts(c.arrived_ms - 20_000),
+        "Queue": { "Name": q.key, "EnqueueTimestamp": ts(c.arrived_ms), "DequeueTimestamp": ts(end_wait), "Duration": c.end_wait_ms / 1000 },
+        "Agent": agent,
+        "CustomerEndpoint": { "Address": format!("+34{}", &c.customer[1..]), "Type": "TELEPHONE_NUMBER" },
+        "DisconnectReason": if c.outcome == "abandoned" { "CUSTOMER_DISCONNECT" } else if c.outcome == "flowout" { "CONTACT_FLOW_DISCONNECT" } else { "AGENT_DISCONNECT" },
+        "DisconnectTimestamp": ts(disconnect),
+        "TransferCompletedTimestamp": if c.transferred { serde_json::Value::String(ts(disconnect)) } else { serde_json::Value::Null },
+        "LastUpdateTimestamp": ts(last_update_ms),
+    });
+    v.to_string()
+}
+
+/// The files written, in import order: (path, provider for `--provider`).
+struct Written {
+    contacts: Vec<(PathBuf, Option<&'static str>)>,
+    surveys: PathBuf,
+    counts: (usize, usize, usize),
+}
+
+fn write_files(dir: &Path, contacts: &[Contact], now_ms: i64, seed: u64) -> Result<Written> {
+    let cdir = dir.join("contacts");
+    std::fs::create_dir_all(&cdir).with_context(|| format!("cannot create {}", cdir.display()))?;
+    let mut rng = Rng(seed ^ 0xC7A);
+    let mut csvs: Vec<csv::Writer<std::fs::File>> = Vec::new();
+    let mut paths = Vec::new();
+    for p in &PROVIDERS {
+        let path = cdir.join(format!("{}.csv", p.key));
+        let mut w = csv::Writer::from_path(&path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        w.write_record(CSV_HEADER)?;
+        csvs.push(w);
+        paths.push((path, None));
+    }
+    let ctr_path = cdir.join("inhouse-amazon-connect.jsonl");
+    let mut ctr = std::io::BufWriter::new(
+        std::fs::File::create(&ctr_path)
+            .with_context(|| format!("cannot write {}", ctr_path.display()))?,
+    );
+    let mut redelivered = 0;
+    for c in contacts {
+        if PROVIDERS[c.provider].delivery == Delivery::AmazonConnect && c.channel != "email" {
+            let first = c.ended_ms() + 60_000;
+            writeln!(ctr, "{}", ctr_json(c, first))?;
+            if rng.chance(0.03) {
+                // At-least-once delivery: the same record again, later.
+                writeln!(ctr, "{}", ctr_json(c, first + 3_600_000))?;
+                redelivered += 1;
+            }
+        } else {
+            csvs[c.provider].write_record(csv_row(c, false))?;
+        }
+    }
+    ctr.flush()?;
+    for w in &mut csvs {
+        w.flush()?;
+    }
+    paths.push((ctr_path, Some("inhouse")));
+    // Surveys arrive days later as a newer version of the whole record; those not yet due are not sent.
+    let surveys = dir.join("surveys.csv");
+    let mut w = csv::Writer::from_path(&surveys)
+        .with_context(|| format!("cannot write {}", surveys.display()))?;
+    w.write_record(CSV_HEADER)?;
+    let mut n_surveys = 0;
+    for c in contacts
+        .iter()
+        .filter(|c| c.survey_ms.is_some_and(|t| t <= now_ms))
+    {
+        w.write_record(csv_row(c, true))?;
+        n_surveys += 1;
+    }
+    w.flush()?;
+    Ok(Written {
+        contacts: paths,
+        surveys,
+        counts: (contacts.len(), redelivered, n_surveys),
+    })
+}
+
+fn import(db: &Path, files: &[PathBuf], provider: Option<&str>) -> Result<()> {
+    let args = crate::import_cmd::ImportArgs {
+        files: files.to_vec(),
+        db: Some(db.to_path_buf()),
+        format: "auto".into(),
+        provider: provider.map(str::to_string),
+        tz: "UTC".into(),
+        mapping: None,
+        skip_invalid: false,
+        rejects: None,
+    };
+    crate::import_cmd::run(&args).map(|_| ())
+}
+
+pub fn run(args: &DemoArgs) -> Result<ExitCode> {
+    let tz = zone("Europe/Madrid")?;
+    #[allow(clippy::disallowed_methods)] // the command is the edge that reads the clock
+    let today = Timestamp::now().to_zoned(tz.clone()).date();
+    let end = match args.end {
+        Some(d) => d,
+        None => today.yesterday()?,
+    };
+    if args.days < 7 {
+        anyhow::bail!("--days must be at least 7");
+    }
+    let now_ms = end
+        .tomorrow()?
+        .to_zoned(tz.clone())?
+        .timestamp()
+        .as_millisecond();
+    std::fs::create_dir_all(&args.dir)
+        .with_context(|| format!("cannot create {}", args.dir.display()))?;
+    let db = args.dir.join("relevo.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let p = PathBuf::from(format!("{}{suffix}", db.display()));
+        if p.exists() {
+            std::fs::remove_file(&p).with_context(|| format!("cannot replace {}", p.display()))?;
+        }
+    }
+    eprintln!(
+        "generating {} days of contacts up to {end} (seed {}) …",
+        args.days, args.seed
+    );
+    let contacts = generate(args.seed, end, args.days, &tz)?;
+    let written = write_files(&args.dir, &contacts, now_ms, args.seed)?;
+    let (n, redelivered, surveys) = written.counts;
+    println!(
+        "wrote {} contacts ({} Amazon Connect records delivered twice) and {} survey updates to {}",
+        thousands(n as u64),
+        redelivered,
+        thousands(surveys as u64),
+        args.dir.display()
+    );
+    for (path, provider) in &written.contacts {
+        import(&db, std::slice::from_ref(path), *provider)?;
+    }
+    import(&db, std::slice::from_ref(&written.surveys), None)?;
+    let (store, _) = open_store(Some(&db))?;
+    if !args.no_report {
+        let (slip_from, _) = slip_week(end);
+        let from = end
+            .checked_sub(41.days())?
+            .max(end.checked_sub(i64::from(args.days - 1).days())?);
+        let rargs = crate::report_cmd::ReportArgs {
+            from: from.to_string(),
+            to: end.to_string(),
+            by: relevo_metrics::Granularity::Week,
+            group: "provider".parse().map_err(anyhow::Error::msg)?,
+            tz: "Europe/Madrid".into(),
+            sl_threshold: None,
+            short_abandon: 5,
+            abandon_treatment: relevo_core::AbandonTreatment::Counted,
+            include_flowouts: false,
+            fcr_window_days: 7,
+            as_of: Some(now_ms_to_string(now_ms)),
+            provider: None,
+            queue: Vec::new(),
+            channel: vec![relevo_core::Channel::Voice],
+            format: "table".into(),
+            output: None,
+            db: Some(db.clone()),
+        };
+        let (spec, rows) = crate::report_cmd::compute(&store, &rargs)?;
+        println!();
+        println!(
+            "Voice, weekly per provider, Europe/Madrid (northwind-bpo's service slipped the week of {slip_from}):"
+        );
+        print!("{}", crate::report_cmd::render(&spec, &rows, "table")?);
+        println!();
+        println!("Try next:");
+        println!("  export RELEVO_DB={}", db.display());
+        println!(
+            "  relevo report --from {from} --to {end} --by week --group provider,channel --tz Europe/Madrid"
+        );
+        println!(
+            "  relevo report --from {slip_from} --to {slip_from} --by hour --provider northwind-bpo --channel voice --tz Europe/Madrid"
+        );
+        println!(
+            "  relevo report --from {end} --to {end} --by interval --group queue --format csv"
+        );
+        println!(
+            "  relevo forecast --queue billing-es --tz Europe/Madrid --interval 60m --backtest 14"
+        );
+        println!("  relevo check");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn now_ms_to_string(ms: i64) -> String {
+    ts(ms)
 }

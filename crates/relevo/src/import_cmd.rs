@@ -283,12 +283,11 @@ pub fn run(args: &ImportArgs) -> Result<ExitCode> {
             let _ = std::fs::remove_file(tmp);
         }
     }
-    println!(
-        "imported {} file{} into {}",
-        args.files.len(),
-        if args.files.len() == 1 { "" } else { "s" },
-        db.display()
-    );
+    let what = match args.files.as_slice() {
+        [one] => one.display().to_string(),
+        many => format!("{} files", many.len()),
+    };
+    println!("imported {what} into {}", db.display());
     println!(
         "  {} inserted, {} replaced by a newer version, {} ignored (already stored in this or a newer version)",
         thousands(stats.inserted),

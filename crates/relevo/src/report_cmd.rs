@@ -48,6 +48,12 @@ pub struct ReportArgs {
     /// Only this provider's data
     #[arg(long)]
     pub provider: Option<String>,
+    /// Only these queues (comma-separated)
+    #[arg(long, value_delimiter = ',')]
+    pub queue: Vec<String>,
+    /// Only these channels (comma-separated: voice, chat, email, messaging, web_form, social)
+    #[arg(long, value_delimiter = ',')]
+    pub channel: Vec<relevo_core::Channel>,
     /// table, csv or json
     #[arg(long, default_value = "table")]
     pub format: String,
@@ -96,9 +102,13 @@ pub fn compute(store: &dyn Store, args: &ReportArgs) -> Result<(ReportSpec, Vec<
     } else {
         Vec::new()
     };
+    let keep = |k: &relevo_store::CellKey| {
+        (args.queue.is_empty() || args.queue.contains(&k.queue))
+            && (args.channel.is_empty() || args.channel.contains(&k.channel))
+    };
     let rows = report::build(
         &spec,
-        cells.iter().map(|(k, c)| {
+        cells.iter().filter(|(k, _)| keep(k)).map(|(k, c)| {
             (
                 CellRef {
                     interval: k.interval,
@@ -109,7 +119,7 @@ pub fn compute(store: &dyn Store, args: &ReportArgs) -> Result<(ReportSpec, Vec<
                 c,
             )
         }),
-        fcr.iter().map(|(k, f)| {
+        fcr.iter().filter(|(k, _)| keep(k)).map(|(k, f)| {
             (
                 CellRef {
                     interval: k.interval,
