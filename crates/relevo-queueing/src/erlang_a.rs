@@ -48,8 +48,7 @@
 //! subtracting nearly equal numbers. At `T = 0` it reduces to `1 − P(W > 0)`; as patience
 //! grows it tends to the Erlang C value.
 
-use crate::erlang_b::{blocking, checked_agents};
-use crate::erlang_c::inv_minus_one;
+use crate::erlang_b::{blocking, checked_agents, odds};
 use crate::error::{QueueingError, positive};
 use crate::special::tail_sum;
 
@@ -93,23 +92,24 @@ impl ErlangA {
         let (arrivals_per_s, aht_s, load) = crate::checked_traffic(arrivals_per_s, aht_s)?;
         let patience_s = positive("patience_s", patience_s)?;
         let agents = checked_agents(agents)?;
-        Ok(Self::with_blocking(
+        let odds = odds(blocking(load, agents));
+        Ok(Self::with_odds(
             arrivals_per_s,
             aht_s,
             patience_s,
             agents,
-            blocking(load, agents),
+            odds,
         ))
     }
 
-    /// Builds from an Erlang B value `B(agents, λ·AHT)` the caller already has. Inputs must
-    /// already be valid.
-    pub(crate) fn with_blocking(
+    /// Builds from the Erlang B odds `1/B(agents, λ·AHT) − 1` the caller already has. Inputs
+    /// must already be valid.
+    pub(crate) fn with_odds(
         arrivals_per_s: f64,
         aht_s: f64,
         patience_s: f64,
         agents: f64,
-        b: f64,
+        odds: f64,
     ) -> Self {
         let load = arrivals_per_s * aht_s;
         let mut q = Self {
@@ -129,7 +129,7 @@ impl ErlangA {
         let tail = tail_sum(x, y);
         // P(W>0) = 1 / (1 + (1/E − 1)/𝒜), the ratio taken in logs: 𝒜 may be astronomically
         // large (heavy overload) and 1/E − 1 infinite (B underflowed) but never both.
-        let ratio = (inv_minus_one(b).ln() - tail.ln_sum).exp();
+        let ratio = (odds.ln() - tail.ln_sum).exp();
         q.prob_wait = 1.0 / (1.0 + ratio);
         q.abandon_given_wait = (tail.mean_index / y).min(1.0);
         q.ln_tail = tail.ln_sum;

@@ -81,7 +81,25 @@ pub(crate) fn blocking(load: f64, agents: f64) -> f64 {
 
 /// One step of the recurrence: `B(k, A)` from `B(k − 1, A)`.
 #[inline]
-pub(crate) fn step_up(b_prev: f64, load: f64, k: f64) -> f64 {
+fn step_up(b_prev: f64, load: f64, k: f64) -> f64 {
     let ab = load * b_prev;
     ab / (k + ab)
+}
+
+/// The same recurrence for the odds `O = 1/B − 1` (what Erlang C and A consume), which needs
+/// no division: `O(0) = 0`, `O(k) = (O(k−1) + 1) · k/A` (`k_over_load` = k/A). Stable for the
+/// same reason, and infinite rather than NaN once `B` would underflow. This is the form
+/// pyworkforce uses (its `erlang_b_inverse` is `1 + O`); it drives the staffing search.
+#[inline]
+pub(crate) fn odds_step(odds_prev: f64, k_over_load: f64) -> f64 {
+    (odds_prev + 1.0) * k_over_load
+}
+
+/// `1/B − 1`, infinite when `B` underflowed to zero.
+pub(crate) fn odds(b: f64) -> f64 {
+    if b > 0.0 {
+        (1.0 - b) / b
+    } else {
+        f64::INFINITY
+    }
 }

@@ -24,7 +24,7 @@
 //! second form of `C` keeps `1/B − 1` apart so that an underflowed `B` (many agents, little
 //! load) gives `C = 0` rather than NaN. Fractional `N` uses the continuous Erlang B.
 
-use crate::erlang_b::{blocking, checked_agents};
+use crate::erlang_b::{blocking, checked_agents, odds};
 use crate::error::QueueingError;
 
 #[cfg(test)]
@@ -63,20 +63,21 @@ impl ErlangC {
                 agents,
             });
         }
-        Ok(Self::with_blocking(
+        Ok(Self::with_odds(
             arrivals_per_s,
             aht_s,
             agents,
-            blocking(load, agents),
+            odds(blocking(load, agents)),
         ))
     }
 
-    /// Builds from an Erlang B value the caller already has (the staffing search steps the
-    /// recurrence itself). Inputs must already be valid and `load < agents`.
-    pub(crate) fn with_blocking(arrivals_per_s: f64, aht_s: f64, agents: f64, b: f64) -> Self {
+    /// Builds from the Erlang B odds `1/B(agents, λ·AHT) − 1` the caller already has (the
+    /// staffing search steps the recurrence itself). Inputs must already be valid and
+    /// `load < agents`.
+    pub(crate) fn with_odds(arrivals_per_s: f64, aht_s: f64, agents: f64, odds: f64) -> Self {
         let load = arrivals_per_s * aht_s;
         let rho = load / agents;
-        let prob_wait = 1.0 / (1.0 + (1.0 - rho) * inv_minus_one(b));
+        let prob_wait = 1.0 / (1.0 + (1.0 - rho) * odds);
         Self {
             arrivals_per_s,
             aht_s,
@@ -128,14 +129,5 @@ impl ErlangC {
     /// Average handle time in seconds.
     pub fn aht_s(&self) -> f64 {
         self.aht_s
-    }
-}
-
-/// `1/B − 1`, infinite when `B` underflowed to zero.
-pub(crate) fn inv_minus_one(b: f64) -> f64 {
-    if b > 0.0 {
-        (1.0 - b) / b
-    } else {
-        f64::INFINITY
     }
 }

@@ -8,14 +8,15 @@
 //! # Definitions
 //!
 //! ```text
-//! raw   = min { N ∈ ℕ, N ≥ 1 : SL(N, T) ≥ s*,  ASA(N) ≤ a*,  P(Ab)(N) ≤ p*,  occ(N) ≤ o* }
+//! raw   = min { N ∈ ℕ, N ≥ max(1, N₀) : SL(N, T) ≥ s*, ASA(N) ≤ a*, P(Ab)(N) ≤ p*, occ(N) ≤ o* }
 //! staff = ⌈raw / (1 − shrinkage)⌉
 //! ```
 //!
 //! * `s*`, `T` — target service level (fraction) and its threshold in seconds; `a*` — the
 //!   largest acceptable ASA (s); `p*` — the largest acceptable abandonment fraction (Erlang A
 //!   only: Erlang C has none, so the target always holds); `o*` — the largest acceptable
-//!   occupancy. Missing targets always hold.
+//!   occupancy. Missing targets always hold. `N₀` is an optional floor (`min_agents`: a
+//!   minimum-staffing rule, or `⌈A⌉` to reproduce pyworkforce's Erlang A search).
 //! * Erlang C also needs `N > A` (a stable queue). Its occupancy `A/N` is capped by starting
 //!   at `N ≥ ⌈A / o*⌉`, as pyworkforce does ("occupancy cap recomputes raw = ceil(A/max_occ)",
 //!   anchors §2); Erlang A uses its own occupancy `A(1 − P(Ab))/N`.
@@ -23,16 +24,20 @@
 //!   absence): `staff = ⌈raw/(1 − s)⌉`, the pyworkforce rule (anchors §2).
 //!
 //! Every measure is monotone in `N` (more agents never hurt), so the smallest feasible `N`
-//! is found by stepping: Erlang C scans up from `max(⌊A⌋ + 1, ⌈A/o*⌉)` with the Erlang B
-//! recurrence advanced one step per candidate (O(1) per candidate, O(N) in all). Erlang A,
+//! is found by stepping: Erlang C scans up from `max(⌊A⌋ + 1, ⌈A/o*⌉, N₀)` with the Erlang B
+//! recurrence (in its division-free odds form) advanced one step per candidate: O(1) per
+//! candidate, O(N) in all. Erlang A,
 //! whose measures cost a series each, starts at `round(A)`, gallops (1, 2, 4, … agents) to
-//! bracket the answer and bisects, reading Erlang B values from one recurrence run. Agent
-//! counts match pyworkforce's `required_positions` except where pyworkforce starts above
-//! the true minimum (Erlang C at `round(A + 1)`, Erlang A at `⌈A⌉`) and a looser target is
-//! already met below its start.
+//! bracket the answer and bisects, reading Erlang B values from one recurrence run.
+//!
+//! Agent counts equal pyworkforce's `required_positions` except where pyworkforce starts
+//! its scan above the true minimum and the targets are already met below its start: Erlang
+//! C starts at `round(A + 1)` (differs only for service-level targets so loose that
+//! `⌈A⌉` agents meet them), Erlang A at `⌈A⌉` (differs when abandonment lets fewer agents
+//! than the load meet the targets). `min_agents = ⌈A⌉` reproduces the latter exactly.
 
 use crate::erlang_a::ErlangA;
-use crate::erlang_b::{MAX_AGENTS, step_up};
+use crate::erlang_b::{MAX_AGENTS, blocking, odds, odds_step};
 use crate::erlang_c::ErlangC;
 use crate::error::{QueueingError, check, fraction, positive};
 use crate::{Model, checked_traffic};
@@ -70,8 +75,11 @@ pub struct StaffingProblem {
     pub targets: Targets,
     /// Fraction of paid time agents are unavailable, in [0, 1).
     pub shrinkage: f64,
+    /// Never answer fewer raw agents than this (0: no floor beyond one agent for any
+    /// arrivals).
+    pub min_agents: u32,
     /// Give up above this many (raw) agents; `None` picks a bound far beyond any target that
-    /// can be met in floating point: `max(⌈A/o*⌉, ⌈A + 60√A⌉) + 200`, at most 1e7.
+    /// can be met in floating point: `max(⌈A/o*⌉, ⌈A + 60√A⌉, N₀) + 200`, at most 1e7.
     pub max_agents: Option<u32>,
 }
 
@@ -84,6 +92,7 @@ impl StaffingProblem {
             model,
             targets: Targets::default(),
             shrinkage: 0.0,
+            min_agents: 0,
             max_agents: None,
         }
     }
@@ -96,8 +105,8 @@ pub enum Binding {
     NoArrivals,
     /// Erlang C: one agent fewer would not exceed the offered load.
     Stability,
-    /// Erlang A: the answer is one agent, the least that serves anyone.
-    MinimumOneAgent,
+    /// The search floor: one agent (the least that serves anyone), or `min_agents`.
+    Minimum,
     ServiceLevel,
     Asa,
     Abandonment,
@@ -169,7 +178,7 @@ pub fn required_agents(problem: &StaffingProblem) -> Result<StaffingOutcome, Que
     let search = Search::new(problem)?;
     let raw = if search.load == 0.0 {
         let achieved = Measures {
-            agents: 0,
+            agents: search.min_agents,
             offered_load_erlangs: 0.0,
             prob_wait: 0.0,
             prob_abandon: 0.0,
@@ -177,12 +186,15 @@ pub fn required_agents(problem: &StaffingProblem) -> Result<StaffingOutcome, Que
             asa_s: 0.0,
             occupancy: 0.0,
         };
-        return Ok(StaffingOutcome::Staffed(StaffingPlan {
-            raw_agents: 0,
-            agents_with_shrinkage: 0,
-            binding: Binding::NoArrivals,
+        Found::Agents {
+            n: search.min_agents,
+            binding: if search.min_agents == 0 {
+                Binding::NoArrivals
+            } else {
+                Binding::Minimum
+            },
             achieved,
-        }));
+        }
     } else {
         match search.model {
             Model::ErlangC => search.erlang_c(),
@@ -236,6 +248,7 @@ struct Search {
     model: Model,
     targets: Targets,
     shrinkage: f64,
+    min_agents: u32,
     cap: u32,
 }
 
@@ -274,7 +287,8 @@ impl Search {
             None => {
                 let by_occupancy = t.max_occupancy.map_or(0.0, |o| (load / o).ceil());
                 let by_load = (load + 60.0 * load.sqrt()).ceil();
-                (by_occupancy.max(by_load) + 200.0).min(MAX_AGENTS) as u32
+                let floor = f64::from(p.min_agents);
+                (by_occupancy.max(by_load).max(floor) + 200.0).min(MAX_AGENTS) as u32
             }
         };
         Ok(Self {
@@ -284,6 +298,7 @@ impl Search {
             model: p.model,
             targets: p.targets,
             shrinkage,
+            min_agents: p.min_agents,
             cap,
         })
     }
@@ -337,65 +352,82 @@ impl Search {
             .targets
             .max_occupancy
             .map_or(0.0, |o| (self.load / o).ceil());
-        let start = stable.max(by_occupancy);
-        let queue = |n: u32, b: f64| {
-            crate::Queue::ErlangC(ErlangC::with_blocking(
-                self.arrivals_per_s,
-                self.aht_s,
-                f64::from(n),
-                b,
-            ))
+        let floor = f64::from(self.min_agents);
+        let start = stable.max(by_occupancy).max(floor);
+        let queue = |n: u32, odds: f64| {
+            ErlangC::with_odds(self.arrivals_per_s, self.aht_s, f64::from(n), odds)
         };
         if start > f64::from(self.cap) {
-            let b = crate::erlang_b::blocking(self.load, f64::from(self.cap));
-            return Found::Unreachable(self.measures(&queue(self.cap, b), self.cap));
+            let q = queue(self.cap, odds(blocking(self.load, f64::from(self.cap))));
+            return Found::Unreachable(self.measures(&crate::Queue::ErlangC(q), self.cap));
         }
         let start = start as u32;
-        // B(start − 1) by the recurrence, then one step per candidate.
-        let mut b = crate::erlang_b::blocking(self.load, f64::from(start - 1));
-        let mut binding = if start as f64 == stable {
+        let mut binding = if f64::from(start) == stable {
             Binding::Stability
-        } else {
+        } else if f64::from(start) == by_occupancy {
             Binding::Occupancy
+        } else {
+            Binding::Minimum
         };
-        let mut last = None;
-        for n in start..=self.cap {
-            b = step_up(b, self.load, f64::from(n));
-            let q = queue(n, b);
-            match self.judge(&q, n) {
-                Ok(achieved) => {
-                    return Found::Agents {
-                        n,
-                        binding,
-                        achieved,
-                    };
-                }
-                Err(missed) => {
-                    binding = missed;
-                    last = Some(q);
-                }
-            }
+        // The odds 1/B − 1 at start − 1 by the recurrence, then one step per candidate. The
+        // occupancy cap holds from `start` on; only service level and ASA are left to check.
+        let inv_load = 1.0 / self.load;
+        let mut odds = 0.0;
+        for k in 1..start {
+            odds = odds_step(odds, f64::from(k) * inv_load);
         }
-        let q = last.unwrap_or_else(|| queue(self.cap, b));
-        Found::Unreachable(self.measures(&q, self.cap))
+        let sl = self.targets.service_level;
+        let max_asa_s = self.targets.max_asa_s;
+        for n in start..=self.cap {
+            odds = odds_step(odds, f64::from(n) * inv_load);
+            let q = queue(n, odds);
+            let service_level = sl.map(|sl| q.service_level(sl.threshold_s));
+            if let (Some(target), Some(achieved)) = (sl, service_level)
+                && achieved < target.fraction
+            {
+                binding = Binding::ServiceLevel;
+                continue;
+            }
+            let asa_s = q.asa_s();
+            if max_asa_s.is_some_and(|max| asa_s > max) {
+                binding = Binding::Asa;
+                continue;
+            }
+            let achieved = Measures {
+                agents: n,
+                offered_load_erlangs: self.load,
+                prob_wait: q.prob_wait(),
+                prob_abandon: 0.0,
+                service_level,
+                asa_s,
+                occupancy: q.occupancy(),
+            };
+            return Found::Agents {
+                n,
+                binding,
+                achieved,
+            };
+        }
+        Found::Unreachable(self.measures(&crate::Queue::ErlangC(queue(self.cap, odds)), self.cap))
     }
 
     fn erlang_a(&self, patience_s: f64) -> Found {
-        let mut blocking = BlockingTable::new(self.load);
+        let mut table = OddsTable::new(self.load);
         let mut eval = |n: u32| {
-            let b = blocking.at(n);
-            let q = crate::Queue::ErlangA(ErlangA::with_blocking(
+            let odds = table.at(n);
+            let q = crate::Queue::ErlangA(ErlangA::with_odds(
                 self.arrivals_per_s,
                 self.aht_s,
                 patience_s,
                 f64::from(n),
-                b,
+                odds,
             ));
             (self.judge(&q, n), q)
         };
-        let cap = self.cap.max(1);
-        let guess = (self.load.round().max(1.0) as u32).min(cap);
-        // Bracket: `lo` misses (or is 0, "no agents"), `hi` meets every target.
+        let floor = self.min_agents.max(1);
+        let cap = self.cap.max(floor);
+        let guess = (self.load.round() as u32).clamp(floor, cap);
+        // Bracket: `lo` misses (or is below the floor), `hi` meets every target.
         let (mut lo, mut hi, mut hi_measures);
         match eval(guess) {
             (Ok(m), _) => {
@@ -404,8 +436,8 @@ impl Search {
                 let mut step = 1;
                 loop {
                     let n = hi.saturating_sub(step);
-                    if n == 0 {
-                        lo = 0;
+                    if n < floor {
+                        lo = floor - 1;
                         break;
                     }
                     match eval(n).0 {
@@ -455,10 +487,10 @@ impl Search {
                 Err(_) => lo = mid,
             }
         }
-        let binding = if lo == 0 {
-            Binding::MinimumOneAgent
+        let binding = if lo < floor {
+            Binding::Minimum
         } else {
-            eval(lo).0.err().unwrap_or(Binding::MinimumOneAgent)
+            eval(lo).0.err().unwrap_or(Binding::Minimum)
         };
         Found::Agents {
             n: hi,
@@ -484,17 +516,18 @@ impl Search {
     }
 }
 
-/// `B(k, A)` for k = 0, 1, 2, …, extended by the recurrence as the search asks for more.
-struct BlockingTable {
-    load: f64,
+/// The Erlang B odds `1/B(k, A) − 1` for k = 0, 1, 2, …, extended by the recurrence as the
+/// search asks for more.
+struct OddsTable {
+    inv_load: f64,
     values: Vec<f64>,
 }
 
-impl BlockingTable {
+impl OddsTable {
     fn new(load: f64) -> Self {
         Self {
-            load,
-            values: vec![1.0],
+            inv_load: 1.0 / load,
+            values: vec![0.0],
         }
     }
 
@@ -503,7 +536,7 @@ impl BlockingTable {
         while self.values.len() <= n {
             let k = self.values.len();
             let prev = self.values[k - 1];
-            self.values.push(step_up(prev, self.load, k as f64));
+            self.values.push(odds_step(prev, k as f64 * self.inv_load));
         }
         self.values[n]
     }

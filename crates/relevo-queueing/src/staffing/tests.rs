@@ -74,10 +74,7 @@ fn each_target_can_bind() {
         ..StaffingProblem::new(LAMBDA, 180.0, Model::ErlangA { patience_s: 300.0 })
     };
     let plan = solve(a(Targets::default()));
-    assert_eq!(
-        (plan.raw_agents, plan.binding),
-        (1, Binding::MinimumOneAgent)
-    );
+    assert_eq!((plan.raw_agents, plan.binding), (1, Binding::Minimum));
     let plan = solve(a(Targets {
         max_abandon: Some(0.05),
         ..Targets::default()
@@ -247,5 +244,48 @@ fn rejects_bad_targets() {
             0.0
         )
         .is_empty()
+    );
+}
+
+#[test]
+fn min_agents_floors_the_search() {
+    // A benchmark cell where abandonment lets fewer agents than the load (67.5 erlangs) meet
+    // 80 % within 60 s. pyworkforce 0.5.4 answers 68 (its scan starts at ⌈A⌉) and itself
+    // reports SL 0.818381 at 65 agents.
+    let problem = StaffingProblem {
+        targets: Targets {
+            service_level: sl(0.8, 60.0),
+            ..Targets::default()
+        },
+        ..StaffingProblem::new(
+            272.0 / 900.0,
+            223.482744,
+            Model::ErlangA {
+                patience_s: 420.782012,
+            },
+        )
+    };
+    let plan = solve(problem);
+    assert_eq!((plan.raw_agents, plan.binding), (65, Binding::ServiceLevel));
+    assert!((plan.achieved.service_level.unwrap() - 0.818381).abs() < 1e-6);
+    let plan = solve(StaffingProblem {
+        min_agents: 68,
+        ..problem
+    });
+    assert_eq!((plan.raw_agents, plan.binding), (68, Binding::Minimum));
+    // Erlang C honours the floor too.
+    let plan = solve(StaffingProblem {
+        min_agents: 30,
+        ..erlang_c(Targets::default(), 0.0)
+    });
+    assert_eq!((plan.raw_agents, plan.binding), (30, Binding::Minimum));
+    // And so does a queue without arrivals.
+    let idle = StaffingProblem {
+        min_agents: 2,
+        ..StaffingProblem::new(0.0, 180.0, Model::ErlangC)
+    };
+    assert_eq!(
+        (solve(idle).raw_agents, solve(idle).binding),
+        (2, Binding::Minimum)
     );
 }
