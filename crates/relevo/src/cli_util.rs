@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 /// `--db`, else `RELEVO_DB` (clap reads it), else `$XDG_DATA_HOME/relevo/relevo.db`
 /// (`~/.local/share/relevo/relevo.db`).
+#[allow(clippy::disallowed_methods)] // the binary is the edge that reads the environment
 pub fn db_path(arg: Option<&PathBuf>) -> Result<PathBuf> {
     if let Some(p) = arg {
         return Ok(p.clone());

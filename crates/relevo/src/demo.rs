@@ -247,7 +247,7 @@ fn slip_week(end: Date) -> (Date, Date) {
 }
 
 fn generate(seed: u64, end: Date, days: u32, tz: &TimeZone) -> Result<Vec<Contact>> {
-    let mut rng = Rng(seed ^ 0x5EED_0F_DE30);
+    let mut rng = Rng(seed ^ 0x005E_ED0F_DE30);
     let start = end.checked_sub(i64::from(days - 1).days())?;
     let (slip_from, slip_to) = slip_week(end);
     let mut out = Vec::new();
@@ -304,7 +304,7 @@ fn generate(seed: u64, end: Date, days: u32, tz: &TimeZone) -> Result<Vec<Contac
                         let (outcome, wait_s) = match channel {
                             "email" => (
                                 "answered",
-                                rng.exp(5.0 * 3600.0).min(3.0 * 86_400.0).max(60.0),
+                                rng.exp(5.0 * 3600.0).clamp(60.0, 3.0 * 86_400.0),
                             ),
                             _ => {
                                 let scale = if channel == "chat" { 2.2 } else { 1.0 };

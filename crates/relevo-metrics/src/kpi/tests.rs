@@ -62,7 +62,10 @@ fn fmt(v: Option<f64>) -> String {
 }
 
 /// One check per row: contacts, settings tweak, expected rendering of the KPI under test.
-fn check(kpi: fn(&Kpis) -> String, cases: &[(&str, fn(&mut KpiSettings), &str)]) {
+/// (contacts, settings tweak, expected rendering)
+type Case<'a> = (&'a str, fn(&mut KpiSettings), &'a str);
+
+fn check(kpi: fn(&Kpis) -> String, cases: &[Case<'_>]) {
     for (spec, tweak, expect) in cases {
         let mut s = KpiSettings::default();
         tweak(&mut s);
