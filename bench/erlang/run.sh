@@ -3,11 +3,11 @@
 # queues) with Erlang C and Erlang A, in pyworkforce (PyPI) and in relevo-queueing, on the
 # same input file. Checks the agent counts cell by cell and prints the speed ratio.
 #
-#   bash bench/erlang/run.sh               # pyworkforce Erlang A on every 100th cell
+#   bash bench/erlang/run.sh                    # pyworkforce Erlang A on every 25th cell
 #   ERLANG_A_EVERY=1 bash bench/erlang/run.sh   # all cells (pyworkforce takes hours)
 #
 # pyworkforce's ErlangA solves a uniformized Markov chain per candidate and takes 0.02-2 s
-# per cell, so by default it runs on a fixed sample (cells 0, 100, 200, ...); relevo is
+# per cell, so by default it runs on a fixed sample (cells 0, 25, 50, ...); relevo is
 # timed on the same sample for the ratio, and on all cells too.
 set -euo pipefail
 
@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 out="$root/bench/out/erlang"
 venv="$root/bench/.venv"
-every="${ERLANG_A_EVERY:-100}"
+every="${ERLANG_A_EVERY:-25}"
 mkdir -p "$out"
 
 # pyworkforce 0.5.2 and later (the releases with ErlangA) require Python >= 3.12; the
