@@ -73,9 +73,12 @@ pub trait Store {
     /// Imports records in one transaction: each record is inserted, replaces an older version, or is
     /// ignored; the cube follows in the same transaction. A source item `Err(Abort)` rolls everything
     /// back. `on_progress` is called with the running stats every few thousand records.
+    /// `expected_records` is an estimate (0 when unknown): a load at least as large as what the store
+    /// already holds rebuilds secondary indexes once at the end instead of updating them row by row.
     fn import(
         &mut self,
         source_name: &str,
+        expected_records: u64,
         records: &mut dyn Iterator<Item = Result<ContactRecord, Abort>>,
         on_progress: &mut dyn FnMut(&ImportStats),
     ) -> Result<ImportStats, StoreError>;

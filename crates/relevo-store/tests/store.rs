@@ -44,7 +44,7 @@ fn rec(
 
 fn import(store: &mut dyn Store, records: Vec<ContactRecord>) -> ImportStats {
     let mut it = records.into_iter().map(Ok);
-    store.import("test", &mut it, &mut |_| {}).unwrap()
+    store.import("test", 0, &mut it, &mut |_| {}).unwrap()
 }
 
 fn cube(store: &dyn Store) -> Vec<(relevo_store::CellKey, relevo_metrics::Cell)> {
@@ -116,7 +116,7 @@ fn conformance_story() {
         Err(Abort),
     ]
     .into_iter();
-    let err = store.import("bad", &mut it, &mut |_| {}).unwrap_err();
+    let err = store.import("bad", 0, &mut it, &mut |_| {}).unwrap_err();
     assert_eq!(err.to_string(), "import aborted: nothing was written");
     assert_eq!(store.providers().unwrap(), ["acme", "beta"]);
 
@@ -138,12 +138,54 @@ fn conformance_story() {
 }
 
 #[test]
+fn bulk_loads_rebuild_the_customer_index_in_the_same_transaction() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let records: Vec<ContactRecord> = (0..500)
+        .map(|i| {
+            let mut r = rec("acme", &i.to_string(), i * 60, 5, Outcome::Answered, 1);
+            r.customer = Some(format!("c{}", i % 50));
+            r
+        })
+        .collect();
+    let mut it = records.clone().into_iter().map(Ok);
+    store
+        .import("bulk", 1_000_000, &mut it, &mut |_| {})
+        .unwrap();
+    let plan: String = store
+        .connection()
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT 1 FROM contacts WHERE customer_hash = 5 AND arrived_at > 0",
+            [],
+            |r| r.get(3),
+        )
+        .unwrap();
+    assert!(plan.contains("contacts_customer"), "{plan}");
+    // An aborted bulk load leaves the index in place (the drop is rolled back with everything else).
+    let mut it = records.into_iter().map(Ok).chain([Err(Abort)]);
+    assert!(
+        store
+            .import("bulk", 1_000_000, &mut it, &mut |_| {})
+            .is_err()
+    );
+    let n: i64 = store
+        .connection()
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'contacts_customer'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 1);
+    assert_eq!(cube(&store), store.recompute_cube().unwrap());
+}
+
+#[test]
 fn customers_are_stored_only_as_keyed_hashes() {
     let mut store = SqliteStore::open_in_memory().unwrap();
     let mut r = rec("acme", "1", 0, 10, Outcome::Answered, 1);
     r.customer = Some("+34600111222".into());
     import(&mut store, vec![r]);
-    let stored: Vec<u8> = store
+    let stored: i64 = store
         .connection()
         .query_row("SELECT customer_hash FROM contacts", [], |r| r.get(0))
         .unwrap();
@@ -162,7 +204,7 @@ fn customers_are_stored_only_as_keyed_hashes() {
         SqliteStore::open_in_memory()
             .unwrap()
             .customer_hash("+34600111222"),
-        stored.as_slice()
+        stored
     );
 }
 

@@ -227,6 +227,8 @@ pub fn run(args: &ImportArgs) -> Result<ExitCode> {
         records: records.clone(),
     };
     let mut progress = Progress::new("importing");
+    // About 100 bytes per record in CSV; the estimate only decides whether to load in bulk.
+    let expected_records = total_bytes / 100;
     let result = store.import(
         &args
             .files
@@ -234,6 +236,7 @@ pub fn run(args: &ImportArgs) -> Result<ExitCode> {
             .map(|p| p.display().to_string())
             .collect::<Vec<_>>()
             .join(" "),
+        expected_records,
         &mut feed,
         &mut |_| progress.update(bytes.get(), total_bytes, records.get()),
     );
