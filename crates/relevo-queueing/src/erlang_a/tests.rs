@@ -1,3 +1,5 @@
+//! Unit tests: erlang A limits and edge cases; the published values are in tests/queueing/published.rs.
+
 use super::*;
 use crate::ErlangC;
 

@@ -1,3 +1,5 @@
+//! Unit tests: erlang B against the factorial form, at large sizes and for fractional agents.
+
 use super::*;
 
 /// `(A^N/N!) / Σ_{k≤N} A^k/k!`, fine for small N.

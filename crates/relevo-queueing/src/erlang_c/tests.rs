@@ -1,3 +1,5 @@
+//! Unit tests: erlang C edge cases: overload, no arrivals, underflow, thresholds, fractional agents.
+
 use super::*;
 
 #[test]

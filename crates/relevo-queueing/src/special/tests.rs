@@ -1,3 +1,5 @@
+//! Unit tests: ln Γ, the queue tail series and the fractional Erlang B against direct sums and quadrature.
+
 use super::*;
 
 fn close(actual: f64, expected: f64, rel: f64) -> bool {

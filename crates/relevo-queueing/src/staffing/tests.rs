@@ -1,3 +1,5 @@
+//! Unit tests: the staffing search: pyworkforce's cases, which target binds, floors, caps and bad input.
+
 use super::*;
 
 const LAMBDA: f64 = 100.0 / 1800.0;

@@ -1,3 +1,5 @@
+//! Unit tests: the chat and backlog approximations.
+
 use super::*;
 
 #[test]
