@@ -1,4 +1,4 @@
-//! Unit tests: erlang A limits and edge cases; the published values are in tests/queueing/published.rs.
+//! Unit tests: Erlang A limits and edge cases; the published values are in tests/queueing/published.rs.
 
 use super::*;
 use crate::ErlangC;

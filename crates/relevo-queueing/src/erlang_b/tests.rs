@@ -1,4 +1,4 @@
-//! Unit tests: erlang B against the factorial form, at large sizes and for fractional agents.
+//! Unit tests: Erlang B against the factorial form, at large sizes and for fractional agents.
 
 use super::*;
 

@@ -1,4 +1,4 @@
-//! Unit tests: erlang C edge cases: overload, no arrivals, underflow, thresholds, fractional agents.
+//! Unit tests: Erlang C edge cases: overload, no arrivals, underflow, thresholds, fractional agents.
 
 use super::*;
 
