@@ -8,13 +8,14 @@ use relevo_import::{
     CsvRows, CtrRows, Diagnostic, Format, Item, JsonlRows, Mapping, Options, detect_format,
 };
 use relevo_store::{Abort, Store};
-use std::cell::Cell as StdCell;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
 
 /// How many problems a strict import lists before it stops reading.
 const MAX_PROBLEMS: usize = 10;
@@ -47,23 +48,56 @@ pub struct ImportArgs {
     pub rejects: Option<PathBuf>,
 }
 
+/// Records handed from the parsing thread to the storing thread at a time.
+const BATCH: usize = 2048;
+
 /// Counts bytes read, for progress.
 struct Counting<R> {
     inner: R,
-    count: Rc<StdCell<u64>>,
+    count: Arc<AtomicU64>,
 }
 
 impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.count.set(self.count.get() + n as u64);
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
     }
 }
 
 struct Source {
     name: String,
-    rows: Box<dyn Iterator<Item = Item>>,
+    rows: Box<dyn Iterator<Item = Item> + Send>,
+}
+
+/// What the parsing thread sends: records in batches, or the order to abandon the import.
+enum Msg {
+    Batch(Vec<ContactRecord>),
+    Abort,
+}
+
+/// The storing side of the pipeline: turns batches back into a record stream for the store.
+struct Received {
+    rx: mpsc::Receiver<Msg>,
+    batch: std::vec::IntoIter<ContactRecord>,
+    records: Arc<AtomicU64>,
+}
+
+impl Iterator for Received {
+    type Item = Result<ContactRecord, Abort>;
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(r) = self.batch.next() {
+                self.records.fetch_add(1, Ordering::Relaxed);
+                return Some(Ok(r));
+            }
+            match self.rx.recv() {
+                Ok(Msg::Batch(b)) => self.batch = b.into_iter(),
+                Ok(Msg::Abort) => return Some(Err(Abort)),
+                Err(_) => return None, // the parsing thread finished
+            }
+        }
+    }
 }
 
 /// The record stream the store consumes; it keeps the books on everything that is not a record.
@@ -76,7 +110,6 @@ struct Feed {
     rejects: Option<csv::Writer<File>>,
     reject_error: Option<anyhow::Error>,
     aborted: bool,
-    records: Rc<StdCell<u64>>,
 }
 
 impl Iterator for Feed {
@@ -102,7 +135,6 @@ impl Iterator for Feed {
                     if self.strict && self.invalid > 0 {
                         continue; // nothing will be written; keep reading only to list problems
                     }
-                    self.records.set(self.records.get() + 1);
                     return Some(Ok(*r));
                 }
                 Some(Item::Skipped(reason)) => *self.skipped.entry(reason).or_default() += 1,
@@ -141,11 +173,43 @@ impl Iterator for Feed {
     }
 }
 
+impl Feed {
+    /// Runs on the parsing thread: sends batches until the sources end, an abort, or the store
+    /// stops listening (it failed); returns itself for the books.
+    fn pump(mut self, tx: mpsc::SyncSender<Msg>) -> Self {
+        let mut batch = Vec::with_capacity(BATCH);
+        while let Some(item) = self.next() {
+            match item {
+                Ok(r) => {
+                    batch.push(r);
+                    if batch.len() == BATCH {
+                        let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                        if tx.send(Msg::Batch(full)).is_err() {
+                            return self;
+                        }
+                    }
+                }
+                Err(Abort) => {
+                    if !batch.is_empty() {
+                        let _ = tx.send(Msg::Batch(std::mem::take(&mut batch)));
+                    }
+                    let _ = tx.send(Msg::Abort);
+                    return self;
+                }
+            }
+        }
+        if !batch.is_empty() {
+            let _ = tx.send(Msg::Batch(batch));
+        }
+        self
+    }
+}
+
 fn open_source(
     path: &Path,
     format: Option<Format>,
     opts: &Options,
-    counter: &Rc<StdCell<u64>>,
+    counter: &Arc<AtomicU64>,
 ) -> Result<Source> {
     let name = path.display().to_string();
     let mut head = vec![0u8; 4096];
@@ -160,7 +224,7 @@ fn open_source(
         count: counter.clone(),
     };
     let header_err = |d: Diagnostic| anyhow::anyhow!("{name}: {d}");
-    let rows: Box<dyn Iterator<Item = Item>> = match format {
+    let rows: Box<dyn Iterator<Item = Item> + Send> = match format {
         Format::Csv => Box::new(CsvRows::new(reader, opts).map_err(header_err)?),
         Format::Jsonl => Box::new(
             JsonlRows::new(BufReader::with_capacity(1 << 20, reader), opts).map_err(header_err)?,
@@ -194,7 +258,7 @@ pub fn run(args: &ImportArgs) -> Result<ExitCode> {
         provider: args.provider.clone(),
         mapping,
     };
-    let bytes = Rc::new(StdCell::new(0u64));
+    let bytes = Arc::new(AtomicU64::new(0));
     let mut total_bytes = 0u64;
     let mut sources = std::collections::VecDeque::new();
     for path in &args.files {
@@ -214,8 +278,8 @@ pub fn run(args: &ImportArgs) -> Result<ExitCode> {
         None => None,
     };
     let (mut store, db) = open_store(args.db.as_ref())?;
-    let records = Rc::new(StdCell::new(0u64));
-    let mut feed = Feed {
+    let records = Arc::new(AtomicU64::new(0));
+    let feed = Feed {
         sources,
         strict: !args.skip_invalid,
         problems: Vec::new(),
@@ -224,22 +288,22 @@ pub fn run(args: &ImportArgs) -> Result<ExitCode> {
         rejects,
         reject_error: None,
         aborted: false,
-        records: records.clone(),
     };
     let mut progress = Progress::new("importing");
     // About 100 bytes per record in CSV; the estimate only decides whether to load in bulk.
     let expected_records = total_bytes / 100;
-    let result = store.import(
-        &args
-            .files
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(" "),
-        expected_records,
-        &mut feed,
-        &mut |_| progress.update(bytes.get(), total_bytes, records.get()),
-    );
+    let source_name = args.files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" ");
+    // Two stages on two threads: parsing and validation here, storing on this thread below.
+    let (tx, rx) = mpsc::sync_channel::<Msg>(8);
+    let (result, mut feed) = std::thread::scope(|scope| {
+        let parser = scope.spawn(move || feed.pump(tx));
+        let mut received = Received { rx, batch: Vec::new().into_iter(), records: records.clone() };
+        let result = store.import(&source_name, expected_records, &mut received, &mut |_| {
+            progress.update(bytes.load(Ordering::Relaxed), total_bytes, records.load(Ordering::Relaxed))
+        });
+        drop(received); // a failed store stops the parser at its next send
+        (result, parser.join().expect("the parsing thread panicked"))
+    });
     progress.finish();
     let stats = match result {
         Ok(s) => s,
