@@ -2,6 +2,7 @@
 
 mod cli_util;
 mod demo;
+mod erlang_cmd;
 mod forecast_cmd;
 mod import_cmd;
 mod progress;
@@ -28,6 +29,8 @@ enum Command {
     Check(report_cmd::CheckArgs),
     /// Write a realistic seeded demo data set, import it and print a report
     Demo(demo::DemoArgs),
+    /// Erlang C / Erlang A: measures for a number of agents, or the agents needed for targets
+    Erlang(erlang_cmd::ErlangArgs),
     /// Forecast offered volume and handle time per interval (from the store or a CSV)
     Forecast(ForecastCmd),
 }
@@ -61,6 +64,7 @@ fn main() -> ExitCode {
         Command::Check(a) => report_cmd::check(a),
         Command::Demo(a) => demo::run(a),
         Command::Forecast(a) => forecast(a),
+        Command::Erlang(a) => erlang_cmd::run(a).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,
