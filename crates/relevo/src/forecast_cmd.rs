@@ -513,6 +513,33 @@ fn forecast_history(args: &ForecastArgs, history: &History) -> anyhow::Result<Re
     })
 }
 
+/// One forecast interval for planning: local start, interval length, offered volume and mean handle time.
+#[derive(Debug, Clone)]
+pub struct ForecastPoint {
+    pub start: jiff::Zoned,
+    pub interval_s: u32,
+    pub offered: f64,
+    pub aht_s: Option<f64>,
+}
+
+/// Forecasts `history` as `args` say and returns the intervals (for `relevo plan`), with the name of
+/// the method used.
+pub fn forecast_points(args: &ForecastArgs, history: &History) -> anyhow::Result<(Vec<ForecastPoint>, String)> {
+    let report = forecast_history(args, history)?;
+    let mut out = Vec::with_capacity(report.forecast.offered.len());
+    for (k, &offered) in report.forecast.offered.iter().enumerate() {
+        if let Some(start) = period_start(&report, k)? {
+            out.push(ForecastPoint {
+                start,
+                interval_s: report.interval.seconds(),
+                offered,
+                aht_s: report.forecast.aht_s.as_ref().and_then(|a| a.get(k).copied()),
+            });
+        }
+    }
+    Ok((out, report.forecast.method.name()))
+}
+
 /// The local start of forecast interval `k`, or `None` where that local time does not exist.
 fn period_start(report: &Report, k: usize) -> anyhow::Result<Option<jiff::Zoned>> {
     let s1 = report.interval.slots_per_day();

@@ -292,14 +292,27 @@ pub fn run(args: &ImportArgs) -> Result<ExitCode> {
     let mut progress = Progress::new("importing");
     // About 100 bytes per record in CSV; the estimate only decides whether to load in bulk.
     let expected_records = total_bytes / 100;
-    let source_name = args.files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" ");
+    let source_name = args
+        .files
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
     // Two stages on two threads: parsing and validation here, storing on this thread below.
     let (tx, rx) = mpsc::sync_channel::<Msg>(8);
     let (result, mut feed) = std::thread::scope(|scope| {
         let parser = scope.spawn(move || feed.pump(tx));
-        let mut received = Received { rx, batch: Vec::new().into_iter(), records: records.clone() };
+        let mut received = Received {
+            rx,
+            batch: Vec::new().into_iter(),
+            records: records.clone(),
+        };
         let result = store.import(&source_name, expected_records, &mut received, &mut |_| {
-            progress.update(bytes.load(Ordering::Relaxed), total_bytes, records.load(Ordering::Relaxed))
+            progress.update(
+                bytes.load(Ordering::Relaxed),
+                total_bytes,
+                records.load(Ordering::Relaxed),
+            )
         });
         drop(received); // a failed store stops the parser at its next send
         (result, parser.join().expect("the parsing thread panicked"))

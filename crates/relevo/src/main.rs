@@ -5,6 +5,7 @@ mod demo;
 mod erlang_cmd;
 mod forecast_cmd;
 mod import_cmd;
+mod plan_cmd;
 mod progress;
 mod report_cmd;
 
@@ -31,6 +32,8 @@ enum Command {
     Demo(demo::DemoArgs),
     /// Erlang C / Erlang A: measures for a number of agents, or the agents needed for targets
     Erlang(erlang_cmd::ErlangArgs),
+    /// Required agents and scheduled FTE per interval from a queue's forecast, split across providers
+    Plan(plan_cmd::PlanArgs),
     /// Forecast offered volume and handle time per interval (from the store or a CSV)
     Forecast(ForecastCmd),
 }
@@ -64,6 +67,7 @@ fn main() -> ExitCode {
         Command::Check(a) => report_cmd::check(a),
         Command::Demo(a) => demo::run(a),
         Command::Forecast(a) => forecast(a),
+        Command::Plan(a) => plan_cmd::run(a),
         Command::Erlang(a) => erlang_cmd::run(a).map(|()| ExitCode::SUCCESS),
     };
     match result {

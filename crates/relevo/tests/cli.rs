@@ -43,7 +43,9 @@ a3,acme,billing,voice,2026-10-01T08:02:00Z,2026-10-01T08:02:50Z,,2026-10-01T08:0
 #[test]
 fn strict_import_writes_nothing_and_skip_invalid_keeps_the_good_rows() {
     let d = temp_dir("strict");
-    let bad = format!("{CSV}a4,acme,billing,voice,2026-10-01T08:03:00Z,2026-10-01T08:02:00Z,,,,\na5,acme,billing,fax,2026-10-01T08:04:00Z,,,2026-10-01T08:05:00Z,,\n");
+    let bad = format!(
+        "{CSV}a4,acme,billing,voice,2026-10-01T08:03:00Z,2026-10-01T08:02:00Z,,,,\na5,acme,billing,fax,2026-10-01T08:04:00Z,,,2026-10-01T08:05:00Z,,\n"
+    );
     std::fs::write(d.join("in.csv"), bad).unwrap();
     let r = relevo(&d, &["import", "in.csv"]);
     assert!(!r.ok);
@@ -54,12 +56,34 @@ fn strict_import_writes_nothing_and_skip_invalid_keeps_the_good_rows() {
          in.csv: line 6, column 4 (\"channel\"): unknown channel \"fax\" (expected one of: voice, chat, email, messaging, web_form, social): \"fax\"\n"
     );
     let check = relevo(&d, &["check"]);
-    assert!(check.stdout.contains("(0 cells, 0 records)"), "{}", check.stdout);
+    assert!(
+        check.stdout.contains("(0 cells, 0 records)"),
+        "{}",
+        check.stdout
+    );
 
-    let r = relevo(&d, &["import", "in.csv", "--skip-invalid", "--rejects", "rejects.csv"]);
+    let r = relevo(
+        &d,
+        &[
+            "import",
+            "in.csv",
+            "--skip-invalid",
+            "--rejects",
+            "rejects.csv",
+        ],
+    );
     assert!(r.ok, "{}", r.stderr);
-    assert!(r.stdout.contains("3 inserted, 0 replaced by a newer version, 0 ignored"), "{}", r.stdout);
-    assert!(r.stdout.contains("2 rejected rows written to rejects.csv"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("3 inserted, 0 replaced by a newer version, 0 ignored"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("2 rejected rows written to rejects.csv"),
+        "{}",
+        r.stdout
+    );
     let rejects = std::fs::read_to_string(d.join("rejects.csv")).unwrap();
     assert_eq!(
         rejects,
@@ -76,12 +100,38 @@ fn strict_import_writes_nothing_and_skip_invalid_keeps_the_good_rows() {
 fn reimporting_the_same_file_changes_nothing_and_newer_versions_replace() {
     let d = temp_dir("idem");
     std::fs::write(d.join("in.csv"), CSV).unwrap();
-    let report = |d: &Path| relevo(d, &["report", "--from", "2026-10-01", "--to", "2026-10-01", "--format", "csv", "--as-of", "2026-12-01"]).stdout;
-    assert!(relevo(&d, &["import", "in.csv"]).stdout.contains("3 inserted, 0 replaced by a newer version, 0 ignored"));
+    let report = |d: &Path| {
+        relevo(
+            d,
+            &[
+                "report",
+                "--from",
+                "2026-10-01",
+                "--to",
+                "2026-10-01",
+                "--format",
+                "csv",
+                "--as-of",
+                "2026-12-01",
+            ],
+        )
+        .stdout
+    };
+    assert!(
+        relevo(&d, &["import", "in.csv"])
+            .stdout
+            .contains("3 inserted, 0 replaced by a newer version, 0 ignored")
+    );
     let first = report(&d);
     assert!(first.contains(",3,2,1,0,0,1,0,0.333333,30,"), "{first}");
     let again = relevo(&d, &["import", "in.csv"]);
-    assert!(again.stdout.contains("0 inserted, 0 replaced by a newer version, 3 ignored"), "{}", again.stdout);
+    assert!(
+        again
+            .stdout
+            .contains("0 inserted, 0 replaced by a newer version, 3 ignored"),
+        "{}",
+        again.stdout
+    );
     assert_eq!(report(&d), first);
     // A survey arrives later: a newer version of a2 with an explicit updated_at replaces it everywhere.
     std::fs::write(
@@ -92,7 +142,12 @@ fn reimporting_the_same_file_changes_nothing_and_newer_versions_replace() {
     )
     .unwrap();
     let r = relevo(&d, &["import", "later.csv"]);
-    assert!(r.stdout.contains("0 inserted, 1 replaced by a newer version, 1 ignored"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("0 inserted, 1 replaced by a newer version, 1 ignored"),
+        "{}",
+        r.stdout
+    );
     let after = report(&d);
     // csat responses 3 (5, 2, 4): top-2 = 2/3.
     assert!(after.contains(",3,0.666667,3.666667,"), "{after}");
@@ -105,36 +160,108 @@ fn amazon_connect_redelivery_keeps_the_latest_copy() {
     let sample = shared("data/formats/amazon_connect/samples/ctr_redelivery_case1-3.jsonl");
     let r = relevo(&d, &["import", &sample, "--provider", "inhouse"]);
     assert!(r.ok, "{}", r.stderr);
-    assert!(r.stdout.contains("1 inserted, 2 replaced by a newer version, 0 ignored"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("1 inserted, 2 replaced by a newer version, 0 ignored"),
+        "{}",
+        r.stdout
+    );
     // Delivered again, in reverse order: every copy is the same or older than the stored one.
     let text = std::fs::read_to_string(&sample).unwrap();
     let reversed: Vec<&str> = text.lines().rev().collect();
     std::fs::write(d.join("reversed.jsonl"), reversed.join("\n")).unwrap();
     let r = relevo(&d, &["import", "reversed.jsonl", "--provider", "inhouse"]);
-    assert!(r.stdout.contains("0 inserted, 0 replaced by a newer version, 3 ignored"), "{}", r.stdout);
-    let rep = relevo(&d, &["report", "--from", "2022-01-05", "--to", "2022-01-05", "--format", "csv", "--fcr-window-days", "0"]).stdout;
+    assert!(
+        r.stdout
+            .contains("0 inserted, 0 replaced by a newer version, 3 ignored"),
+        "{}",
+        r.stdout
+    );
+    let rep = relevo(
+        &d,
+        &[
+            "report",
+            "--from",
+            "2022-01-05",
+            "--to",
+            "2022-01-05",
+            "--format",
+            "csv",
+            "--fcr-window-days",
+            "0",
+        ],
+    )
+    .stdout;
     // One contact: answered after 346 s (outside T = 20 s), handle 239 + 221 + 5 s, transferred.
-    assert!(rep.contains("2022-01-05T00:00:00+00:00,,,,1,1,0,0,0,0,0,0,346,0,465,239,221,5,346,1,"), "{rep}");
+    assert!(
+        rep.contains("2022-01-05T00:00:00+00:00,,,,1,1,0,0,0,0,0,0,346,0,465,239,221,5,346,1,"),
+        "{rep}"
+    );
     let no_provider = relevo(&d, &["import", &sample]);
-    assert!(no_provider.stderr.contains("need --provider"), "{}", no_provider.stderr);
+    assert!(
+        no_provider.stderr.contains("need --provider"),
+        "{}",
+        no_provider.stderr
+    );
 }
 
 #[test]
 fn anonymous_bank_through_the_shipped_mapping() {
     let d = temp_dir("bank");
     let data = shared("data/anonymous_bank/anonymous_bank_1999_february.txt");
-    let mapping = format!("{}/../../examples/mappings/anonymous_bank.toml", env!("CARGO_MANIFEST_DIR"));
+    let mapping = format!(
+        "{}/../../examples/mappings/anonymous_bank.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let strict = relevo(&d, &["import", &data, "--mapping", &mapping]);
     assert!(!strict.ok);
-    assert!(strict.stderr.starts_with("error: 2 invalid rows found; nothing was imported"), "{}", strict.stderr);
+    assert!(
+        strict
+            .stderr
+            .starts_with("error: 2 invalid rows found; nothing was imported"),
+        "{}",
+        strict.stderr
+    );
     assert!(strict.stderr.contains("line 3989"), "{}", strict.stderr);
-    let r = relevo(&d, &["import", &data, "--mapping", &mapping, "--skip-invalid", "--rejects", "rej.csv"]);
+    let r = relevo(
+        &d,
+        &[
+            "import",
+            &data,
+            "--mapping",
+            &mapping,
+            "--skip-invalid",
+            "--rejects",
+            "rej.csv",
+        ],
+    );
     assert!(r.ok, "{}", r.stderr);
     assert!(r.stdout.contains("31,123 inserted"), "{}", r.stdout);
     assert!(r.stdout.contains("2,219 skipped: 1,941 hung up in the IVR (never reached the queue); 278 phantom call (not a real call)"), "{}", r.stdout);
-    let month = relevo(&d, &["report", "--from", "1999-02-01", "--to", "1999-02-28", "--by", "month", "--tz", "Asia/Jerusalem", "--format", "csv", "--fcr-window-days", "0"]).stdout;
+    let month = relevo(
+        &d,
+        &[
+            "report",
+            "--from",
+            "1999-02-01",
+            "--to",
+            "1999-02-28",
+            "--by",
+            "month",
+            "--tz",
+            "Asia/Jerusalem",
+            "--format",
+            "csv",
+            "--fcr-window-days",
+            "0",
+        ],
+    )
+    .stdout;
     // 31,123 offered; 27,160 answered (27,162 AGENT rows less the 2 rejected); 3,963 hang-ups in queue.
-    assert!(month.contains("1999-02-01T00:00:00+02:00,,,,31123,27160,3963,"), "{month}");
+    assert!(
+        month.contains("1999-02-01T00:00:00+02:00,,,,31123,27160,3963,"),
+        "{month}"
+    );
     assert!(relevo(&d, &["check"]).ok);
 }
 
@@ -149,32 +276,130 @@ fn daylight_saving_day_reports_92_intervals() {
     )
     .unwrap();
     assert!(relevo(&d, &["import", "in.csv"]).ok);
-    let csv = relevo(&d, &["report", "--from", "2026-03-29", "--to", "2026-03-29", "--by", "interval", "--tz", "Europe/Madrid", "--format", "csv"]).stdout;
+    let csv = relevo(
+        &d,
+        &[
+            "report",
+            "--from",
+            "2026-03-29",
+            "--to",
+            "2026-03-29",
+            "--by",
+            "interval",
+            "--tz",
+            "Europe/Madrid",
+            "--format",
+            "csv",
+        ],
+    )
+    .stdout;
     assert_eq!(csv.lines().count(), 1 + 92);
-    assert!(csv.contains("\n2026-03-29T01:45:00+01:00,,,,1,1,0,0,0,1,"), "{csv}");
-    assert!(csv.contains("\n2026-03-29T03:00:00+02:00,,,,1,1,0,0,0,0,"), "{csv}");
-    let hours = relevo(&d, &["report", "--from", "2026-03-29", "--to", "2026-03-29", "--by", "hour", "--tz", "Europe/Madrid", "--format", "csv"]).stdout;
+    assert!(
+        csv.contains("\n2026-03-29T01:45:00+01:00,,,,1,1,0,0,0,1,"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("\n2026-03-29T03:00:00+02:00,,,,1,1,0,0,0,0,"),
+        "{csv}"
+    );
+    let hours = relevo(
+        &d,
+        &[
+            "report",
+            "--from",
+            "2026-03-29",
+            "--to",
+            "2026-03-29",
+            "--by",
+            "hour",
+            "--tz",
+            "Europe/Madrid",
+            "--format",
+            "csv",
+        ],
+    )
+    .stdout;
     assert_eq!(hours.lines().count(), 1 + 23);
-    let bad = relevo(&d, &["report", "--from", "2026-03-30", "--to", "2026-03-29"]);
-    assert_eq!(bad.stderr, "error: --from 2026-03-30 is not before --to 2026-03-29\n");
+    let bad = relevo(
+        &d,
+        &["report", "--from", "2026-03-30", "--to", "2026-03-29"],
+    );
+    assert_eq!(
+        bad.stderr,
+        "error: --from 2026-03-30 is not before --to 2026-03-29\n"
+    );
 }
 
 #[test]
 fn demo_data_shows_the_slipping_week() {
     let d = temp_dir("demo");
-    let r = relevo(&d, &["demo", "--dir", "demo", "--days", "42", "--end", "2026-10-31", "--no-report"]);
+    let r = relevo(
+        &d,
+        &[
+            "demo",
+            "--dir",
+            "demo",
+            "--days",
+            "42",
+            "--end",
+            "2026-10-31",
+            "--no-report",
+        ],
+    );
     assert!(r.ok, "{}", r.stderr);
     let db = d.join("demo/relevo.db");
     let db = db.to_str().unwrap();
     assert!(relevo(&d, &["check", "--db", db]).ok);
     // Slip week: four weeks before the end's week, Monday 2026-09-28.
-    let weeks = relevo(&d, &["report", "--db", db, "--from", "2026-09-21", "--to", "2026-10-18", "--by", "week", "--provider", "northwind-bpo", "--channel", "voice", "--tz", "Europe/Madrid", "--format", "json"]).stdout;
+    let weeks = relevo(
+        &d,
+        &[
+            "report",
+            "--db",
+            db,
+            "--from",
+            "2026-09-21",
+            "--to",
+            "2026-10-18",
+            "--by",
+            "week",
+            "--provider",
+            "northwind-bpo",
+            "--channel",
+            "voice",
+            "--tz",
+            "Europe/Madrid",
+            "--format",
+            "json",
+        ],
+    )
+    .stdout;
     let v: serde_json::Value = serde_json::from_str(&weeks).unwrap();
-    let sl: Vec<f64> = v["rows"].as_array().unwrap().iter().map(|r| r["service_level"].as_f64().unwrap()).collect();
+    let sl: Vec<f64> = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["service_level"].as_f64().unwrap())
+        .collect();
     assert_eq!(sl.len(), 4);
-    assert!(sl[1] < 0.5 && sl[0] > 0.7 && sl[2] > 0.7 && sl[3] > 0.7, "{sl:?}");
+    assert!(
+        sl[1] < 0.5 && sl[0] > 0.7 && sl[2] > 0.7 && sl[3] > 0.7,
+        "{sl:?}"
+    );
     // Determinism: the same seed and end date give the same data.
-    let again = relevo(&d, &["demo", "--dir", "demo2", "--days", "42", "--end", "2026-10-31", "--no-report"]);
+    let again = relevo(
+        &d,
+        &[
+            "demo",
+            "--dir",
+            "demo2",
+            "--days",
+            "42",
+            "--end",
+            "2026-10-31",
+            "--no-report",
+        ],
+    );
     assert!(again.ok);
     assert_eq!(
         std::fs::read(d.join("demo/contacts/northwind-bpo.csv")).unwrap(),
