@@ -4,7 +4,7 @@ use relevo_core::{ContactRecord, Direction, Outcome};
 
 /// Waits up to this many seconds are binned exactly (two bins per second), above it by the minute.
 pub const EXACT_LIMIT_S: i64 = 3600;
-const EXACT_BINS: u32 = (EXACT_LIMIT_S * 2) as u32;
+pub(crate) const EXACT_BINS: u32 = (EXACT_LIMIT_S * 2) as u32;
 /// Waits above this many seconds (7 days) share one overflow bin.
 pub const MINUTE_LIMIT_S: i64 = 7 * 86_400;
 const MINUTE_BINS: u32 = ((MINUTE_LIMIT_S - EXACT_LIMIT_S) / 60) as u32;
@@ -67,7 +67,7 @@ impl WaitHistogram {
         self.add_bin(Self::bin_of(wait_ms), n);
     }
 
-    fn add_bin(&mut self, bin: u32, n: i64) {
+    pub(crate) fn add_bin(&mut self, bin: u32, n: i64) {
         match self.bins.binary_search_by_key(&bin, |&(b, _)| b) {
             Ok(i) => {
                 self.bins[i].1 += n;
@@ -83,10 +83,49 @@ impl WaitHistogram {
         }
     }
 
+    /// Adds `other` bin by bin (a linear merge of two sorted lists).
     pub fn merge(&mut self, other: &WaitHistogram) {
-        for &(b, n) in &other.bins {
-            self.add_bin(b, n);
+        if other.bins.is_empty() {
+            return;
         }
+        if self.bins.is_empty() {
+            self.bins.extend_from_slice(&other.bins);
+            return;
+        }
+        if other.bins.len() <= 2 {
+            for &(b, n) in &other.bins {
+                self.add_bin(b, n);
+            }
+            return;
+        }
+        let mut out = Vec::with_capacity(self.bins.len() + other.bins.len());
+        let (mut i, mut j) = (0, 0);
+        while i < self.bins.len() || j < other.bins.len() {
+            let next = match (self.bins.get(i), other.bins.get(j)) {
+                (Some(&(a, x)), Some(&(b, y))) if a == b => {
+                    i += 1;
+                    j += 1;
+                    (a, x + y)
+                }
+                (Some(&(a, x)), Some(&(b, _))) if a < b => {
+                    i += 1;
+                    (a, x)
+                }
+                (Some(_), Some(&(b, y))) | (None, Some(&(b, y))) => {
+                    j += 1;
+                    (b, y)
+                }
+                (Some(&(a, x)), None) => {
+                    i += 1;
+                    (a, x)
+                }
+                (None, None) => unreachable!(),
+            };
+            if next.1 != 0 {
+                out.push(next);
+            }
+        }
+        self.bins = out;
     }
 
     pub fn total(&self) -> i64 {
@@ -218,6 +257,13 @@ impl Cell {
     }
 
     pub fn merge(&mut self, o: &Cell) {
+        self.merge_scalars(o);
+        self.answered_waits.merge(&o.answered_waits);
+        self.abandoned_waits.merge(&o.abandoned_waits);
+    }
+
+    /// Adds every count and sum of `o`, leaving the histograms alone.
+    pub fn merge_scalars(&mut self, o: &Cell) {
         self.offered += o.offered;
         self.answered += o.answered;
         self.abandoned += o.abandoned;
@@ -235,8 +281,21 @@ impl Cell {
         }
         self.qa_n += o.qa_n;
         self.qa_milli_sum += o.qa_milli_sum;
-        self.answered_waits.merge(&o.answered_waits);
-        self.abandoned_waits.merge(&o.abandoned_waits);
+    }
+
+    /// Back to empty, keeping the histograms' allocations.
+    pub fn clear(&mut self) {
+        let (mut a, mut b) = (
+            std::mem::take(&mut self.answered_waits),
+            std::mem::take(&mut self.abandoned_waits),
+        );
+        a.bins.clear();
+        b.bins.clear();
+        *self = Cell {
+            answered_waits: a,
+            abandoned_waits: b,
+            ..Cell::default()
+        };
     }
 
     /// True when the cell holds nothing (every count and sum zero).
@@ -277,6 +336,14 @@ impl Cell {
     }
 
     pub fn decode(bytes: &[u8]) -> Result<Cell, CellDecodeError> {
+        let mut c = Cell::default();
+        c.decode_into(bytes)?;
+        Ok(c)
+    }
+
+    /// Decodes into `self`, reusing its allocations (for scans over many cells).
+    pub fn decode_into(&mut self, bytes: &[u8]) -> Result<(), CellDecodeError> {
+        self.clear();
         let mut r = Reader { bytes, pos: 0 };
         if r.byte()? != 1 {
             return Err(CellDecodeError("unknown cell version"));
@@ -285,20 +352,18 @@ impl Cell {
         for v in s.iter_mut() {
             *v = unzigzag(r.varint()?);
         }
-        let mut cell = Cell {
-            offered: s[0],
-            answered: s[1],
-            abandoned: s[2],
-            flowout: s[3],
-            transferred: s[4],
-            answered_wait_ms: s[5],
-            talk_ms: s[6],
-            hold_ms: s[7],
-            acw_ms: s[8],
-            qa_n: s[9],
-            qa_milli_sum: s[10],
-            ..Cell::default()
-        };
+        let cell = self;
+        cell.offered = s[0];
+        cell.answered = s[1];
+        cell.abandoned = s[2];
+        cell.flowout = s[3];
+        cell.transferred = s[4];
+        cell.answered_wait_ms = s[5];
+        cell.talk_ms = s[6];
+        cell.hold_ms = s[7];
+        cell.acw_ms = s[8];
+        cell.qa_n = s[9];
+        cell.qa_milli_sum = s[10];
         cell.csat.copy_from_slice(&s[11..16]);
         cell.nps.copy_from_slice(&s[16..27]);
         for h in [&mut cell.answered_waits, &mut cell.abandoned_waits] {
@@ -318,7 +383,7 @@ impl Cell {
         if r.pos != bytes.len() {
             return Err(CellDecodeError("trailing bytes"));
         }
-        Ok(cell)
+        Ok(())
     }
 }
 

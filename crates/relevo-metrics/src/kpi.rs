@@ -18,12 +18,22 @@
 //! before cells are summed. A ratio whose denominator is 0 is `None` (null), never 0 or 1.
 
 use crate::Cell;
+use crate::WaitHistogram;
+use crate::cell::EXACT_BINS;
 use relevo_core::{AbandonTreatment, Channel, KpiSettings};
 
 /// A rolled-up group of cells with the threshold-dependent counts already taken per cell.
+///
+/// `cell` carries the summed counts and sums (its histograms stay empty); answered waits are rolled
+/// up into a dense array of the exact bins (plus a sparse tail) for the p90, so adding a cell costs
+/// its own number of bins whatever the period's size.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Acc {
     pub cell: Cell,
+    answered_dense: Vec<i64>,
+    /// The dense bins in use (unsorted), so clearing and ranking cost what was added.
+    touched: Vec<u32>,
+    answered_tail: WaitHistogram,
     pub short_abandoned: i64,
     pub answered_within_t: i64,
     pub abandoned_within_t: i64,
@@ -41,11 +51,89 @@ impl Acc {
         self.short_abandoned += cell.abandoned_waits.count_lt(s);
         self.answered_within_t += cell.answered_waits.count_le(t);
         self.abandoned_within_t += cell.abandoned_waits.count_between(s, t);
-        self.cell.merge(cell);
+        self.cell.merge_scalars(cell);
+        self.add_answered(&cell.answered_waits);
+    }
+
+    fn add_answered(&mut self, h: &WaitHistogram) {
+        for &(b, n) in h.bins() {
+            if b <= EXACT_BINS {
+                if self.answered_dense.is_empty() {
+                    self.answered_dense = vec![0; EXACT_BINS as usize + 1];
+                }
+                let slot = &mut self.answered_dense[b as usize];
+                if *slot == 0 {
+                    self.touched.push(b);
+                }
+                *slot += n;
+            } else {
+                self.answered_tail.add_bin(b, n);
+            }
+        }
+    }
+
+    /// Nearest-rank quantile of answered waits in whole seconds (see [`WaitHistogram::quantile_s`]).
+    pub fn answered_quantile_s(&self, q: f64) -> Option<i64> {
+        let mut bins = self.touched.clone();
+        bins.sort_unstable();
+        bins.dedup();
+        let n: i64 = bins
+            .iter()
+            .map(|&b| self.answered_dense[b as usize])
+            .sum::<i64>()
+            + self.answered_tail.total();
+        if n <= 0 {
+            return None;
+        }
+        let rank = ((q * n as f64).ceil() as i64).clamp(1, n);
+        let mut cum = 0;
+        for b in bins {
+            let c = self.answered_dense[b as usize];
+            cum += c;
+            if c != 0 && cum >= rank {
+                return Some(WaitHistogram::bin_upper_s(b));
+            }
+        }
+        for &(b, c) in self.answered_tail.bins() {
+            cum += c;
+            if cum >= rank {
+                let up = WaitHistogram::bin_upper_s(b);
+                return (up != i64::MAX).then_some(up);
+            }
+        }
+        None
+    }
+
+    /// Back to empty, keeping allocations.
+    pub fn clear(&mut self) {
+        self.cell.clear();
+        for b in self.touched.drain(..) {
+            self.answered_dense[b as usize] = 0;
+        }
+        self.answered_tail = WaitHistogram::default();
+        self.short_abandoned = 0;
+        self.answered_within_t = 0;
+        self.abandoned_within_t = 0;
+        self.fcr_eligible = 0;
+        self.fcr_resolved = 0;
     }
 
     pub fn merge(&mut self, o: &Acc) {
-        self.cell.merge(&o.cell);
+        self.cell.merge_scalars(&o.cell);
+        for &b in &o.touched {
+            let n = o.answered_dense[b as usize];
+            if n != 0 {
+                if self.answered_dense.is_empty() {
+                    self.answered_dense = vec![0; EXACT_BINS as usize + 1];
+                }
+                let slot = &mut self.answered_dense[b as usize];
+                if *slot == 0 {
+                    self.touched.push(b);
+                }
+                *slot += n;
+            }
+        }
+        self.answered_tail.merge(&o.answered_tail);
         self.short_abandoned += o.short_abandoned;
         self.answered_within_t += o.answered_within_t;
         self.abandoned_within_t += o.abandoned_within_t;
@@ -125,7 +213,7 @@ impl Kpis {
             talk_s: ms(c.talk_ms),
             hold_s: ms(c.hold_ms),
             acw_s: ms(c.acw_ms),
-            p90_answer_s: c.answered_waits.quantile_s(0.9),
+            p90_answer_s: a.answered_quantile_s(0.9),
             transfer_rate: ratio(c.transferred, c.answered),
             csat_responses: csat_n,
             csat_top2: ratio(c.csat[3] + c.csat[4], csat_n),

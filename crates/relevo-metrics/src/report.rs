@@ -8,7 +8,7 @@ use crate::period::{Granularity, format_rfc3339, period_start_ms, periods};
 use crate::{Acc, Cell, Kpis};
 use jiff::tz::TimeZone;
 use relevo_core::{Channel, KpiSettings, interval_start_ms};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 /// The canonical CSV header (DESIGN.md §4), in order.
@@ -75,89 +75,273 @@ pub struct ReportRow {
     pub kpis: Kpis,
 }
 
-type GroupKey = (Option<String>, Option<String>, Option<Channel>);
+/// A group's coordinates (each `None` when not grouped on).
+pub type GroupKey = (Option<String>, Option<String>, Option<Channel>);
 
-fn group_key(spec: &ReportSpec, c: &CellRef<'_>) -> GroupKey {
+/// The group a cell falls in under `group`.
+pub fn group_key(group: GroupBy, provider: &str, queue: &str, channel: Channel) -> GroupKey {
     (
-        spec.group.provider.then(|| c.provider.to_string()),
-        spec.group.queue.then(|| c.queue.to_string()),
-        spec.group.channel.then_some(c.channel),
+        group.provider.then(|| provider.to_string()),
+        group.queue.then(|| queue.to_string()),
+        group.channel.then_some(channel),
     )
 }
 
-/// Builds the report rows from cells and FCR counts `(cell, eligible, resolved)`.
+/// Streams report rows: cells must arrive in non-decreasing interval order (the cube's key order);
+/// every period of the range is emitted, for every group of `groups`, as soon as it is complete.
+/// Memory holds one period's accumulators, not the whole range.
+pub struct ReportBuilder<'a> {
+    spec: &'a ReportSpec,
+    periods: Vec<i64>,
+    next_period: usize,
+    groups: Vec<GroupKey>,
+    index: HashMap<GroupKey, usize>,
+    /// Cells arrive cycling through the same few groups: remember the group of each cube coordinate.
+    seen: HashMap<(String, String, Channel), usize, FxBuild>,
+    accs: Vec<Acc>,
+    /// FCR counts per (period start, group index).
+    fcr: HashMap<(i64, usize), (i64, i64)>,
+    last_interval: Option<(i64, i64)>,
+    sink: &'a mut dyn FnMut(ReportRow),
+}
+
+impl<'a> ReportBuilder<'a> {
+    /// `groups` are the cube groups `(provider, queue, channel)` that exist in the range; they are
+    /// projected onto the spec's grouping. Cells of other groups are still counted.
+    pub fn new<'g>(
+        spec: &'a ReportSpec,
+        groups: impl IntoIterator<Item = (&'g str, &'g str, Channel)>,
+        sink: &'a mut dyn FnMut(ReportRow),
+    ) -> Self {
+        let mut set: BTreeSet<GroupKey> = groups
+            .into_iter()
+            .map(|(p, q, c)| group_key(spec.group, p, q, c))
+            .collect();
+        if spec.group == GroupBy::default() {
+            // An ungrouped report has its one total row per period even when nothing happened.
+            set.insert((None, None, None));
+        }
+        let groups: Vec<GroupKey> = set.into_iter().collect();
+        let index = groups
+            .iter()
+            .cloned()
+            .enumerate()
+            .map(|(i, g)| (g, i))
+            .collect();
+        ReportBuilder {
+            spec,
+            periods: periods(spec.from_ms, spec.to_ms, spec.granularity, &spec.tz),
+            next_period: 0,
+            accs: vec![Acc::default(); groups.len()],
+            groups,
+            index,
+            seen: HashMap::default(),
+            fcr: HashMap::new(),
+            last_interval: None,
+            sink,
+        }
+    }
+
+    fn in_range(&self, interval: i64) -> bool {
+        let t = interval_start_ms(interval);
+        t >= self.spec.from_ms && t < self.spec.to_ms
+    }
+
+    fn period_of(&mut self, interval: i64) -> i64 {
+        match self.last_interval {
+            Some((i, p)) if i == interval => p,
+            _ => {
+                let p = period_start_ms(
+                    interval_start_ms(interval),
+                    self.spec.granularity,
+                    &self.spec.tz,
+                );
+                self.last_interval = Some((interval, p));
+                p
+            }
+        }
+    }
+
+    fn group_index(&mut self, c: &CellRef<'_>) -> usize {
+        if let Some(&i) = self
+            .seen
+            .get(&(c.provider, c.queue, c.channel) as &dyn CoordKey)
+        {
+            return i;
+        }
+        let i = self.group_index_slow(c);
+        self.seen
+            .insert((c.provider.to_string(), c.queue.to_string(), c.channel), i);
+        i
+    }
+
+    fn group_index_slow(&mut self, c: &CellRef<'_>) -> usize {
+        let key = group_key(self.spec.group, c.provider, c.queue, c.channel);
+        if let Some(&i) = self.index.get(&key) {
+            return i;
+        }
+        // A group the caller did not announce: count it anyway (rows for earlier periods are gone).
+        self.groups.push(key.clone());
+        self.accs.push(Acc::default());
+        self.index.insert(key, self.groups.len() - 1);
+        self.groups.len() - 1
+    }
+
+    /// FCR counts may come in any order, but before the cells of their period.
+    pub fn add_fcr(&mut self, c: CellRef<'_>, eligible: i64, resolved: i64) {
+        if !self.in_range(c.interval) {
+            return;
+        }
+        let p = self.period_of(c.interval);
+        let g = self.group_index(&c);
+        let e = self.fcr.entry((p, g)).or_default();
+        e.0 += eligible;
+        e.1 += resolved;
+    }
+
+    pub fn add_cell(&mut self, c: CellRef<'_>, cell: &Cell) {
+        if !self.in_range(c.interval) {
+            return;
+        }
+        let p = self.period_of(c.interval);
+        while self.next_period < self.periods.len() && self.periods[self.next_period] < p {
+            self.emit_next();
+        }
+        let g = self.group_index(&c);
+        self.accs[g].add_cell(cell, c.channel, &self.spec.settings);
+    }
+
+    fn emit_next(&mut self) {
+        let p = self.periods[self.next_period];
+        self.next_period += 1;
+        for (g, acc) in self.accs.iter_mut().enumerate() {
+            if let Some((e, r)) = self.fcr.remove(&(p, g)) {
+                acc.fcr_eligible += e;
+                acc.fcr_resolved += r;
+            }
+            let key = &self.groups[g];
+            (self.sink)(ReportRow {
+                period_start_ms: p,
+                provider: key.0.clone(),
+                queue: key.1.clone(),
+                channel: key.2,
+                kpis: Kpis::compute(acc, &self.spec.settings),
+            });
+            acc.clear();
+        }
+    }
+
+    /// Emits the remaining periods.
+    pub fn finish(mut self) {
+        while self.next_period < self.periods.len() {
+            self.emit_next();
+        }
+    }
+}
+
+/// Borrowed lookups into a map keyed by owned `(String, String, Channel)`.
+trait CoordKey {
+    fn key(&self) -> (&str, &str, Channel);
+}
+
+impl CoordKey for (String, String, Channel) {
+    fn key(&self) -> (&str, &str, Channel) {
+        (&self.0, &self.1, self.2)
+    }
+}
+
+impl CoordKey for (&str, &str, Channel) {
+    fn key(&self) -> (&str, &str, Channel) {
+        (self.0, self.1, self.2)
+    }
+}
+
+impl<'a> std::borrow::Borrow<dyn CoordKey + 'a> for (String, String, Channel) {
+    fn borrow(&self) -> &(dyn CoordKey + 'a) {
+        self
+    }
+}
+
+impl PartialEq for dyn CoordKey + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for dyn CoordKey + '_ {}
+
+impl std::hash::Hash for dyn CoordKey + '_ {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.key().hash(state);
+    }
+}
+
+/// A small fast hasher (FxHash's multiply-rotate) for short keys; no DoS concern on local data.
+#[derive(Default, Clone, Copy)]
+struct FxBuild;
+
+impl std::hash::BuildHasher for FxBuild {
+    type Hasher = Fx;
+    fn build_hasher(&self) -> Fx {
+        Fx(0)
+    }
+}
+
+struct Fx(u64);
+
+impl std::hash::Hasher for Fx {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(b));
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u8(&mut self, v: u8) {
+        self.write_u64(u64::from(v));
+    }
+    fn write_usize(&mut self, v: usize) {
+        self.write_u64(v as u64);
+    }
+}
+
+/// Builds the report rows from cells (in any order) and FCR counts `(cell, eligible, resolved)`.
 /// Cells outside the range are ignored (callers may pass a superset).
 pub fn build<'a>(
     spec: &ReportSpec,
     cells: impl IntoIterator<Item = (CellRef<'a>, &'a Cell)>,
     fcr: impl IntoIterator<Item = (CellRef<'a>, i64, i64)>,
 ) -> Vec<ReportRow> {
-    let mut period_of: HashMap<i64, i64> = HashMap::new();
-    let mut period = |interval: i64| {
-        *period_of.entry(interval).or_insert_with(|| {
-            period_start_ms(interval_start_ms(interval), spec.granularity, &spec.tz)
-        })
-    };
-    let in_range = |interval: i64| {
-        let t = interval_start_ms(interval);
-        t >= spec.from_ms && t < spec.to_ms
-    };
-    let mut accs: BTreeMap<(GroupKey, i64), Acc> = BTreeMap::new();
-    let mut groups: BTreeSet<GroupKey> = BTreeSet::new();
-    if spec.group == GroupBy::default() {
-        // An ungrouped report has its one total row per period even when nothing happened.
-        groups.insert((None, None, None));
+    let mut cells: Vec<(CellRef<'a>, &'a Cell)> = cells.into_iter().collect();
+    cells.sort_by_key(|(c, _)| c.interval);
+    let groups: Vec<(&str, &str, Channel)> = cells
+        .iter()
+        .map(|(c, _)| (c.provider, c.queue, c.channel))
+        .collect();
+    let fcr: Vec<(CellRef<'a>, i64, i64)> = fcr.into_iter().collect();
+    let mut rows = Vec::new();
+    let mut sink = |r: ReportRow| rows.push(r);
+    let mut b = ReportBuilder::new(
+        spec,
+        groups
+            .into_iter()
+            .chain(fcr.iter().map(|(c, _, _)| (c.provider, c.queue, c.channel))),
+        &mut sink,
+    );
+    for (c, e, r) in fcr {
+        b.add_fcr(c, e, r);
     }
     for (c, cell) in cells {
-        if !in_range(c.interval) {
-            continue;
-        }
-        let g = group_key(spec, &c);
-        groups.insert(g.clone());
-        accs.entry((g, period(c.interval)))
-            .or_default()
-            .add_cell(cell, c.channel, &spec.settings);
+        b.add_cell(c, cell);
     }
-    for (c, eligible, resolved) in fcr {
-        if !in_range(c.interval) {
-            continue;
-        }
-        let g = group_key(spec, &c);
-        groups.insert(g.clone());
-        let a = accs.entry((g, period(c.interval))).or_default();
-        a.fcr_eligible += eligible;
-        a.fcr_resolved += resolved;
-    }
-    let starts = periods(spec.from_ms, spec.to_ms, spec.granularity, &spec.tz);
-    let empty = Acc::default();
-    let mut rows = Vec::with_capacity(starts.len() * groups.len());
-    for &p in &starts {
-        for g in &groups {
-            let acc = accs.get(&(g.clone(), p)).unwrap_or(&empty);
-            rows.push(ReportRow {
-                period_start_ms: p,
-                provider: g.0.clone(),
-                queue: g.1.clone(),
-                channel: g.2,
-                kpis: Kpis::compute(acc, &spec.settings),
-            });
-        }
-    }
+    b.finish();
     rows
-}
-
-fn num(v: Option<f64>, decimals: usize) -> String {
-    match v {
-        None => String::new(),
-        Some(x) => {
-            let s = format!("{x:.decimals$}");
-            if s.contains('.') {
-                s.trim_end_matches('0').trim_end_matches('.').to_string()
-            } else {
-                s
-            }
-        }
-    }
 }
 
 fn csv_field(s: &str) -> String {
@@ -174,40 +358,73 @@ pub fn to_csv(rows: &[ReportRow], tz: &TimeZone) -> String {
     out.push_str(CSV_COLUMNS);
     out.push('\n');
     for r in rows {
-        let k = &r.kpis;
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-            format_rfc3339(r.period_start_ms, tz),
-            csv_field(r.provider.as_deref().unwrap_or("")),
-            csv_field(r.queue.as_deref().unwrap_or("")),
-            r.channel.map_or("", |c| c.as_str()),
-            k.offered,
-            k.answered,
-            k.abandoned,
-            k.short_abandoned,
-            k.flowout,
-            k.answered_within_t,
-            k.abandoned_within_t,
-            num(k.service_level, 6),
-            num(k.asa_s, 3),
-            num(k.abandon_rate, 6),
-            num(k.aht_s, 3),
-            num(k.talk_s, 3),
-            num(k.hold_s, 3),
-            num(k.acw_s, 3),
-            k.p90_answer_s.map_or(String::new(), |v| v.to_string()),
-            num(k.transfer_rate, 6),
-            k.csat_responses,
-            num(k.csat_top2, 6),
-            num(k.csat_mean, 6),
-            k.nps_responses,
-            num(k.nps, 3),
-            num(k.qa_mean, 3),
-            num(k.fcr, 6),
-        );
+        csv_row(&mut out, r, tz);
     }
     out
+}
+
+/// Appends one CSV row (with its newline).
+pub fn csv_row(out: &mut String, r: &ReportRow, tz: &TimeZone) {
+    let k = &r.kpis;
+    out.push_str(&format_rfc3339(r.period_start_ms, tz));
+    out.push(',');
+    out.push_str(&csv_field(r.provider.as_deref().unwrap_or("")));
+    out.push(',');
+    out.push_str(&csv_field(r.queue.as_deref().unwrap_or("")));
+    out.push(',');
+    out.push_str(r.channel.map_or("", |c| c.as_str()));
+    for v in [
+        k.offered,
+        k.answered,
+        k.abandoned,
+        k.short_abandoned,
+        k.flowout,
+        k.answered_within_t,
+        k.abandoned_within_t,
+    ] {
+        let _ = write!(out, ",{v}");
+    }
+    let fields: [(Option<f64>, usize); 8] = [
+        (k.service_level, 6),
+        (k.asa_s, 3),
+        (k.abandon_rate, 6),
+        (k.aht_s, 3),
+        (k.talk_s, 3),
+        (k.hold_s, 3),
+        (k.acw_s, 3),
+        (k.p90_answer_s.map(|v| v as f64), 0),
+    ];
+    for (v, d) in fields {
+        out.push(',');
+        push_num(out, v, d);
+    }
+    out.push(',');
+    push_num(out, k.transfer_rate, 6);
+    let _ = write!(out, ",{}", k.csat_responses);
+    out.push(',');
+    push_num(out, k.csat_top2, 6);
+    out.push(',');
+    push_num(out, k.csat_mean, 6);
+    let _ = write!(out, ",{}", k.nps_responses);
+    for (v, d) in [(k.nps, 3), (k.qa_mean, 3), (k.fcr, 6)] {
+        out.push(',');
+        push_num(out, v, d);
+    }
+    out.push('\n');
+}
+
+/// Appends `v` with at most `decimals` decimals, trailing zeros trimmed; nothing for null.
+fn push_num(out: &mut String, v: Option<f64>, decimals: usize) {
+    let Some(x) = v else { return };
+    let start = out.len();
+    let _ = write!(out, "{x:.decimals$}");
+    if out[start..].contains('.') {
+        let trimmed = out[start..]
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .len();
+        out.truncate(start + trimmed);
+    }
 }
 
 fn json_str(s: &str) -> String {

@@ -91,6 +91,24 @@ pub trait Store {
         scope: &Scope,
     ) -> Result<Vec<(CellKey, Cell)>, StoreError>;
 
+    /// Streams the cube cells with `from ≤ interval < to` within `scope`, in interval order, without
+    /// materialising them (the cell passed to `f` is reused between calls).
+    fn for_each_cell(
+        &self,
+        from_interval: i64,
+        to_interval: i64,
+        scope: &Scope,
+        f: &mut dyn FnMut(relevo_metrics::report::CellRef<'_>, &Cell),
+    ) -> Result<(), StoreError>;
+
+    /// The `(provider, queue, channel)` groups with data whose span overlaps `[from, to)` intervals.
+    fn groups(
+        &self,
+        from_interval: i64,
+        to_interval: i64,
+        scope: &Scope,
+    ) -> Result<Vec<(String, String, Channel)>, StoreError>;
+
     /// FCR counts per cell for answered inbound contacts with a customer key arrived in `[from_ms, to_ms)`
     /// whose window (`window_days`) closed by `as_of_ms`.
     fn fcr(

@@ -41,6 +41,14 @@ pub const MIGRATIONS: &[&str] = &[
         cell BLOB NOT NULL,
         PRIMARY KEY (interval, provider_id, queue_id, channel)
     ) WITHOUT ROWID;
+    CREATE TABLE cube_groups (
+        provider_id INTEGER NOT NULL,
+        queue_id INTEGER NOT NULL,
+        channel INTEGER NOT NULL,
+        first_interval INTEGER NOT NULL,
+        last_interval INTEGER NOT NULL,
+        PRIMARY KEY (provider_id, queue_id, channel)
+    ) WITHOUT ROWID;
     CREATE TABLE imports (
         id INTEGER PRIMARY KEY,
         source TEXT NOT NULL,

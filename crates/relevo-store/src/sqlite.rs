@@ -47,7 +47,8 @@ impl SqliteStore {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "cache_size", -131_072)?; // 128 MiB page cache
-        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        // Sorts (index builds) spill to temporary files past the page cache: memory stays bounded.
+        conn.pragma_update(None, "temp_store", "FILE")?;
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if version as usize > MIGRATIONS.len() {
             return Err(StoreError::Unsupported(format!(
@@ -238,10 +239,14 @@ fn flush(tx: &Transaction<'_>, delta: &mut HashMap<DeltaKey, Cell>) -> Result<()
     let mut del = tx.prepare_cached(
         "DELETE FROM cube WHERE interval = ?1 AND provider_id = ?2 AND queue_id = ?3 AND channel = ?4",
     )?;
+    let mut spans: HashMap<(i64, i64, u8), (i64, i64)> = HashMap::new();
     for ((interval, p, q, ch), d) in delta.drain() {
         if d.is_zero() {
             continue;
         }
+        let span = spans.entry((p, q, ch)).or_insert((interval, interval));
+        span.0 = span.0.min(interval);
+        span.1 = span.1.max(interval);
         let existing: Option<Vec<u8>> = sel
             .query_row(params![interval, p, q, ch], |r| r.get(0))
             .optional()?;
@@ -256,7 +261,23 @@ fn flush(tx: &Transaction<'_>, delta: &mut HashMap<DeltaKey, Cell>) -> Result<()
             put.execute(params![interval, p, q, ch, cell.encode()])?;
         }
     }
+    let mut span_put = tx.prepare_cached(
+        "INSERT INTO cube_groups (provider_id, queue_id, channel, first_interval, last_interval) \
+         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (provider_id, queue_id, channel) DO UPDATE SET \
+         first_interval = min(first_interval, excluded.first_interval), \
+         last_interval = max(last_interval, excluded.last_interval)",
+    )?;
+    for ((p, q, ch), (first, last)) in spans {
+        span_put.execute(params![p, q, ch, first, last])?;
+    }
     Ok(())
+}
+
+/// Provider and queue names by id, for scans that avoid joins.
+fn names(conn: &Connection, table: &str) -> Result<HashMap<i64, String>, StoreError> {
+    let mut st = conn.prepare_cached(&format!("SELECT id, key FROM {table}"))?;
+    let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// The SQL condition that limits a query to the caller's scope (`p` is the providers table alias), and
@@ -414,6 +435,92 @@ impl Store for SqliteStore {
                 key,
                 Cell::decode(&blob).map_err(|e| StoreError::Corrupt(e.to_string()))?,
             ));
+        }
+        Ok(out)
+    }
+
+    fn for_each_cell(
+        &self,
+        from_interval: i64,
+        to_interval: i64,
+        scope: &Scope,
+        f: &mut dyn FnMut(relevo_metrics::report::CellRef<'_>, &Cell),
+    ) -> Result<(), StoreError> {
+        let providers = names(&self.conn, "providers")?;
+        let queues = names(&self.conn, "queues")?;
+        let only = match scope {
+            Scope::All => None,
+            Scope::Provider(p) => match providers.iter().find(|(_, k)| *k == p) {
+                Some((id, _)) => Some(*id),
+                None => return Ok(()),
+            },
+        };
+        let sql = if only.is_some() {
+            "SELECT interval, provider_id, queue_id, channel, cell FROM cube \
+             WHERE interval >= ?1 AND interval < ?2 AND provider_id = ?3 ORDER BY interval"
+        } else {
+            "SELECT interval, provider_id, queue_id, channel, cell FROM cube \
+             WHERE interval >= ?1 AND interval < ?2 ORDER BY interval"
+        };
+        let mut st = self.conn.prepare_cached(sql)?;
+        let mut rows = match only {
+            Some(id) => st.query(params![from_interval, to_interval, id])?,
+            None => st.query(params![from_interval, to_interval])?,
+        };
+        let mut cell = Cell::default();
+        while let Some(r) = rows.next()? {
+            let (p, q, ch): (i64, i64, i64) = (r.get(1)?, r.get(2)?, r.get(3)?);
+            let blob = r
+                .get_ref(4)?
+                .as_blob()
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            cell.decode_into(blob)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let channel = Channel::from_code(ch as u8)
+                .ok_or_else(|| StoreError::Corrupt(format!("unknown channel code {ch}")))?;
+            let provider = providers
+                .get(&p)
+                .ok_or_else(|| StoreError::Corrupt(format!("unknown provider id {p}")))?;
+            let queue = queues
+                .get(&q)
+                .ok_or_else(|| StoreError::Corrupt(format!("unknown queue id {q}")))?;
+            f(
+                relevo_metrics::report::CellRef {
+                    interval: r.get(0)?,
+                    provider,
+                    queue,
+                    channel,
+                },
+                &cell,
+            );
+        }
+        Ok(())
+    }
+
+    fn groups(
+        &self,
+        from_interval: i64,
+        to_interval: i64,
+        scope: &Scope,
+    ) -> Result<Vec<(String, String, Channel)>, StoreError> {
+        let sql = format!(
+            "SELECT p.key, q.key, g.channel FROM cube_groups g \
+             JOIN providers p ON p.id = g.provider_id JOIN queues q ON q.id = g.queue_id \
+             WHERE g.first_interval < :to AND g.last_interval >= :from{}",
+            scope_clause(scope)
+        );
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let params = with_scope(
+            vec![(":from", &from_interval), (":to", &to_interval)],
+            scope,
+        );
+        let mut rows = st.query(params.as_slice())?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let ch: i64 = r.get(2)?;
+            let channel = Channel::from_code(ch as u8)
+                .ok_or_else(|| StoreError::Corrupt(format!("unknown channel code {ch}")))?;
+            out.push((r.get(0)?, r.get(1)?, channel));
         }
         Ok(out)
     }

@@ -524,7 +524,10 @@ pub struct ForecastPoint {
 
 /// Forecasts `history` as `args` say and returns the intervals (for `relevo plan`), with the name of
 /// the method used.
-pub fn forecast_points(args: &ForecastArgs, history: &History) -> anyhow::Result<(Vec<ForecastPoint>, String)> {
+pub fn forecast_points(
+    args: &ForecastArgs,
+    history: &History,
+) -> anyhow::Result<(Vec<ForecastPoint>, String)> {
     let report = forecast_history(args, history)?;
     let mut out = Vec::with_capacity(report.forecast.offered.len());
     for (k, &offered) in report.forecast.offered.iter().enumerate() {
@@ -533,7 +536,11 @@ pub fn forecast_points(args: &ForecastArgs, history: &History) -> anyhow::Result
                 start,
                 interval_s: report.interval.seconds(),
                 offered,
-                aht_s: report.forecast.aht_s.as_ref().and_then(|a| a.get(k).copied()),
+                aht_s: report
+                    .forecast
+                    .aht_s
+                    .as_ref()
+                    .and_then(|a| a.get(k).copied()),
             });
         }
     }

@@ -7,7 +7,9 @@
 use crate::cli_util::{bound_ms, open_store, zone};
 use crate::forecast_cmd::{ForecastArgs, ForecastPoint, IntervalArg, MethodArg};
 use anyhow::{Context, Result, bail};
-use relevo_queueing::{Model, ServiceLevelTarget, StaffingOutcome, StaffingProblem, Targets, required_agents};
+use relevo_queueing::{
+    Model, ServiceLevelTarget, StaffingOutcome, StaffingProblem, Targets, required_agents,
+};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -65,10 +67,17 @@ pub struct PlanArgs {
 pub fn parse_split(text: &str) -> Result<Vec<(String, f64)>> {
     let mut out = Vec::new();
     for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let (name, share) = part.split_once('=').with_context(|| format!("--split {part:?}: expected PROVIDER=SHARE"))?;
-        let share: f64 = share.trim().parse().ok().filter(|s: &f64| (0.0..=1.0).contains(s)).with_context(|| {
-            format!("--split {part:?}: the share must be a fraction between 0 and 1")
-        })?;
+        let (name, share) = part
+            .split_once('=')
+            .with_context(|| format!("--split {part:?}: expected PROVIDER=SHARE"))?;
+        let share: f64 = share
+            .trim()
+            .parse()
+            .ok()
+            .filter(|s: &f64| (0.0..=1.0).contains(s))
+            .with_context(|| {
+                format!("--split {part:?}: the share must be a fraction between 0 and 1")
+            })?;
         out.push((name.trim().to_string(), share));
     }
     let total: f64 = out.iter().map(|(_, s)| s).sum();
@@ -94,7 +103,12 @@ struct Row {
     note: Option<String>,
 }
 
-fn staff(args: &PlanArgs, offered: f64, aht_s: f64, interval_s: u32) -> Result<(u32, u32, Option<f64>, f64, Option<String>)> {
+fn staff(
+    args: &PlanArgs,
+    offered: f64,
+    aht_s: f64,
+    interval_s: u32,
+) -> Result<(u32, u32, Option<f64>, f64, Option<String>)> {
     if offered <= 0.0 {
         return Ok((0, 0, None, 0.0, None));
     }
@@ -106,7 +120,10 @@ fn staff(args: &PlanArgs, offered: f64, aht_s: f64, interval_s: u32) -> Result<(
             None => Model::ErlangC,
         },
         targets: Targets {
-            service_level: Some(ServiceLevelTarget { fraction: args.target_sl, threshold_s: args.sl_threshold }),
+            service_level: Some(ServiceLevelTarget {
+                fraction: args.target_sl,
+                threshold_s: args.sl_threshold,
+            }),
             max_asa_s: args.target_asa,
             max_abandon: args.max_abandon,
             max_occupancy: Some(args.max_occupancy),
@@ -116,13 +133,23 @@ fn staff(args: &PlanArgs, offered: f64, aht_s: f64, interval_s: u32) -> Result<(
         max_agents: None,
     };
     Ok(match required_agents(&problem)? {
-        StaffingOutcome::Staffed(p) => {
-            (p.raw_agents, p.agents_with_shrinkage, p.achieved.service_level, p.achieved.occupancy, None)
+        StaffingOutcome::Staffed(p) => (
+            p.raw_agents,
+            p.agents_with_shrinkage,
+            p.achieved.service_level,
+            p.achieved.occupancy,
+            None,
+        ),
+        StaffingOutcome::Overloaded { max_agents, .. } => {
+            (max_agents, max_agents, None, 1.0, Some("overloaded".into()))
         }
-        StaffingOutcome::Overloaded { max_agents, .. } => (max_agents, max_agents, None, 1.0, Some("overloaded".into())),
-        StaffingOutcome::Unreachable { max_agents, .. } => {
-            (max_agents, max_agents, None, 1.0, Some("targets unreachable".into()))
-        }
+        StaffingOutcome::Unreachable { max_agents, .. } => (
+            max_agents,
+            max_agents,
+            None,
+            1.0,
+            Some("targets unreachable".into()),
+        ),
     })
 }
 
@@ -139,9 +166,16 @@ pub fn run(args: &PlanArgs) -> Result<ExitCode> {
     };
     let (store, _) = open_store(args.db.as_ref())?;
     let history = crate::report_cmd::queue_history(&store, &args.queue)?;
-    let last_ms = history.rows.last().map_or(0, |r| r.period_start.as_millisecond());
+    let last_ms = history
+        .rows
+        .last()
+        .map_or(0, |r| r.period_start.as_millisecond());
     if to_ms <= last_ms {
-        bail!("--to {} is inside the history of queue {:?}: plan future days", args.to, args.queue);
+        bail!(
+            "--to {} is inside the history of queue {:?}: plan future days",
+            args.to,
+            args.queue
+        );
     }
     // Forecast from the end of history up to --to.
     let hours = ((to_ms - last_ms) / 3_600_000 + 24).max(24);
@@ -168,10 +202,16 @@ pub fn run(args: &PlanArgs) -> Result<ExitCode> {
         }
         if w > 0.0 { s / w } else { 300.0 }
     };
-    let in_range: Vec<&ForecastPoint> =
-        points.iter().filter(|p| (from_ms..to_ms).contains(&p.start.timestamp().as_millisecond())).collect();
+    let in_range: Vec<&ForecastPoint> = points
+        .iter()
+        .filter(|p| (from_ms..to_ms).contains(&p.start.timestamp().as_millisecond()))
+        .collect();
     if in_range.is_empty() {
-        bail!("the forecast does not reach {}..{}: history ends too long before", args.from, args.to);
+        bail!(
+            "the forecast does not reach {}..{}: history ends too long before",
+            args.from,
+            args.to
+        );
     }
     let mut rows = Vec::with_capacity(in_range.len());
     for p in in_range {
@@ -182,7 +222,11 @@ pub fn run(args: &PlanArgs) -> Result<ExitCode> {
             per_provider.push(staff(args, p.offered * share, aht, p.interval_s)?.1);
         }
         rows.push(Row {
-            start: p.start.timestamp().display_with_offset(p.start.offset()).to_string(),
+            start: p
+                .start
+                .timestamp()
+                .display_with_offset(p.start.offset())
+                .to_string(),
             offered: p.offered,
             aht_s: aht,
             agents,
@@ -198,11 +242,19 @@ pub fn run(args: &PlanArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn render(args: &PlanArgs, split: &[(String, f64)], rows: &[Row], method: &str, interval_h: f64) -> Result<String> {
+fn render(
+    args: &PlanArgs,
+    split: &[(String, f64)],
+    rows: &[Row],
+    method: &str,
+    interval_h: f64,
+) -> Result<String> {
     let mut out = String::new();
     match args.format.as_str() {
         "csv" => {
-            out.push_str("period_start,offered_forecast,aht_s,agents,scheduled,service_level,occupancy");
+            out.push_str(
+                "period_start,offered_forecast,aht_s,agents,scheduled,service_level,occupancy",
+            );
             for (p, _) in split {
                 out.push_str(&format!(",scheduled_{p}"));
             }
@@ -238,7 +290,9 @@ fn render(args: &PlanArgs, split: &[(String, f64)], rows: &[Row], method: &str, 
                     })
                 })
                 .collect();
-            out = serde_json::json!({ "queue": args.queue, "forecast_method": method, "rows": rows }).to_string();
+            out =
+                serde_json::json!({ "queue": args.queue, "forecast_method": method, "rows": rows })
+                    .to_string();
             out.push('\n');
         }
         "table" => {
@@ -255,7 +309,10 @@ fn render(args: &PlanArgs, split: &[(String, f64)], rows: &[Row], method: &str, 
                 args.max_occupancy * 100.0,
                 args.shrinkage * 100.0
             );
-            let mut header = format!("{:<25} {:>8} {:>6} {:>6} {:>9} {:>6} {:>6}", "period", "offered", "AHT", "agents", "scheduled", "SL", "occ");
+            let mut header = format!(
+                "{:<25} {:>8} {:>6} {:>6} {:>9} {:>6} {:>6}",
+                "period", "offered", "AHT", "agents", "scheduled", "SL", "occ"
+            );
             for (p, s) in split {
                 header.push_str(&format!(" {:>14}", format!("{p} {:.0}%", s * 100.0)));
             }
@@ -269,7 +326,8 @@ fn render(args: &PlanArgs, split: &[(String, f64)], rows: &[Row], method: &str, 
                     r.aht_s,
                     r.agents,
                     r.scheduled,
-                    r.service_level.map_or("–".into(), |v| format!("{:.0}%", v * 100.0)),
+                    r.service_level
+                        .map_or("–".into(), |v| format!("{:.0}%", v * 100.0)),
                     r.occupancy * 100.0
                 );
                 for n in &r.per_provider {
@@ -283,7 +341,11 @@ fn render(args: &PlanArgs, split: &[(String, f64)], rows: &[Row], method: &str, 
             let pooled: f64 = rows.iter().map(|r| f64::from(r.scheduled)).sum::<f64>() * interval_h;
             let _ = write!(out, "scheduled hours: pooled {pooled:.0}");
             for (i, (p, _)) in split.iter().enumerate() {
-                let h: f64 = rows.iter().map(|r| f64::from(r.per_provider[i])).sum::<f64>() * interval_h;
+                let h: f64 = rows
+                    .iter()
+                    .map(|r| f64::from(r.per_provider[i]))
+                    .sum::<f64>()
+                    * interval_h;
                 let _ = write!(out, ", {p} {h:.0}");
             }
             out.push('\n');
@@ -299,9 +361,21 @@ mod tests {
 
     #[test]
     fn split_shares_must_sum_to_one() {
-        assert_eq!(parse_split("a=0.6, b=0.4").unwrap(), vec![("a".into(), 0.6), ("b".into(), 0.4)]);
-        assert_eq!(parse_split("a=0.6,b=0.3").unwrap_err().to_string(), "--split: shares must sum to 1, they sum to 0.8999999999999999");
-        assert_eq!(parse_split("a").unwrap_err().to_string(), "--split \"a\": expected PROVIDER=SHARE");
-        assert_eq!(parse_split("a=2").unwrap_err().to_string(), "--split \"a=2\": the share must be a fraction between 0 and 1");
+        assert_eq!(
+            parse_split("a=0.6, b=0.4").unwrap(),
+            vec![("a".into(), 0.6), ("b".into(), 0.4)]
+        );
+        assert_eq!(
+            parse_split("a=0.6,b=0.3").unwrap_err().to_string(),
+            "--split: shares must sum to 1, they sum to 0.8999999999999999"
+        );
+        assert_eq!(
+            parse_split("a").unwrap_err().to_string(),
+            "--split \"a\": expected PROVIDER=SHARE"
+        );
+        assert_eq!(
+            parse_split("a=2").unwrap_err().to_string(),
+            "--split \"a=2\": the share must be a fraction between 0 and 1"
+        );
     }
 }

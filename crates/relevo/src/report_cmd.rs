@@ -65,15 +65,15 @@ pub struct ReportArgs {
     pub db: Option<PathBuf>,
 }
 
-/// Runs a report against a store; shared by `relevo report` and `relevo demo`.
-pub fn compute(store: &dyn Store, args: &ReportArgs) -> Result<(ReportSpec, Vec<ReportRow>)> {
+/// The report's spec from the command-line options.
+pub fn spec_of(args: &ReportArgs) -> Result<ReportSpec> {
     let tz = zone(&args.tz)?;
     let from_ms = bound_ms(&args.from, &tz, false, "--from")?;
     let to_ms = bound_ms(&args.to, &tz, true, "--to")?;
     if from_ms >= to_ms {
         bail!("--from {} is not before --to {}", args.from, args.to);
     }
-    let spec = ReportSpec {
+    Ok(ReportSpec {
         from_ms,
         to_ms,
         granularity: args.by,
@@ -86,9 +86,24 @@ pub fn compute(store: &dyn Store, args: &ReportArgs) -> Result<(ReportSpec, Vec<
             include_flowouts: args.include_flowouts,
             fcr_window_days: args.fcr_window_days,
         },
-    };
+    })
+}
+
+/// Streams the report's rows to `sink`, period by period, straight from the cube (FCR from raw
+/// records when its window is not 0).
+pub fn stream(
+    store: &dyn Store,
+    args: &ReportArgs,
+    spec: &ReportSpec,
+    sink: &mut dyn FnMut(ReportRow),
+) -> Result<()> {
     let scope = args.provider.clone().map_or(Scope::All, Scope::Provider);
-    let cells = store.cells(interval_of(from_ms), interval_of(to_ms - 1) + 1, &scope)?;
+    let (from_i, to_i) = (interval_of(spec.from_ms), interval_of(spec.to_ms - 1) + 1);
+    let keep = |queue: &str, channel: relevo_core::Channel| {
+        (args.queue.is_empty() || args.queue.iter().any(|q| q == queue))
+            && (args.channel.is_empty() || args.channel.contains(&channel))
+    };
+    let groups = store.groups(from_i, to_i, &scope)?;
     let fcr = if args.fcr_window_days > 0 {
         let as_of = match &args.as_of {
             Some(s) => bound_ms(s, &spec.tz, false, "--as-of")?,
@@ -98,40 +113,50 @@ pub fn compute(store: &dyn Store, args: &ReportArgs) -> Result<(ReportSpec, Vec<
                 now.as_millisecond()
             }
         };
-        store.fcr(from_ms, to_ms, args.fcr_window_days, as_of, &scope)?
+        store.fcr(
+            spec.from_ms,
+            spec.to_ms,
+            args.fcr_window_days,
+            as_of,
+            &scope,
+        )?
     } else {
         Vec::new()
     };
-    let keep = |k: &relevo_store::CellKey| {
-        (args.queue.is_empty() || args.queue.contains(&k.queue))
-            && (args.channel.is_empty() || args.channel.contains(&k.channel))
-    };
-    let rows = report::build(
-        &spec,
-        cells.iter().filter(|(k, _)| keep(k)).map(|(k, c)| {
-            (
-                CellRef {
-                    interval: k.interval,
-                    provider: &k.provider,
-                    queue: &k.queue,
-                    channel: k.channel,
-                },
-                c,
-            )
-        }),
-        fcr.iter().filter(|(k, _)| keep(k)).map(|(k, f)| {
-            (
-                CellRef {
-                    interval: k.interval,
-                    provider: &k.provider,
-                    queue: &k.queue,
-                    channel: k.channel,
-                },
-                f.eligible,
-                f.resolved,
-            )
-        }),
+    let mut builder = report::ReportBuilder::new(
+        spec,
+        groups
+            .iter()
+            .filter(|(_, q, c)| keep(q, *c))
+            .map(|(p, q, c)| (p.as_str(), q.as_str(), *c)),
+        sink,
     );
+    for (k, f) in fcr.iter().filter(|(k, _)| keep(&k.queue, k.channel)) {
+        builder.add_fcr(
+            CellRef {
+                interval: k.interval,
+                provider: &k.provider,
+                queue: &k.queue,
+                channel: k.channel,
+            },
+            f.eligible,
+            f.resolved,
+        );
+    }
+    store.for_each_cell(from_i, to_i, &scope, &mut |c, cell| {
+        if keep(c.queue, c.channel) {
+            builder.add_cell(c, cell);
+        }
+    })?;
+    builder.finish();
+    Ok(())
+}
+
+/// Runs a report into memory; shared by `relevo report` (table, JSON) and `relevo demo`.
+pub fn compute(store: &dyn Store, args: &ReportArgs) -> Result<(ReportSpec, Vec<ReportRow>)> {
+    let spec = spec_of(args)?;
+    let mut rows = Vec::new();
+    stream(store, args, &spec, &mut |r| rows.push(r))?;
     Ok((spec, rows))
 }
 
@@ -146,6 +171,41 @@ pub fn render(spec: &ReportSpec, rows: &[ReportRow], format: &str) -> Result<Str
 
 pub fn run(args: &ReportArgs) -> Result<ExitCode> {
     let (store, _) = open_store(args.db.as_ref())?;
+    if args.format == "csv" {
+        // CSV streams: memory stays flat however many rows a year by interval has.
+        let spec = spec_of(args)?;
+        let mut out: Box<dyn Write> = match &args.output {
+            Some(p) => Box::new(std::io::BufWriter::with_capacity(
+                1 << 20,
+                std::fs::File::create(p)
+                    .with_context(|| format!("cannot write {}", p.display()))?,
+            )),
+            None => Box::new(std::io::BufWriter::with_capacity(
+                1 << 20,
+                std::io::stdout().lock(),
+            )),
+        };
+        let mut buf = String::with_capacity(1 << 16);
+        buf.push_str(report::CSV_COLUMNS);
+        buf.push('\n');
+        let mut write_error = None;
+        stream(&store, args, &spec, &mut |r| {
+            report::csv_row(&mut buf, &r, &spec.tz);
+            if buf.len() > 1 << 15 {
+                if let Err(e) = out.write_all(buf.as_bytes())
+                    && write_error.is_none()
+                {
+                    write_error = Some(e);
+                }
+                buf.clear();
+            }
+        })?;
+        let done = out.write_all(buf.as_bytes()).and_then(|()| out.flush());
+        if let (Some(p), Some(e)) = (&args.output, write_error.or(done.err())) {
+            return Err(anyhow::Error::new(e).context(format!("cannot write {}", p.display())));
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let (spec, rows) = compute(&store, args)?;
     let text = render(&spec, &rows, &args.format)?;
     match &args.output {

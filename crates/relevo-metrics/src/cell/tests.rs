@@ -85,3 +85,14 @@ fn decode_rejects_garbage() {
         "corrupt cube cell: trailing bytes"
     );
 }
+
+proptest! {
+    #[test]
+    fn merge_equals_adding_bin_by_bin(a in proptest::collection::vec((0i64..5_000_000, -3i64..4), 0..30), b in proptest::collection::vec((0i64..5_000_000, -3i64..4), 0..30)) {
+        let (mut x, mut y, mut expected) = (WaitHistogram::default(), WaitHistogram::default(), WaitHistogram::default());
+        for &(w, n) in &a { x.add(w, n); expected.add(w, n); }
+        for &(w, n) in &b { y.add(w, n); expected.add(w, n); }
+        x.merge(&y);
+        prop_assert_eq!(x, expected);
+    }
+}
