@@ -406,3 +406,114 @@ fn demo_data_shows_the_slipping_week() {
         std::fs::read(d.join("demo2/contacts/northwind-bpo.csv")).unwrap()
     );
 }
+
+#[test]
+fn plan_and_erlang_on_demo_data() {
+    let d = temp_dir("plan");
+    assert!(
+        relevo(
+            &d,
+            &[
+                "demo",
+                "--dir",
+                "demo",
+                "--days",
+                "28",
+                "--end",
+                "2026-10-31",
+                "--no-report"
+            ]
+        )
+        .ok
+    );
+    let db = d.join("demo/relevo.db");
+    let db = db.to_str().unwrap();
+    let plan = relevo(
+        &d,
+        &[
+            "plan",
+            "--db",
+            db,
+            "--queue",
+            "billing-es",
+            "--from",
+            "2026-11-02",
+            "--to",
+            "2026-11-02",
+            "--tz",
+            "Europe/Madrid",
+            "--split",
+            "inhouse=0.6,sur-contact=0.4",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(plan.ok, "{}", plan.stderr);
+    let v: serde_json::Value = serde_json::from_str(&plan.stdout).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 24);
+    for r in rows {
+        let (agents, scheduled) = (
+            r["agents"].as_u64().unwrap(),
+            r["scheduled"].as_u64().unwrap(),
+        );
+        // Shrinkage 30 %: scheduled = ⌈agents / 0.7⌉; occupancy never above the 85 % cap.
+        assert_eq!(scheduled, (agents as f64 / 0.7).ceil() as u64, "{r}");
+        assert!(r["occupancy"].as_f64().unwrap() <= 0.85 + 1e-9, "{r}");
+        // Two separate pools never need fewer agents than one pooled queue.
+        let split: u64 = r["scheduled_by_provider"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|n| n.as_u64().unwrap())
+            .sum();
+        assert!(split >= scheduled, "{r}");
+    }
+    let busy = rows
+        .iter()
+        .map(|r| r["agents"].as_u64().unwrap())
+        .max()
+        .unwrap();
+    assert!(busy >= 5, "a Monday at 11:00 needs agents: {busy}");
+    let bad = relevo(
+        &d,
+        &[
+            "plan",
+            "--db",
+            db,
+            "--queue",
+            "nope",
+            "--from",
+            "2026-11-02",
+            "--to",
+            "2026-11-02",
+        ],
+    );
+    assert!(
+        bad.stderr.contains(
+            "queue \"nope\" has no contacts in the store (known queues: billing-en, billing-es,"
+        ),
+        "{}",
+        bad.stderr
+    );
+    let erlang = relevo(
+        &d,
+        &[
+            "erlang",
+            "--arrivals",
+            "100",
+            "--per",
+            "30m",
+            "--aht",
+            "180",
+            "--agents",
+            "14",
+            "--json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&erlang.stdout).unwrap();
+    assert!(
+        (v["achieved"]["prob_wait"].as_f64().unwrap() - 0.174132).abs() < 1e-6,
+        "{v}"
+    );
+}
