@@ -103,14 +103,25 @@ struct Row {
     note: Option<String>,
 }
 
-fn staff(
-    args: &PlanArgs,
-    offered: f64,
-    aht_s: f64,
-    interval_s: u32,
-) -> Result<(u32, u32, Option<f64>, f64, Option<String>)> {
+/// The staffing of one interval (pooled, or one provider's share).
+struct Staffed {
+    agents: u32,
+    scheduled: u32,
+    service_level: Option<f64>,
+    occupancy: f64,
+    note: Option<String>,
+}
+
+fn staff(args: &PlanArgs, offered: f64, aht_s: f64, interval_s: u32) -> Result<Staffed> {
+    let done = |agents, scheduled, service_level, occupancy, note| Staffed {
+        agents,
+        scheduled,
+        service_level,
+        occupancy,
+        note,
+    };
     if offered <= 0.0 {
-        return Ok((0, 0, None, 0.0, None));
+        return Ok(done(0, 0, None, 0.0, None));
     }
     let problem = StaffingProblem {
         arrivals_per_s: offered / f64::from(interval_s),
@@ -133,7 +144,7 @@ fn staff(
         max_agents: None,
     };
     Ok(match required_agents(&problem)? {
-        StaffingOutcome::Staffed(p) => (
+        StaffingOutcome::Staffed(p) => done(
             p.raw_agents,
             p.agents_with_shrinkage,
             p.achieved.service_level,
@@ -141,9 +152,9 @@ fn staff(
             None,
         ),
         StaffingOutcome::Overloaded { max_agents, .. } => {
-            (max_agents, max_agents, None, 1.0, Some("overloaded".into()))
+            done(max_agents, max_agents, None, 1.0, Some("overloaded".into()))
         }
-        StaffingOutcome::Unreachable { max_agents, .. } => (
+        StaffingOutcome::Unreachable { max_agents, .. } => done(
             max_agents,
             max_agents,
             None,
@@ -216,10 +227,10 @@ pub fn run(args: &PlanArgs) -> Result<ExitCode> {
     let mut rows = Vec::with_capacity(in_range.len());
     for p in in_range {
         let aht = p.aht_s.filter(|a| *a > 0.0).unwrap_or(mean_aht);
-        let (agents, scheduled, sl, occ, note) = staff(args, p.offered, aht, p.interval_s)?;
+        let pooled = staff(args, p.offered, aht, p.interval_s)?;
         let mut per_provider = Vec::with_capacity(split.len());
         for (_, share) in &split {
-            per_provider.push(staff(args, p.offered * share, aht, p.interval_s)?.1);
+            per_provider.push(staff(args, p.offered * share, aht, p.interval_s)?.scheduled);
         }
         rows.push(Row {
             start: p
@@ -229,12 +240,12 @@ pub fn run(args: &PlanArgs) -> Result<ExitCode> {
                 .to_string(),
             offered: p.offered,
             aht_s: aht,
-            agents,
-            scheduled,
-            service_level: sl,
-            occupancy: occ,
+            agents: pooled.agents,
+            scheduled: pooled.scheduled,
+            service_level: pooled.service_level,
+            occupancy: pooled.occupancy,
             per_provider,
-            note,
+            note: pooled.note,
         });
     }
     let interval_h = f64::from(points[0].interval_s) / 3600.0;
