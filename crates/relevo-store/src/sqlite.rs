@@ -209,6 +209,151 @@ fn cube_record(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<(i64, Conta
     Ok((r.get(at)?, rec))
 }
 
+/// Records written per multi-row INSERT (23 parameters each, well under SQLite's limit).
+const MULTI_ROWS: usize = 64;
+
+const COLUMNS: &str = "provider_id, contact_id, queue_id, channel, direction, arrived_at, answered_at, abandoned_at, \
+    ended_at, outcome, talk_ms, hold_ms, acw_ms, agent, customer_hash, reason, resolved, transferred, csat, nps, \
+    qa_milli, language, updated_at";
+
+/// One INSERT of `MULTI_ROWS` records that returns the identities it inserted; the others exist already.
+fn multi_insert_sql() -> String {
+    let row = format!("({})", vec!["?"; 23].join(", "));
+    format!(
+        "INSERT INTO contacts ({COLUMNS}) VALUES {} ON CONFLICT (provider_id, contact_id) DO NOTHING \
+         RETURNING provider_id, contact_id",
+        vec![row; MULTI_ROWS].join(", ")
+    )
+}
+
+/// A parsed record with its dimension ids and customer hash, waiting for its batch.
+struct Pending {
+    pid: i64,
+    qid: i64,
+    hash: Option<i64>,
+    r: ContactRecord,
+}
+
+impl Pending {
+    fn bind(&self, st: &mut rusqlite::Statement<'_>, base: usize) -> rusqlite::Result<()> {
+        let r = &self.r;
+        st.raw_bind_parameter(base + 1, self.pid)?;
+        st.raw_bind_parameter(base + 2, &r.contact_id)?;
+        st.raw_bind_parameter(base + 3, self.qid)?;
+        st.raw_bind_parameter(base + 4, r.channel.code())?;
+        st.raw_bind_parameter(base + 5, r.direction.code())?;
+        st.raw_bind_parameter(base + 6, r.arrived_at_ms)?;
+        st.raw_bind_parameter(base + 7, r.answered_at_ms)?;
+        st.raw_bind_parameter(base + 8, r.abandoned_at_ms)?;
+        st.raw_bind_parameter(base + 9, r.ended_at_ms)?;
+        st.raw_bind_parameter(base + 10, r.outcome.code())?;
+        st.raw_bind_parameter(base + 11, r.talk_ms)?;
+        st.raw_bind_parameter(base + 12, r.hold_ms)?;
+        st.raw_bind_parameter(base + 13, r.acw_ms)?;
+        st.raw_bind_parameter(base + 14, &r.agent)?;
+        st.raw_bind_parameter(base + 15, self.hash)?;
+        st.raw_bind_parameter(base + 16, &r.reason)?;
+        st.raw_bind_parameter(base + 17, r.resolved)?;
+        st.raw_bind_parameter(base + 18, r.transferred)?;
+        st.raw_bind_parameter(base + 19, r.csat)?;
+        st.raw_bind_parameter(base + 20, r.nps)?;
+        st.raw_bind_parameter(base + 21, r.qa_milli)?;
+        st.raw_bind_parameter(base + 22, &r.language)?;
+        st.raw_bind_parameter(base + 23, r.updated_at_ms)?;
+        Ok(())
+    }
+}
+
+/// The prepared statements of one import.
+struct Writer<'c> {
+    ins: rusqlite::CachedStatement<'c>,
+    multi: rusqlite::CachedStatement<'c>,
+    upd: rusqlite::CachedStatement<'c>,
+    sel: rusqlite::CachedStatement<'c>,
+}
+
+impl Writer<'_> {
+    /// Inserts, replaces or ignores one record.
+    fn write_one(
+        &mut self,
+        p: &Pending,
+        stats: &mut ImportStats,
+        delta: &mut HashMap<DeltaKey, Cell>,
+    ) -> Result<(), StoreError> {
+        p.bind(&mut self.ins, 0)?;
+        if self.ins.raw_execute()? == 1 {
+            stats.inserted += 1;
+            add_delta(delta, p.pid, p.qid, &p.r, 1);
+            return Ok(());
+        }
+        self.existing(p, stats, delta)
+    }
+
+    /// The identity is stored already: replace it when this version is newer, else ignore.
+    fn existing(
+        &mut self,
+        p: &Pending,
+        stats: &mut ImportStats,
+        delta: &mut HashMap<DeltaKey, Cell>,
+    ) -> Result<(), StoreError> {
+        let (old_qid, old) = self
+            .sel
+            .query_row(params![p.pid, p.r.contact_id], |row| cube_record(row, 0))?;
+        if old.updated_at_ms >= p.r.updated_at_ms {
+            stats.ignored += 1;
+        } else {
+            p.bind(&mut self.upd, 0)?;
+            self.upd.raw_execute()?;
+            add_delta(delta, p.pid, old_qid, &old, -1);
+            add_delta(delta, p.pid, p.qid, &p.r, 1);
+            stats.replaced += 1;
+        }
+        Ok(())
+    }
+
+    /// Writes a full batch with one multi-row INSERT; records it did not insert (already stored)
+    /// take the one-by-one path. A batch that repeats an identity goes one by one entirely, so
+    /// the order of versions inside a file is respected.
+    fn write_batch(
+        &mut self,
+        batch: &mut Vec<Pending>,
+        stats: &mut ImportStats,
+        delta: &mut HashMap<DeltaKey, Cell>,
+    ) -> Result<(), StoreError> {
+        let mut ids: std::collections::HashSet<(i64, &str)> =
+            std::collections::HashSet::with_capacity(batch.len());
+        let unique = batch
+            .iter()
+            .all(|p| ids.insert((p.pid, p.r.contact_id.as_str())));
+        if !unique {
+            for p in batch.drain(..) {
+                self.write_one(&p, stats, delta)?;
+            }
+            return Ok(());
+        }
+        for (i, p) in batch.iter().enumerate() {
+            p.bind(&mut self.multi, i * 23)?;
+        }
+        let mut inserted: std::collections::HashSet<(i64, String)> =
+            std::collections::HashSet::with_capacity(batch.len());
+        {
+            let mut rows = self.multi.raw_query();
+            while let Some(row) = rows.next()? {
+                inserted.insert((row.get(0)?, row.get(1)?));
+            }
+        }
+        for p in batch.drain(..) {
+            if inserted.contains(&(p.pid, p.r.contact_id.clone())) {
+                stats.inserted += 1;
+                add_delta(delta, p.pid, p.qid, &p.r, 1);
+            } else {
+                self.existing(&p, stats, delta)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 fn add_delta(
     delta: &mut HashMap<DeltaKey, Cell>,
     provider_id: i64,
@@ -322,64 +467,35 @@ impl Store for SqliteStore {
         let mut dims = Dims::load(&tx)?;
         let mut delta: HashMap<DeltaKey, Cell> = HashMap::new();
         {
-            let mut ins = tx.prepare_cached(INSERT_SQL)?;
-            let mut upd = tx.prepare_cached(UPDATE_SQL)?;
-            let mut sel = tx.prepare_cached(&format!(
-                "SELECT {CUBE_COLUMNS} FROM contacts WHERE provider_id = ?1 AND contact_id = ?2"
-            ))?;
+            let mut w = Writer {
+                ins: tx.prepare_cached(INSERT_SQL)?,
+                multi: tx.prepare_cached(&multi_insert_sql())?,
+                upd: tx.prepare_cached(UPDATE_SQL)?,
+                sel: tx.prepare_cached(&format!(
+                    "SELECT {CUBE_COLUMNS} FROM contacts WHERE provider_id = ?1 AND contact_id = ?2"
+                ))?,
+            };
+            let mut pending: Vec<Pending> = Vec::with_capacity(MULTI_ROWS);
             let mut seen = 0u64;
             for item in records {
                 let r = item.map_err(|Abort| StoreError::Aborted)?;
                 let pid = Dims::id(&tx, &mut dims.providers, "providers", &r.provider)?;
                 let qid = Dims::id(&tx, &mut dims.queues, "queues", &r.queue)?;
                 let hash = r.customer.as_deref().map(|c| hash_customer(&key, c));
-                let values = params![
-                    pid,
-                    r.contact_id,
-                    qid,
-                    r.channel.code(),
-                    r.direction.code(),
-                    r.arrived_at_ms,
-                    r.answered_at_ms,
-                    r.abandoned_at_ms,
-                    r.ended_at_ms,
-                    r.outcome.code(),
-                    r.talk_ms,
-                    r.hold_ms,
-                    r.acw_ms,
-                    r.agent,
-                    hash,
-                    r.reason,
-                    r.resolved,
-                    r.transferred,
-                    r.csat,
-                    r.nps,
-                    r.qa_milli,
-                    r.language,
-                    r.updated_at_ms,
-                ];
-                if ins.execute(values)? == 1 {
-                    stats.inserted += 1;
-                    add_delta(&mut delta, pid, qid, &r, 1);
-                } else {
-                    let (old_qid, old) =
-                        sel.query_row(params![pid, r.contact_id], |row| cube_record(row, 0))?;
-                    if old.updated_at_ms >= r.updated_at_ms {
-                        stats.ignored += 1;
-                    } else {
-                        upd.execute(values)?;
-                        add_delta(&mut delta, pid, old_qid, &old, -1);
-                        add_delta(&mut delta, pid, qid, &r, 1);
-                        stats.replaced += 1;
+                pending.push(Pending { pid, qid, hash, r });
+                if pending.len() == MULTI_ROWS {
+                    w.write_batch(&mut pending, &mut stats, &mut delta)?;
+                    if delta.len() >= MAX_PENDING_CELLS {
+                        flush(&tx, &mut delta)?;
                     }
-                }
-                if delta.len() >= MAX_PENDING_CELLS {
-                    flush(&tx, &mut delta)?;
                 }
                 seen += 1;
                 if seen.is_multiple_of(PROGRESS_EVERY) {
                     on_progress(&stats);
                 }
+            }
+            for p in pending.drain(..) {
+                w.write_one(&p, &mut stats, &mut delta)?;
             }
         }
         flush(&tx, &mut delta)?;

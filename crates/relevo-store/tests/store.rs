@@ -274,3 +274,100 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Larger imports go through the multi-row INSERT (64 records a statement): batches mixing new
+    /// identities, stored ones and repeats inside the batch keep the invariant and the counts.
+    #[test]
+    fn cube_equals_recomputation_through_multi_row_batches(ops in proptest::collection::vec(
+        (0usize..150, 0i64..30_000, 0i64..400, 0u8..3, 0i64..4),
+        100..400,
+    ), split in 1usize..4) {
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        let mut batches: Vec<Vec<ContactRecord>> = vec![Vec::new(); split];
+        let mut latest: std::collections::HashMap<usize, i64> = std::collections::HashMap::new();
+        for (i, (id, arrived, wait, outcome, version)) in ops.into_iter().enumerate() {
+            let outcome = [Outcome::Answered, Outcome::Abandoned, Outcome::Flowout][usize::from(outcome)];
+            batches[i % split].push(rec("acme", &id.to_string(), arrived, wait, outcome, version));
+            let v = latest.entry(id).or_insert(version);
+            *v = (*v).max(version);
+        }
+        let mut total = ImportStats::default();
+        for b in batches {
+            let s = import(&mut store, b);
+            total.inserted += s.inserted;
+            total.replaced += s.replaced;
+            total.ignored += s.ignored;
+            prop_assert_eq!(cube(&store), store.recompute_cube().unwrap());
+        }
+        prop_assert_eq!(total.inserted as usize, latest.len());
+        let stored: i64 = store.connection().query_row("SELECT count(*) FROM contacts", [], |r| r.get(0)).unwrap();
+        prop_assert_eq!(stored as usize, latest.len());
+        // Every identity holds its newest version.
+        for (id, v) in latest {
+            let u: i64 = store.connection().query_row("SELECT updated_at FROM contacts WHERE contact_id = ?1", [id.to_string()], |r| r.get(0)).unwrap();
+            prop_assert_eq!(u, 1_790_000_000_000 + v * 1000);
+        }
+    }
+}
+
+#[test]
+fn multi_row_batches_split_new_and_stored_identities() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let batch = |ids: std::ops::Range<i64>, version: i64| -> Vec<ContactRecord> {
+        ids.map(|i| {
+            rec(
+                "acme",
+                &format!("c{i}"),
+                i * 7,
+                i % 40,
+                if i % 5 == 0 {
+                    Outcome::Abandoned
+                } else {
+                    Outcome::Answered
+                },
+                version,
+            )
+        })
+        .collect()
+    };
+    assert_eq!(
+        import(&mut store, batch(0..200, 1)),
+        ImportStats {
+            inserted: 200,
+            replaced: 0,
+            ignored: 0
+        }
+    );
+    // Unique identities, half stored already (newer version) and half new: both kinds in every batch.
+    let mut mixed = batch(100..300, 2);
+    mixed.sort_by_key(|r| r.contact_id.len() as i64 * 1000 + (r.arrived_at_ms / 7000) % 97);
+    assert_eq!(
+        import(&mut store, mixed),
+        ImportStats {
+            inserted: 100,
+            replaced: 100,
+            ignored: 0
+        }
+    );
+    assert_eq!(
+        import(&mut store, batch(0..300, 0)),
+        ImportStats {
+            inserted: 0,
+            replaced: 0,
+            ignored: 300
+        }
+    );
+    assert_eq!(cube(&store), store.recompute_cube().unwrap());
+    let v2: i64 = store
+        .connection()
+        .query_row(
+            "SELECT count(*) FROM contacts WHERE updated_at = ?1",
+            [1_790_000_002_000i64],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(v2, 200);
+}
