@@ -5,9 +5,11 @@
 //! implements the same trait (see ARCHITECTURE.md), so callers never change. This is the only crate
 //! that contains SQL. It does not parse input formats and does not compute KPIs (it returns cells).
 
+pub mod auth;
 mod schema;
 mod sqlite;
 
+pub use auth::{Principal, Role};
 pub use sqlite::SqliteStore;
 
 use relevo_core::{Channel, ContactRecord};

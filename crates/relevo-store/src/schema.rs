@@ -57,6 +57,47 @@ pub const MIGRATIONS: &[&str] = &[
         ignored INTEGER NOT NULL
     );
     "#,
+    // 2: access control (people, dashboard sessions, API tokens, login attempts) and the audit log.
+    // Secrets are stored only as hashes: BLAKE3 of a random token or session id, argon2 of a password.
+    r#"
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,
+        role TEXT NOT NULL,
+        provider TEXT,
+        created_at INTEGER NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE sessions (
+        id_hash BLOB PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        csrf TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+    );
+    CREATE TABLE api_tokens (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        secret_hash BLOB NOT NULL UNIQUE,
+        role TEXT NOT NULL,
+        provider TEXT,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER,
+        revoked_at INTEGER,
+        last_used_at INTEGER
+    );
+    CREATE TABLE login_attempts (key TEXT NOT NULL, at INTEGER NOT NULL);
+    CREATE INDEX login_attempts_key ON login_attempts (key, at);
+    CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT,
+        detail TEXT
+    );
+    "#,
 ];
 
 /// Secondary indexes on contacts: dropped and rebuilt around bulk loads (sorting once beats inserting

@@ -1,0 +1,95 @@
+//! Tokens, sessions, users, login attempts and the audit log on an in-memory store.
+
+use super::*;
+use crate::SqliteStore;
+
+fn token(role: Role, provider: Option<&str>) -> NewToken {
+    NewToken {
+        name: "t".into(),
+        role,
+        provider: provider.map(str::to_string),
+        expires_at_ms: Some(1_000),
+    }
+}
+
+#[test]
+fn tokens_resolve_until_revoked_or_expired() {
+    let s = SqliteStore::open_in_memory().unwrap();
+    let id = s
+        .create_token("secret-a", &token(Role::Provider, Some("acme")), 0)
+        .unwrap();
+    let p = s.token_principal("secret-a", 10).unwrap().unwrap();
+    assert_eq!(p.role, Role::Provider);
+    assert_eq!(p.scope(), Scope::Provider("acme".into()));
+    assert_eq!(s.token_principal("secret-b", 10).unwrap(), None);
+    assert_eq!(
+        s.token_principal("secret-a", 1_000).unwrap(),
+        None,
+        "expired"
+    );
+    assert!(s.revoke_token(id, 20).unwrap());
+    assert!(!s.revoke_token(id, 21).unwrap());
+    assert_eq!(s.token_principal("secret-a", 30).unwrap(), None, "revoked");
+    let listed = s.list_tokens().unwrap();
+    assert_eq!(listed[0].revoked_at_ms, Some(20));
+    assert_eq!(listed[0].last_used_at_ms, Some(10));
+}
+
+#[test]
+fn secrets_are_stored_hashed() {
+    let s = SqliteStore::open_in_memory().unwrap();
+    s.create_token("plain-secret", &token(Role::Admin, None), 0)
+        .unwrap();
+    let stored: Vec<u8> = s
+        .connection()
+        .query_row("SELECT secret_hash FROM api_tokens", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stored, secret_hash("plain-secret").to_vec());
+}
+
+#[test]
+fn roles_and_provider_keys_must_agree() {
+    let s = SqliteStore::open_in_memory().unwrap();
+    assert!(
+        s.create_token("x", &token(Role::Provider, None), 0)
+            .is_err()
+    );
+    assert!(
+        s.create_token("y", &token(Role::Analyst, Some("acme")), 0)
+            .is_err()
+    );
+    assert!(s.add_user("p", "h", Role::Provider, None, 0).is_err());
+}
+
+#[test]
+fn sessions_and_users() {
+    let s = SqliteStore::open_in_memory().unwrap();
+    let uid = s.add_user("ana", "hash", Role::Analyst, None, 0).unwrap();
+    assert!(s.add_user("ana", "hash", Role::Analyst, None, 0).is_err());
+    let (u, h) = s.user_for_login("ana").unwrap().unwrap();
+    assert_eq!((u.id, h.as_str()), (uid, "hash"));
+    s.create_session("sid", uid, "csrf", 0, 100).unwrap();
+    let (p, csrf) = s.session_principal("sid", 50).unwrap().unwrap();
+    assert_eq!((p.actor.as_str(), csrf.as_str()), ("user:ana", "csrf"));
+    assert_eq!(s.session_principal("sid", 100).unwrap(), None);
+    s.delete_session("sid").unwrap();
+    assert_eq!(s.session_principal("sid", 50).unwrap(), None);
+}
+
+#[test]
+fn login_failures_and_audit() {
+    let s = SqliteStore::open_in_memory().unwrap();
+    for t in [1, 2, 3] {
+        s.record_login_failure("ana", t).unwrap();
+    }
+    assert_eq!(s.login_failures_since("ana", 2).unwrap(), 2);
+    s.clear_login_failures("ana").unwrap();
+    assert_eq!(s.login_failures_since("ana", 0).unwrap(), 0);
+    s.audit(5, "user:ana", "token.create", Some("3"), None)
+        .unwrap();
+    s.audit(6, "user:ana", "token.revoke", Some("3"), None)
+        .unwrap();
+    let log = s.audit_log(10).unwrap();
+    assert_eq!(log[0].action, "token.revoke");
+    assert_eq!(log.len(), 2);
+}
