@@ -98,6 +98,29 @@ pub const MIGRATIONS: &[&str] = &[
         detail TEXT
     );
     "#,
+    // 3: provider hours per interval, and contract versions (kept forever, with who and when).
+    r#"
+    CREATE TABLE hours (
+        provider_id INTEGER NOT NULL REFERENCES providers(id),
+        queue_id INTEGER NOT NULL REFERENCES queues(id),
+        interval INTEGER NOT NULL,
+        staffed_ms INTEGER NOT NULL,
+        productive_ms INTEGER NOT NULL,
+        scheduled_ms INTEGER NOT NULL,
+        PRIMARY KEY (provider_id, queue_id, interval)
+    ) WITHOUT ROWID;
+    CREATE TABLE contracts (
+        id INTEGER PRIMARY KEY,
+        provider TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        valid_from TEXT NOT NULL,
+        valid_to TEXT,
+        source TEXT NOT NULL,
+        added_at INTEGER NOT NULL,
+        added_by TEXT NOT NULL,
+        UNIQUE (provider, version)
+    );
+    "#,
 ];
 
 /// Secondary indexes on contacts: dropped and rebuilt around bulk loads (sorting once beats inserting
