@@ -10,12 +10,14 @@
 mod canonical;
 pub mod ctr;
 mod diag;
+mod hours;
 mod mapping;
 mod value;
 
 pub use canonical::{CANONICAL, CsvRows, JsonlRows, Options};
 pub use ctr::CtrRows;
 pub use diag::Diagnostic;
+pub use hours::{HoursRow, parse_hours};
 pub use mapping::{Mapping, MappingError};
 pub use value::{parse_duration_ms, parse_timestamp_ms};
 

@@ -128,8 +128,39 @@ pub trait Store {
     /// Known provider keys.
     fn providers(&self) -> Result<Vec<String>, StoreError>;
 
+    /// Stores provider hours in one transaction: each row's seconds are spread evenly over the
+    /// quarter hours it covers, replacing what those cells held (re-sending changes nothing).
+    /// Returns the number of quarter-hour cells written.
+    fn import_hours(&mut self, rows: &[HoursInput]) -> Result<u64, StoreError>;
+
+    /// Hours per quarter hour with `from ≤ interval < to`, within `scope`.
+    fn hours(&self, from_interval: i64, to_interval: i64, scope: &Scope) -> Result<Vec<HoursCell>, StoreError>;
+
     /// Number of stored records and the span of `arrived_at` (ms).
     fn summary(&self, scope: &Scope) -> Result<Summary, StoreError>;
+}
+
+/// One row of provider hours to store (milliseconds; `start_ms`/`end_ms` on quarter hours).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HoursInput {
+    pub provider: String,
+    pub queue: String,
+    pub start_ms: i64,
+    pub end_ms: i64,
+    pub staffed_ms: i64,
+    pub productive_ms: i64,
+    pub scheduled_ms: i64,
+}
+
+/// Stored hours of one quarter hour.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HoursCell {
+    pub interval: i64,
+    pub provider: String,
+    pub queue: String,
+    pub staffed_ms: i64,
+    pub productive_ms: i64,
+    pub scheduled_ms: i64,
 }
 
 /// A short description of what a store holds.

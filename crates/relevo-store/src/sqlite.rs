@@ -1,7 +1,7 @@
 //! The SQLite backend: WAL, embedded migrations, one transaction per import.
 
 use crate::schema::{BULK_MIN_RECORDS, MIGRATIONS, SECONDARY_INDEXES};
-use crate::{Abort, CellKey, FcrCount, ImportStats, Scope, Store, StoreError, Summary};
+use crate::{Abort, CellKey, FcrCount, HoursCell, HoursInput, ImportStats, Scope, Store, StoreError, Summary};
 use relevo_core::{Channel, ContactRecord, Direction, Outcome, interval_of};
 use relevo_metrics::Cell;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
@@ -716,6 +716,63 @@ impl Store for SqliteStore {
         let mut out: Vec<_> = cells.into_iter().filter(|(_, c)| !c.is_zero()).collect();
         out.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(out)
+    }
+
+    fn import_hours(&mut self, rows: &[HoursInput]) -> Result<u64, StoreError> {
+        let tx = self.conn.transaction()?;
+        let mut dims = Dims::load(&tx)?;
+        let mut cells = 0u64;
+        {
+            let mut put = tx.prepare_cached(
+                "INSERT INTO hours (provider_id, queue_id, interval, staffed_ms, productive_ms, scheduled_ms) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (provider_id, queue_id, interval) DO UPDATE SET \
+                 staffed_ms = excluded.staffed_ms, productive_ms = excluded.productive_ms, \
+                 scheduled_ms = excluded.scheduled_ms",
+            )?;
+            for r in rows {
+                let pid = Dims::id(&tx, &mut dims.providers, "providers", &r.provider)?;
+                let qid = Dims::id(&tx, &mut dims.queues, "queues", &r.queue)?;
+                let first = interval_of(r.start_ms);
+                let n = (interval_of(r.end_ms) - first).max(1);
+                // Even spread; the remainder of the integer division goes to the first quarter hours.
+                let share = |total: i64, k: i64| total / n + i64::from(k < total % n);
+                for k in 0..n {
+                    put.execute(params![
+                        pid,
+                        qid,
+                        first + k,
+                        share(r.staffed_ms, k),
+                        share(r.productive_ms, k),
+                        share(r.scheduled_ms, k)
+                    ])?;
+                    cells += 1;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(cells)
+    }
+
+    fn hours(&self, from_interval: i64, to_interval: i64, scope: &Scope) -> Result<Vec<HoursCell>, StoreError> {
+        let sql = format!(
+            "SELECT h.interval, p.key, q.key, h.staffed_ms, h.productive_ms, h.scheduled_ms FROM hours h \
+             JOIN providers p ON p.id = h.provider_id JOIN queues q ON q.id = h.queue_id \
+             WHERE h.interval >= :from AND h.interval < :to{} ORDER BY h.interval",
+            scope_clause(scope)
+        );
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let params = with_scope(vec![(":from", &from_interval), (":to", &to_interval)], scope);
+        let rows = st.query_map(params.as_slice(), |r| {
+            Ok(HoursCell {
+                interval: r.get(0)?,
+                provider: r.get(1)?,
+                queue: r.get(2)?,
+                staffed_ms: r.get(3)?,
+                productive_ms: r.get(4)?,
+                scheduled_ms: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn providers(&self) -> Result<Vec<String>, StoreError> {

@@ -371,3 +371,25 @@ fn multi_row_batches_split_new_and_stored_identities() {
         .unwrap();
     assert_eq!(v2, 200);
 }
+
+#[test]
+fn hours_spread_over_quarter_hours_and_resending_changes_nothing() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let t0 = 1_790_000_100_000 - 1_790_000_100_000 % 900_000;
+    let rows = vec![relevo_store::HoursInput {
+        provider: "acme".into(),
+        queue: "billing".into(),
+        start_ms: t0,
+        end_ms: t0 + 2_700_000,
+        staffed_ms: 10_000,
+        productive_ms: 9_000,
+        scheduled_ms: 12_000,
+    }];
+    assert_eq!(store.import_hours(&rows).unwrap(), 3);
+    assert_eq!(store.import_hours(&rows).unwrap(), 3);
+    let cells = store.hours(i64::MIN, i64::MAX, &Scope::All).unwrap();
+    let staffed: Vec<i64> = cells.iter().map(|c| c.staffed_ms).collect();
+    assert_eq!(staffed, [3_334, 3_333, 3_333]);
+    assert_eq!(cells.iter().map(|c| c.productive_ms).sum::<i64>(), 9_000);
+    assert!(store.hours(i64::MIN, i64::MAX, &Scope::Provider("other".into())).unwrap().is_empty());
+}

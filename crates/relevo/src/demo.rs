@@ -616,6 +616,7 @@ fn import(db: &Path, files: &[PathBuf], provider: Option<&str>) -> Result<()> {
     let args = crate::import_cmd::ImportArgs {
         files: files.to_vec(),
         db: Some(db.to_path_buf()),
+        kind: "contacts".into(),
         format: "auto".into(),
         provider: provider.map(str::to_string),
         tz: "UTC".into(),

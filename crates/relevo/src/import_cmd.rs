@@ -28,6 +28,9 @@ pub struct ImportArgs {
     /// Database file (default: $XDG_DATA_HOME/relevo/relevo.db)
     #[arg(long, env = "RELEVO_DB")]
     pub db: Option<PathBuf>,
+    /// What the files hold: contacts, or provider hours (see docs/HOURS.md)
+    #[arg(long, default_value = "contacts", value_parser = ["contacts", "hours"])]
+    pub kind: String,
     /// Input format: auto, csv, jsonl or amazon-connect-ctr
     #[arg(long, default_value = "auto")]
     pub format: String,
@@ -241,6 +244,9 @@ fn open_source(
 }
 
 pub fn run(args: &ImportArgs) -> Result<ExitCode> {
+    if args.kind == "hours" {
+        return run_hours(args);
+    }
     let format = match args.format.as_str() {
         "auto" => None,
         f => Some(f.parse::<Format>().map_err(anyhow::Error::msg)?),
@@ -391,6 +397,57 @@ pub fn run(args: &ImportArgs) -> Result<ExitCode> {
             thousands(feed.invalid),
             dest.display()
         );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `relevo import --kind hours`: small files, read whole; strict or skip-invalid like contacts.
+fn run_hours(args: &ImportArgs) -> Result<ExitCode> {
+    let opts = Options { tz: zone(&args.tz)?, provider: args.provider.clone(), mapping: None };
+    let mut rows = Vec::new();
+    let mut problems: Vec<(String, Diagnostic)> = Vec::new();
+    for path in &args.files {
+        let name = path.display().to_string();
+        let file = File::open(path).with_context(|| format!("cannot read {name}"))?;
+        let (ok, bad) = relevo_import::parse_hours(BufReader::new(file), &opts).map_err(|d| anyhow::anyhow!("{name}: {d}"))?;
+        rows.extend(ok.into_iter().map(|r| relevo_store::HoursInput {
+            provider: r.provider,
+            queue: r.queue,
+            start_ms: r.start_ms,
+            end_ms: r.end_ms,
+            staffed_ms: r.staffed_ms,
+            productive_ms: r.productive_ms,
+            scheduled_ms: r.scheduled_ms,
+        }));
+        problems.extend(bad.into_iter().map(|d| (name.clone(), d)));
+    }
+    if !problems.is_empty() && !args.skip_invalid {
+        let mut msg = format!(
+            "{} invalid row{} found; nothing was imported (use --skip-invalid --rejects FILE to import the good rows)",
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" }
+        );
+        for (file, d) in problems.iter().take(MAX_PROBLEMS) {
+            msg.push_str(&format!("\n  {file}: {d}"));
+        }
+        bail!(msg);
+    }
+    if let Some(dest) = args.rejects.as_ref().filter(|_| !problems.is_empty()) {
+        let mut w = csv::Writer::from_path(dest).with_context(|| format!("cannot write {}", dest.display()))?;
+        w.write_record(["file", "line", "column", "value", "reason", "row"])?;
+        for (file, d) in &problems {
+            let column = d.column.clone().unwrap_or_default();
+            w.write_record([file.as_str(), &d.line.to_string(), &column, d.value.as_deref().unwrap_or(""), &d.reason, d.row.as_deref().unwrap_or("")])?;
+        }
+        w.flush()?;
+    }
+    let (mut store, db) = open_store(args.db.as_ref())?;
+    let cells = store.import_hours(&rows).with_context(|| format!("import into {} failed; nothing was written", db.display()))?;
+    println!("imported {} hours rows ({} quarter hours) into {}", thousands(rows.len() as u64), thousands(cells), db.display());
+    if !problems.is_empty()
+        && let Some(dest) = &args.rejects
+    {
+        println!("  {} rejected rows written to {}", thousands(problems.len() as u64), dest.display());
     }
     Ok(ExitCode::SUCCESS)
 }
