@@ -1,0 +1,1 @@
+//! Routing decisions (work in progress).
