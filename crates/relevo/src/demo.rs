@@ -550,7 +550,47 @@ fn ctr_json(c: &Contact, last_update_ms: i64) -> String {
 struct Written {
     contacts: Vec<(PathBuf, Option<&'static str>)>,
     surveys: PathBuf,
+    hours: PathBuf,
     counts: (usize, usize, usize),
+}
+
+/// Provider hours per queue and half hour, as a workforce-management export would give them:
+/// staffed for an 80 % occupancy on the handled work (at least one agent while a queue has contacts),
+/// productive = handled time, scheduled = staffed plus 10 %.
+fn write_hours(path: &Path, contacts: &[Contact]) -> Result<()> {
+    let mut work: std::collections::BTreeMap<(usize, usize, i64), i64> =
+        std::collections::BTreeMap::new();
+    for c in contacts.iter().filter(|c| c.outcome == "answered") {
+        let slot = c.arrived_ms.div_euclid(1_800_000);
+        *work.entry((c.provider, c.queue, slot)).or_default() += c.talk_s + c.hold_s + c.acw_s;
+    }
+    let mut w =
+        csv::Writer::from_path(path).with_context(|| format!("cannot write {}", path.display()))?;
+    w.write_record([
+        "provider",
+        "queue",
+        "period_start",
+        "period_end",
+        "staffed_s",
+        "productive_s",
+        "scheduled_s",
+    ])?;
+    for ((p, q, slot), handled_s) in work {
+        let agents = ((handled_s as f64 / 1800.0) / 0.8).ceil().max(1.0) as i64;
+        let staffed_s = agents * 1800;
+        let productive_s = handled_s.min(staffed_s);
+        w.write_record([
+            PROVIDERS[p].key.to_string(),
+            QUEUES[q].key.to_string(),
+            ts(slot * 1_800_000),
+            ts((slot + 1) * 1_800_000),
+            staffed_s.to_string(),
+            productive_s.to_string(),
+            (staffed_s * 11 / 10).to_string(),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
 }
 
 fn write_files(dir: &Path, contacts: &[Contact], now_ms: i64, seed: u64) -> Result<Written> {
@@ -605,18 +645,21 @@ fn write_files(dir: &Path, contacts: &[Contact], now_ms: i64, seed: u64) -> Resu
         n_surveys += 1;
     }
     w.flush()?;
+    let hours = dir.join("hours.csv");
+    write_hours(&hours, contacts)?;
     Ok(Written {
         contacts: paths,
         surveys,
+        hours,
         counts: (contacts.len(), redelivered, n_surveys),
     })
 }
 
-fn import(db: &Path, files: &[PathBuf], provider: Option<&str>) -> Result<()> {
+fn import(db: &Path, files: &[PathBuf], provider: Option<&str>, kind: &str) -> Result<()> {
     let args = crate::import_cmd::ImportArgs {
         files: files.to_vec(),
         db: Some(db.to_path_buf()),
-        kind: "contacts".into(),
+        kind: kind.into(),
         format: "auto".into(),
         provider: provider.map(str::to_string),
         tz: "UTC".into(),
@@ -667,9 +710,15 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
         args.dir.display()
     );
     for (path, provider) in &written.contacts {
-        import(&db, std::slice::from_ref(path), *provider)?;
+        import(&db, std::slice::from_ref(path), *provider, "contacts")?;
     }
-    import(&db, std::slice::from_ref(&written.surveys), None)?;
+    import(
+        &db,
+        std::slice::from_ref(&written.surveys),
+        None,
+        "contacts",
+    )?;
+    import(&db, std::slice::from_ref(&written.hours), None, "hours")?;
     let (store, _) = open_store(Some(&db))?;
     if !args.no_report {
         let (slip_from, _) = slip_week(end);

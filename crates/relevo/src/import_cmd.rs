@@ -403,13 +403,18 @@ pub fn run(args: &ImportArgs) -> Result<ExitCode> {
 
 /// `relevo import --kind hours`: small files, read whole; strict or skip-invalid like contacts.
 fn run_hours(args: &ImportArgs) -> Result<ExitCode> {
-    let opts = Options { tz: zone(&args.tz)?, provider: args.provider.clone(), mapping: None };
+    let opts = Options {
+        tz: zone(&args.tz)?,
+        provider: args.provider.clone(),
+        mapping: None,
+    };
     let mut rows = Vec::new();
     let mut problems: Vec<(String, Diagnostic)> = Vec::new();
     for path in &args.files {
         let name = path.display().to_string();
         let file = File::open(path).with_context(|| format!("cannot read {name}"))?;
-        let (ok, bad) = relevo_import::parse_hours(BufReader::new(file), &opts).map_err(|d| anyhow::anyhow!("{name}: {d}"))?;
+        let (ok, bad) = relevo_import::parse_hours(BufReader::new(file), &opts)
+            .map_err(|d| anyhow::anyhow!("{name}: {d}"))?;
         rows.extend(ok.into_iter().map(|r| relevo_store::HoursInput {
             provider: r.provider,
             queue: r.queue,
@@ -433,21 +438,40 @@ fn run_hours(args: &ImportArgs) -> Result<ExitCode> {
         bail!(msg);
     }
     if let Some(dest) = args.rejects.as_ref().filter(|_| !problems.is_empty()) {
-        let mut w = csv::Writer::from_path(dest).with_context(|| format!("cannot write {}", dest.display()))?;
+        let mut w = csv::Writer::from_path(dest)
+            .with_context(|| format!("cannot write {}", dest.display()))?;
         w.write_record(["file", "line", "column", "value", "reason", "row"])?;
         for (file, d) in &problems {
             let column = d.column.clone().unwrap_or_default();
-            w.write_record([file.as_str(), &d.line.to_string(), &column, d.value.as_deref().unwrap_or(""), &d.reason, d.row.as_deref().unwrap_or("")])?;
+            w.write_record([
+                file.as_str(),
+                &d.line.to_string(),
+                &column,
+                d.value.as_deref().unwrap_or(""),
+                &d.reason,
+                d.row.as_deref().unwrap_or(""),
+            ])?;
         }
         w.flush()?;
     }
     let (mut store, db) = open_store(args.db.as_ref())?;
-    let cells = store.import_hours(&rows).with_context(|| format!("import into {} failed; nothing was written", db.display()))?;
-    println!("imported {} hours rows ({} quarter hours) into {}", thousands(rows.len() as u64), thousands(cells), db.display());
+    let cells = store
+        .import_hours(&rows)
+        .with_context(|| format!("import into {} failed; nothing was written", db.display()))?;
+    println!(
+        "imported {} hours rows ({} quarter hours) into {}",
+        thousands(rows.len() as u64),
+        thousands(cells),
+        db.display()
+    );
     if !problems.is_empty()
         && let Some(dest) = &args.rejects
     {
-        println!("  {} rejected rows written to {}", thousands(problems.len() as u64), dest.display());
+        println!(
+            "  {} rejected rows written to {}",
+            thousands(problems.len() as u64),
+            dest.display()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -517,3 +517,64 @@ fn plan_and_erlang_on_demo_data() {
         "{v}"
     );
 }
+
+#[test]
+fn hours_import_is_strict_and_idempotent() {
+    let d = temp_dir("hours");
+    std::fs::write(
+        d.join("hours.csv"),
+        "provider,queue,period_start,period_end,staffed_s,productive_s,scheduled_s\n\
+         acme,billing,2026-10-01T08:00:00Z,2026-10-01T08:30:00Z,3600,3000,3960\n\
+         acme,billing,2026-10-01T08:30:00Z,,1800,2000,1800\n",
+    )
+    .unwrap();
+    let r = relevo(&d, &["import", "--kind", "hours", "hours.csv"]);
+    assert!(!r.ok);
+    assert!(
+        r.stderr
+            .contains("line 3, column 6 (\"productive_s\"): exceeds staffed_s: \"2000\""),
+        "{}",
+        r.stderr
+    );
+    let r = relevo(
+        &d,
+        &[
+            "import",
+            "--kind",
+            "hours",
+            "hours.csv",
+            "--skip-invalid",
+            "--rejects",
+            "rej.csv",
+        ],
+    );
+    assert!(
+        r.stdout.contains("imported 1 hours rows (2 quarter hours)"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        std::fs::read_to_string(d.join("rej.csv"))
+            .unwrap()
+            .contains("exceeds staffed_s")
+    );
+    let again = relevo(
+        &d,
+        &[
+            "import",
+            "--kind",
+            "hours",
+            "hours.csv",
+            "--skip-invalid",
+            "--rejects",
+            "rej.csv",
+        ],
+    );
+    assert!(
+        again
+            .stdout
+            .contains("imported 1 hours rows (2 quarter hours)"),
+        "{}",
+        again.stdout
+    );
+}
