@@ -1,7 +1,9 @@
 //! The SQLite backend: WAL, embedded migrations, one transaction per import.
 
 use crate::schema::{BULK_MIN_RECORDS, MIGRATIONS, SECONDARY_INDEXES};
-use crate::{Abort, CellKey, FcrCount, HoursCell, HoursInput, ImportStats, Scope, Store, StoreError, Summary};
+use crate::{
+    Abort, CellKey, FcrCount, HoursCell, HoursInput, ImportStats, Scope, Store, StoreError, Summary,
+};
 use relevo_core::{Channel, ContactRecord, Direction, Outcome, interval_of};
 use relevo_metrics::Cell;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
@@ -654,7 +656,8 @@ impl Store for SqliteStore {
         let sql = format!(
             "SELECT c.arrived_at, p.key, q.key, c.channel, \
                EXISTS (SELECT 1 FROM contacts n WHERE n.customer_hash = c.customer_hash \
-                       AND n.arrived_at > c.arrived_at AND n.arrived_at <= c.arrived_at + :window) \
+                       AND n.arrived_at > c.arrived_at AND n.arrived_at <= c.arrived_at + :window \
+                       AND n.direction = {inbound}) \
              FROM contacts c JOIN providers p ON p.id = c.provider_id JOIN queues q ON q.id = c.queue_id \
              WHERE c.customer_hash IS NOT NULL AND c.outcome = {answered} AND c.direction = {inbound} \
                AND c.arrived_at >= :from AND c.arrived_at < :to AND c.arrived_at + :window <= :as_of{clause}",
@@ -753,7 +756,12 @@ impl Store for SqliteStore {
         Ok(cells)
     }
 
-    fn hours(&self, from_interval: i64, to_interval: i64, scope: &Scope) -> Result<Vec<HoursCell>, StoreError> {
+    fn hours(
+        &self,
+        from_interval: i64,
+        to_interval: i64,
+        scope: &Scope,
+    ) -> Result<Vec<HoursCell>, StoreError> {
         let sql = format!(
             "SELECT h.interval, p.key, q.key, h.staffed_ms, h.productive_ms, h.scheduled_ms FROM hours h \
              JOIN providers p ON p.id = h.provider_id JOIN queues q ON q.id = h.queue_id \
@@ -761,7 +769,10 @@ impl Store for SqliteStore {
             scope_clause(scope)
         );
         let mut st = self.conn.prepare_cached(&sql)?;
-        let params = with_scope(vec![(":from", &from_interval), (":to", &to_interval)], scope);
+        let params = with_scope(
+            vec![(":from", &from_interval), (":to", &to_interval)],
+            scope,
+        );
         let rows = st.query_map(params.as_slice(), |r| {
             Ok(HoursCell {
                 interval: r.get(0)?,

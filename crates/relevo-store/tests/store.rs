@@ -391,5 +391,32 @@ fn hours_spread_over_quarter_hours_and_resending_changes_nothing() {
     let staffed: Vec<i64> = cells.iter().map(|c| c.staffed_ms).collect();
     assert_eq!(staffed, [3_334, 3_333, 3_333]);
     assert_eq!(cells.iter().map(|c| c.productive_ms).sum::<i64>(), 9_000);
-    assert!(store.hours(i64::MIN, i64::MAX, &Scope::Provider("other".into())).unwrap().is_empty());
+    assert!(
+        store
+            .hours(i64::MIN, i64::MAX, &Scope::Provider("other".into()))
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn an_outbound_call_to_the_customer_is_not_a_repeat_contact() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let mut first = rec("acme", "1", 0, 5, Outcome::Answered, 1);
+    first.customer = Some("a".into());
+    let mut callback = rec("acme", "2", 3_600, 5, Outcome::Answered, 1);
+    callback.customer = Some("a".into());
+    callback.direction = Direction::Outbound;
+    import(&mut store, vec![first, callback]);
+    let as_of = 1_790_000_000_000 + 30 * 86_400_000;
+    let counts = store
+        .fcr(i64::MIN / 4, i64::MAX / 4, 7, as_of, &Scope::All)
+        .unwrap();
+    assert_eq!(
+        counts
+            .iter()
+            .map(|(_, c)| (c.eligible, c.resolved))
+            .collect::<Vec<_>>(),
+        [(1, 1)]
+    );
 }
