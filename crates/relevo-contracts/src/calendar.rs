@@ -9,9 +9,9 @@
 //!
 //! Nothing here reads the clock: instants are milliseconds since the epoch passed in.
 
+use jiff::Timestamp;
 use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
-use jiff::{Timestamp, ToSpan};
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -121,9 +121,12 @@ impl Calendar {
         } else {
             self.blocks(date.weekday())
         };
-        blocks
-            .iter()
-            .map(move |b| (self.instant_ms(date, b.start_min), self.instant_ms(date, b.end_min)))
+        blocks.iter().map(move |b| {
+            (
+                self.instant_ms(date, b.start_min),
+                self.instant_ms(date, b.end_min),
+            )
+        })
     }
 
     fn instant_ms(&self, date: Date, minute: u16) -> i64 {
@@ -262,7 +265,11 @@ pub fn tally_responses(
 ) -> ResponseTally {
     let mut t = ResponseTally::default();
     for (arrived, answered) in contacts {
-        t.add(business_deadline(cal, arrived, within_s), answered, as_of_ms);
+        t.add(
+            business_deadline(cal, arrived, within_s),
+            answered,
+            as_of_ms,
+        );
     }
     t
 }
@@ -271,9 +278,9 @@ pub fn tally_responses(
 pub(crate) fn parse_days(text: &str) -> Result<Vec<usize>, String> {
     let one = |s: &str| {
         let s = s.trim().to_ascii_lowercase();
-        (0..7)
-            .find(|&i| weekday_name(i) == s)
-            .ok_or_else(|| format!("unknown weekday {s:?} (expected mon, tue, wed, thu, fri, sat or sun)"))
+        (0..7).find(|&i| weekday_name(i) == s).ok_or_else(|| {
+            format!("unknown weekday {s:?} (expected mon, tue, wed, thu, fri, sat or sun)")
+        })
     };
     match text.split_once('-') {
         Some((a, b)) => {
@@ -285,11 +292,6 @@ pub(crate) fn parse_days(text: &str) -> Result<Vec<usize>, String> {
         }
         None => Ok(vec![one(text)?]),
     }
-}
-
-/// A date `n` days after `d`.
-pub(crate) fn add_days(d: Date, n: i64) -> Date {
-    d.checked_add(n.days()).expect("date within range")
 }
 
 #[cfg(test)]

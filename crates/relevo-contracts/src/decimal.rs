@@ -14,11 +14,7 @@ pub(crate) fn div_round(n: i128, d: i128) -> i128 {
     debug_assert!(d > 0);
     let q = n / d;
     let r = n % d;
-    if 2 * r.abs() >= d {
-        q + n.signum()
-    } else {
-        q
-    }
+    if 2 * r.abs() >= d { q + n.signum() } else { q }
 }
 
 /// Parses a plain decimal (`-12`, `3.10`, `0.4275`) into an integer count of `10^-scale` units.
@@ -49,7 +45,8 @@ pub(crate) fn parse_fixed(text: &str, scale: u32) -> Result<i64, String> {
     for _ in frac.len()..scale as usize {
         v *= 10;
     }
-    let v = i64::try_from(if neg { -v } else { v }).map_err(|_| format!("{text:?} is too large"))?;
+    let v =
+        i64::try_from(if neg { -v } else { v }).map_err(|_| format!("{text:?} is too large"))?;
     Ok(v)
 }
 
@@ -210,9 +207,8 @@ impl UnitPrice {
 
     /// `amount / count` rounded to the millionth (cost per contact); `None` when `count` is 0.
     pub fn per(amount: Money, count: u64) -> Option<UnitPrice> {
-        (count > 0).then(|| {
-            UnitPrice(div_round(i128::from(amount.0) * 10_000, i128::from(count)) as i64)
-        })
+        (count > 0)
+            .then(|| UnitPrice(div_round(i128::from(amount.0) * 10_000, i128::from(count)) as i64))
     }
 }
 

@@ -1,35 +1,47 @@
-//! scratch
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn spans() {
-        let text = "a = 1\n\n[[terms]]\nid = \"x\"\ntarget = 0.8\n\n[[terms]]\nid = \"y\"\n[terms.bonus]\nq = 1\n[cal.uk]\nhours = [{ days = [\"mon\"], blocks = [\"09:00-13:00\"] }]\n";
-        let doc = toml::de::DeTable::parse(text).unwrap();
-        fn walk(v: &toml::de::DeTable<'_>, text: &str, depth: usize) {
-            for (k, val) in v.iter() {
-                let ks = k.span();
-                let vs = val.span();
-                println!(
-                    "{}{} key {:?} value {:?}",
-                    " ".repeat(depth * 2),
-                    k.get_ref(),
-                    &text[ks.clone()],
-                    &text[vs.clone()]
-                );
-                match val.get_ref() {
-                    toml::de::DeValue::Table(t) => walk(t, text, depth + 1),
-                    toml::de::DeValue::Array(a) => {
-                        for it in a.iter() {
-                            println!("{}item {:?}", " ".repeat(depth * 2 + 2), &text[it.span()]);
-                            if let toml::de::DeValue::Table(t) = it.get_ref() {
-                                walk(t, text, depth + 2)
-                            }
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
-        walk(doc.get_ref(), text, 0);
-    }
-}
+//! relevo's contract engine: what a provider contract says and what it means in money.
+//!
+//! - [`Contract::parse`] reads a contract file (TOML) into validated types: validity, pinned KPI
+//!   definitions ([`relevo_core::KpiSettings`]), business-hours [`Calendar`]s, SLA [`Term`]s,
+//!   service credits, bonuses, stabilisation windows, pricing. [`check_versions`] and
+//!   [`check_queues`] refuse contracts that conflict with each other or with the store.
+//! - [`evaluate`] turns a month of measured numbers into a [`Scorecard`]: verdicts, credits with
+//!   escalation and the at-risk cap, bonuses, earn-back.
+//! - [`business_seconds_between`] and [`business_deadline`] measure business time exactly, across
+//!   weekends, holidays, split days and daylight-saving changes.
+//! - [`expected_invoice`] prices a month's [`Usage`]; [`reconcile`] compares a vendor's invoice with it.
+//!
+//! The crate does no IO: no files, no clock, no SQL. Callers measure (with `relevo-metrics`), store
+//! and print. Money is exact fixed-point ([`Money`] in cents, [`UnitPrice`] in millionths), never a
+//! float. Formulas and the file format are in `docs/CONTRACTS.md`.
+
+mod calendar;
+mod contract;
+mod decimal;
+mod error;
+mod evaluate;
+mod invoice;
+mod locate;
+mod period;
+mod reconcile;
+
+pub use calendar::{
+    Block, Calendar, ResponseTally, business_deadline, business_ms_between,
+    business_seconds_between, tally_responses,
+};
+pub use contract::{
+    BonusPay, BonusPolicy, BonusTier, Contract, CreditPolicy, EarnBack, EscalationStep,
+    HolidaySurcharge, Metric, OneTimeFee, Pricing, Rate, Relaxation, StabilisationWindow,
+    TARGET_EPSILON, TargetDirection, Term, Tier, TierMode, check_queues, check_versions,
+    contract_for,
+};
+pub use decimal::{Money, Multiplier, Pct, Quantity, UnitPrice};
+pub use error::{ContractError, InputError, Location};
+pub use evaluate::{
+    EarnBackResult, EarnBackState, MonthInput, PeriodMeasure, PeriodResult, Scorecard, TermResult,
+    Verdict, evaluate, evaluate_months,
+};
+pub use invoice::{Invoice, InvoiceLine, LineKind, Usage, expected_invoice, inhouse_cost};
+pub use period::{Month, Period, PeriodSpan};
+pub use reconcile::{
+    BilledLine, Difference, Reconciliation, Tolerance, billed_csv, parse_billed_csv, reconcile,
+};

@@ -5,9 +5,9 @@
 //! query is [`PeriodSpan::bounds_ms`]. Weeks run Monday to Sunday and count in the month their
 //! Monday falls in, so every week belongs to exactly one scorecard.
 
+use jiff::ToSpan;
 use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
-use jiff::ToSpan;
 use std::fmt;
 use std::str::FromStr;
 

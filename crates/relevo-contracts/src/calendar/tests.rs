@@ -53,7 +53,11 @@ fn check(cal: &Calendar, between: &[(&str, &str)], deadlines: &[(&str, i64)], ex
     }
     for (a, secs) in deadlines {
         let d = business_deadline(cal, ms(a), *secs);
-        assert_eq!(business_ms_between(cal, ms(a), d), secs * 1000, "{a} + {secs}");
+        assert_eq!(
+            business_ms_between(cal, ms(a), d),
+            secs * 1000,
+            "{a} + {secs}"
+        );
         out.push_str(&format!("{a} + {secs} s → {}\n", show(d)));
     }
     expect.assert_eq(&out);
@@ -122,7 +126,10 @@ fn blocks_spanning_daylight_saving_changes_count_elapsed_time() {
             ("2026-10-24T00:00", "2026-10-26T00:00"),
             ("2026-10-25T00:30", "2026-10-25T03:00"),
         ],
-        &[("2026-10-25T00:00", 4 * 3600), ("2026-03-27T23:00", 25 * 3600)],
+        &[
+            ("2026-10-25T00:00", 4 * 3600),
+            ("2026-03-27T23:00", 25 * 3600),
+        ],
         expect![[r#"
             2026-03-28T00:00 → 2026-03-30T00:00: 97200 s = 27.00 h
             2026-10-24T00:00 → 2026-10-26T00:00: 104400 s = 29.00 h
@@ -176,20 +183,21 @@ fn calendars_refuse_overlapping_blocks_and_no_hours() {
 fn response_tally_judges_answered_and_overdue_contacts() {
     let cal = office();
     let within = 8 * 3600;
-    // Friday 16:30 arrivals are due Tuesday 15:30 (1.5 h Friday + 6.5 h Tuesday).
+    // Friday 16:30 arrivals are due Tuesday 16:30: 1.5 h on Friday, Monday is a holiday, then
+    // 4 h before lunch and 2.5 h after it on Tuesday.
     let arrived = ms("2026-10-23T16:30");
     let due = business_deadline(&cal, arrived, within);
-    assert_eq!(show(due), "Tue 2026-10-27 15:30 GMT");
-    let as_of = ms("2026-10-27T16:00");
+    assert_eq!(show(due), "Tue 2026-10-27 16:30 GMT");
+    let as_of = ms("2026-10-27T17:00");
     let t = tally_responses(
         &cal,
         within,
         as_of,
         [
-            (arrived, Some(due)),                      // met, on the deadline
-            (arrived, Some(due + 1)),                  // missed by a millisecond
-            (arrived, None),                           // overdue at as_of: missed
-            (ms("2026-10-27T15:00"), None),            // not due yet: pending
+            (arrived, Some(due)),                                   // met, on the deadline
+            (arrived, Some(due + 1)),                               // missed by a millisecond
+            (arrived, None),                                        // overdue at as_of: missed
+            (ms("2026-10-27T15:00"), None),                         // not due yet: pending
             (ms("2026-10-27T09:00"), Some(ms("2026-10-27T09:05"))), // met
         ],
     );
