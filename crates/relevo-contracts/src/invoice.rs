@@ -374,9 +374,10 @@ struct Band {
 
 impl fmt::Display for Band {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.hi {
-            Some(hi) => write!(f, "{}-{hi}", self.lo),
-            None => write!(f, "over {}", self.lo),
+        match (self.lo, self.hi) {
+            (0, Some(hi)) => write!(f, "up to {hi}"),
+            (lo, Some(hi)) => write!(f, "over {lo} up to {hi}"),
+            (lo, None) => write!(f, "over {lo}"),
         }
     }
 }
