@@ -118,7 +118,7 @@ struct FieldPlan {
 }
 
 #[derive(Clone, Debug)]
-struct Plan {
+pub(crate) struct Plan {
     fields: Vec<FieldPlan>,
     skip: Vec<(Vec<(usize, String)>, String)>,
     null: Vec<String>,
@@ -126,7 +126,7 @@ struct Plan {
     default_provider: Option<String>,
 }
 
-trait Row {
+pub(crate) trait Row {
     fn get(&self, i: usize) -> &str;
 }
 
@@ -147,7 +147,7 @@ fn header_diag(reason: String) -> Diagnostic {
 }
 
 impl Plan {
-    fn canonical(header: &[String], opts: &Options) -> Result<Plan, Diagnostic> {
+    pub(crate) fn canonical(header: &[String], opts: &Options) -> Result<Plan, Diagnostic> {
         let mut fields = vec![FieldPlan::default(); CANONICAL.len()];
         for (i, name) in header.iter().enumerate() {
             let Some(f) = canonical_index(name.trim()) else {
@@ -298,6 +298,13 @@ impl Plan {
         Ok(plan)
     }
 
+    /// JSON has no column positions: diagnostics name fields only.
+    pub(crate) fn forget_column_positions(&mut self) {
+        for f in &mut self.fields {
+            f.column_index = None;
+        }
+    }
+
     fn check_required(&self) -> Result<(), Diagnostic> {
         for f in [CONTACT_ID, PROVIDER, QUEUE, CHANNEL, ARRIVED_AT] {
             if f == PROVIDER && self.default_provider.is_some() {
@@ -393,7 +400,7 @@ impl Plan {
         }
     }
 
-    fn convert(&self, row: &impl Row, line: u64) -> Item {
+    pub(crate) fn convert(&self, row: &impl Row, line: u64) -> Item {
         for (conds, reason) in &self.skip {
             if conds.iter().all(|(i, v)| row.get(*i).trim() == v) {
                 return Item::Skipped(reason.clone());
@@ -662,9 +669,7 @@ impl<R: BufRead> JsonlRows<R> {
     pub fn new(input: R, opts: &Options) -> Result<Self, Diagnostic> {
         let header: Vec<String> = CANONICAL.iter().map(|s| s.to_string()).collect();
         let mut plan = Plan::canonical(&header, opts)?;
-        for f in &mut plan.fields {
-            f.column_index = None;
-        }
+        plan.forget_column_positions();
         Ok(JsonlRows {
             input,
             plan,
@@ -688,37 +693,46 @@ impl<R: BufRead> JsonlRows<R> {
                 reason: format!("not a JSON object: {e}"),
                 row: None,
             })?;
-        let mut row = vec![String::new(); CANONICAL.len()];
-        for (k, v) in obj {
-            let Some(i) = canonical_index(&k) else {
+        object_row(obj, self.line)
+    }
+}
+
+/// A JSON object with canonical field names → the row of canonical columns the plan reads
+/// (shared by JSON lines and request bodies).
+pub(crate) fn object_row(
+    obj: serde_json::Map<String, serde_json::Value>,
+    line: u64,
+) -> Result<Vec<String>, Diagnostic> {
+    let mut row = vec![String::new(); CANONICAL.len()];
+    for (k, v) in obj {
+        let Some(i) = canonical_index(&k) else {
+            return Err(Diagnostic {
+                line,
+                column_index: None,
+                column: Some(k),
+                value: None,
+                reason: "unknown field (not canonical)".into(),
+                row: None,
+            });
+        };
+        row[i] = match v {
+            serde_json::Value::Null => String::new(),
+            serde_json::Value::String(s) => s,
+            serde_json::Value::Bool(b) => b.to_string(),
+            serde_json::Value::Number(n) => n.to_string(),
+            other => {
                 return Err(Diagnostic {
-                    line: self.line,
+                    line,
                     column_index: None,
                     column: Some(k),
-                    value: None,
-                    reason: "unknown field (not canonical)".into(),
+                    value: Some(other.to_string()),
+                    reason: "expected a string, number or boolean".into(),
                     row: None,
                 });
-            };
-            row[i] = match v {
-                serde_json::Value::Null => String::new(),
-                serde_json::Value::String(s) => s,
-                serde_json::Value::Bool(b) => b.to_string(),
-                serde_json::Value::Number(n) => n.to_string(),
-                other => {
-                    return Err(Diagnostic {
-                        line: self.line,
-                        column_index: None,
-                        column: Some(k),
-                        value: Some(other.to_string()),
-                        reason: "expected a string, number or boolean".into(),
-                        row: None,
-                    });
-                }
-            };
-        }
-        Ok(row)
+            }
+        };
     }
+    Ok(row)
 }
 
 impl<R: BufRead> Iterator for JsonlRows<R> {

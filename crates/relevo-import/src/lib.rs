@@ -7,6 +7,7 @@
 //! Formats: canonical CSV (optionally through a TOML [`Mapping`]), canonical JSON lines, and Amazon
 //! Connect contact trace records ([`ctr`]).
 
+pub mod body;
 mod canonical;
 pub mod ctr;
 mod diag;

@@ -188,7 +188,8 @@ impl SqliteStore {
         secret: &str,
         now_ms: i64,
     ) -> Result<Option<Principal>, StoreError> {
-        let row: Option<(i64, String, String, Option<String>, Option<i64>)> = self
+        type TokenRow = (i64, String, String, Option<String>, Option<i64>);
+        let row: Option<TokenRow> = self
             .connection()
             .query_row(
                 "SELECT id, name, role, provider, last_used_at FROM api_tokens WHERE secret_hash = ?1 \

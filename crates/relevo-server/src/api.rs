@@ -1,0 +1,618 @@
+//! The JSON API under `/api/v1`: contacts in, KPIs, providers and queues out (within the caller's
+//! scope), the Erlang calculator, and the admin resources (tokens, users, audit log).
+//!
+//! Handlers parse and check, then run store work on a blocking thread; they never filter data
+//! themselves: the caller's scope goes to the store.
+
+use crate::auth::{self, Caller, Perm};
+use crate::error::{ApiError, RecordError};
+use crate::kpis::{self, KpiQuery};
+use crate::state::AppState;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, JsonRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use relevo_import::{Item, Options};
+use relevo_queueing::{
+    Model, Queue, ServiceLevelTarget, StaffingOutcome, StaffingProblem, Targets,
+};
+use relevo_store::auth::{NewToken, scoped_providers, scoped_queues};
+use relevo_store::{Abort, Role, Scope, Store};
+use serde::{Deserialize, Serialize};
+use std::sync::atomic::Ordering;
+
+pub async fn healthz(State(st): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
+    st.blocking(|st| st.read(|s| Ok(s.providers().map(|_| ())?)))
+        .await?;
+    Ok(Json(serde_json::json!({"status": "ok"})))
+}
+
+pub async fn metrics(State(st): State<AppState>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+        )],
+        st.metrics().render(),
+    )
+        .into_response()
+}
+
+pub async fn openapi() -> Json<serde_json::Value> {
+    Json(crate::openapi::document())
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct ImportResult {
+    pub received: usize,
+    pub inserted: u64,
+    pub replaced: u64,
+    pub ignored: u64,
+}
+
+pub async fn post_contacts(
+    State(st): State<AppState>,
+    caller: Caller,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<ImportResult>, ApiError> {
+    caller.require(Perm::Ingest)?;
+    let body = body?;
+    st.blocking(move |st| ingest(st, &caller, &body).map(Json))
+        .await
+}
+
+/// Parses, validates and stores one batch atomically.
+pub fn ingest(st: &AppState, caller: &Caller, body: &[u8]) -> Result<ImportResult, ApiError> {
+    let scope = caller.scope();
+    let opts = Options {
+        provider: match &scope {
+            Scope::Provider(p) => Some(p.clone()),
+            Scope::All => None,
+        },
+        ..Options::default()
+    };
+    let max = st.config().max_batch_records;
+    let items =
+        relevo_import::body::parse_body(body, &opts, max).map_err(|d| ApiError::BadRequest {
+            message: if d.line == 0 {
+                d.reason.clone()
+            } else {
+                d.to_string()
+            },
+            field: d.column.clone(),
+        })?;
+    if items.is_empty() {
+        return Err(ApiError::bad(
+            "the body holds no records (send a JSON array or JSON lines of canonical records)",
+        ));
+    }
+    let mut records = Vec::with_capacity(items.len());
+    let mut errors = Vec::new();
+    for (index, item) in items.into_iter().enumerate() {
+        match item {
+            Item::Record(r) if scope.permits(&r.provider) => records.push(*r),
+            Item::Record(r) => errors.push(RecordError {
+                index,
+                field: Some("provider".into()),
+                value: Some(r.provider),
+                reason: "outside this caller's access: a provider sends only its own records"
+                    .into(),
+            }),
+            Item::Skipped(reason) => errors.push(RecordError {
+                index,
+                field: None,
+                value: None,
+                reason,
+            }),
+            Item::Invalid(d) => errors.push(RecordError {
+                index,
+                field: d.column,
+                value: d.value,
+                reason: d.reason,
+            }),
+        }
+    }
+    if !errors.is_empty() {
+        st.metrics()
+            .batches_rejected
+            .fetch_add(1, Ordering::Relaxed);
+        return Err(ApiError::InvalidRecords(errors));
+    }
+    let received = records.len();
+    let now = st.now_ms();
+    let actor = caller.principal.actor.clone();
+    let stats = st.write(|w| {
+        // The store checks the scope again: a record outside it aborts the whole batch.
+        let mut it = records.into_iter().map(|r| {
+            if scope.permits(&r.provider) {
+                Ok(r)
+            } else {
+                Err(Abort)
+            }
+        });
+        let stats = w.import(
+            &format!("api {actor}"),
+            received as u64,
+            &mut it,
+            &mut |_| {},
+        )?;
+        w.audit(
+            now,
+            &actor,
+            "contacts.push",
+            None,
+            Some(&format!(
+                "received={received} inserted={} replaced={} ignored={}",
+                stats.inserted, stats.replaced, stats.ignored
+            )),
+        )?;
+        Ok(stats)
+    })?;
+    let m = st.metrics();
+    m.contacts_inserted
+        .fetch_add(stats.inserted, Ordering::Relaxed);
+    m.contacts_replaced
+        .fetch_add(stats.replaced, Ordering::Relaxed);
+    m.contacts_ignored
+        .fetch_add(stats.ignored, Ordering::Relaxed);
+    Ok(ImportResult {
+        received,
+        inserted: stats.inserted,
+        replaced: stats.replaced,
+        ignored: stats.ignored,
+    })
+}
+
+pub async fn get_kpis(
+    State(st): State<AppState>,
+    caller: Caller,
+    q: Result<Query<KpiQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    caller.require(Perm::Read)?;
+    let Query(q) = q?;
+    let format = q.format.clone().unwrap_or_else(|| "json".into());
+    if format != "json" && format != "csv" {
+        return Err(ApiError::bad_field(
+            "format",
+            format!("unknown format {format:?} (expected json or csv)"),
+        ));
+    }
+    let scope = caller.scope_for(q.provider.as_deref())?;
+    let now = st.now_ms();
+    st.blocking(move |st| {
+        let (spec, filter, as_of) = kpis::spec_of(&q, now)?;
+        let rows = st.read(|s| Ok(kpis::report(s, &scope, &spec, &filter, as_of)?))?;
+        Ok(if format == "csv" {
+            (
+                [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
+                relevo_metrics::report::to_csv(&rows, &spec.tz),
+            )
+                .into_response()
+        } else {
+            (
+                [(header::CONTENT_TYPE, "application/json")],
+                relevo_metrics::report::to_json(&rows, &spec),
+            )
+                .into_response()
+        })
+    })
+    .await
+}
+
+#[derive(Debug, Serialize)]
+pub struct Keys {
+    pub items: Vec<String>,
+}
+
+pub async fn get_providers(
+    State(st): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Keys>, ApiError> {
+    caller.require(Perm::Read)?;
+    let scope = caller.scope();
+    st.blocking(move |st| {
+        st.read(|s| {
+            Ok(Json(Keys {
+                items: scoped_providers(s, &scope)?,
+            }))
+        })
+    })
+    .await
+}
+
+pub async fn get_queues(
+    State(st): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Keys>, ApiError> {
+    caller.require(Perm::Read)?;
+    let scope = caller.scope();
+    st.blocking(move |st| {
+        st.read(|s| {
+            Ok(Json(Keys {
+                items: scoped_queues(s, &scope)?,
+            }))
+        })
+    })
+    .await
+}
+
+#[derive(Debug, Serialize)]
+pub struct Me {
+    pub actor: String,
+    pub role: String,
+    pub provider: Option<String>,
+}
+
+pub async fn get_me(caller: Caller) -> Json<Me> {
+    Json(Me {
+        actor: caller.principal.actor,
+        role: caller.principal.role.to_string(),
+        provider: caller.principal.provider,
+    })
+}
+
+/// `GET /api/v1/erlang`: measures for a number of agents, or the agents needed for targets.
+#[derive(Debug, Deserialize, Default, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct ErlangQuery {
+    /// Contacts arriving per `per_s` seconds.
+    pub arrivals: f64,
+    /// The arrival window in seconds (default 1800).
+    pub per_s: Option<f64>,
+    /// Average handle time, seconds.
+    pub aht_s: f64,
+    /// erlang_c (default) or erlang_a.
+    pub model: Option<String>,
+    /// Mean patience for Erlang A, seconds (default 120).
+    pub patience_s: Option<f64>,
+    /// Agents: answer the measures for this many.
+    pub agents: Option<f64>,
+    /// Service-level target (fraction) for the staffing search.
+    pub target_sl: Option<f64>,
+    /// Service-level threshold, seconds (default 20).
+    pub sl_threshold_s: Option<f64>,
+    pub max_asa_s: Option<f64>,
+    pub max_abandon: Option<f64>,
+    pub max_occupancy: Option<f64>,
+    /// Fraction of paid time unavailable, in [0, 1).
+    pub shrinkage: Option<f64>,
+}
+
+#[derive(Debug, Serialize, Clone, PartialEq)]
+pub struct ErlangResult {
+    pub model: String,
+    pub offered_load_erlangs: f64,
+    pub agents: f64,
+    pub agents_with_shrinkage: Option<u32>,
+    pub binding: Option<String>,
+    pub service_level: Option<f64>,
+    pub sl_threshold_s: f64,
+    pub prob_wait: f64,
+    pub prob_abandon: f64,
+    pub asa_s: f64,
+    pub occupancy: f64,
+}
+
+/// Runs the calculator (shared by the API and the planning page).
+pub fn erlang(q: &ErlangQuery) -> Result<ErlangResult, ApiError> {
+    let per_s = q.per_s.unwrap_or(1800.0);
+    if per_s.is_nan() || per_s <= 0.0 {
+        return Err(ApiError::bad_field("per_s", "per_s must be positive"));
+    }
+    let model_name = q.model.clone().unwrap_or_else(|| "erlang_c".into());
+    let model = match model_name.as_str() {
+        "erlang_c" => Model::ErlangC,
+        "erlang_a" => Model::ErlangA {
+            patience_s: q.patience_s.unwrap_or(120.0),
+        },
+        other => {
+            return Err(ApiError::bad_field(
+                "model",
+                format!("unknown model {other:?} (expected erlang_c or erlang_a)"),
+            ));
+        }
+    };
+    let lambda = q.arrivals / per_s;
+    let t = q.sl_threshold_s.unwrap_or(20.0);
+    let qerr = |e: relevo_queueing::QueueingError| ApiError::bad(e.to_string());
+    if let Some(n) = q.agents {
+        let queue = Queue::new(model, lambda, q.aht_s, n).map_err(qerr)?;
+        return Ok(ErlangResult {
+            model: model_name,
+            offered_load_erlangs: queue.offered_load_erlangs(),
+            agents: n,
+            agents_with_shrinkage: None,
+            binding: None,
+            service_level: Some(queue.service_level(t)),
+            sl_threshold_s: t,
+            prob_wait: queue.prob_wait(),
+            prob_abandon: queue.prob_abandon(),
+            asa_s: queue.asa_s(),
+            occupancy: queue.occupancy(),
+        });
+    }
+    let mut problem = StaffingProblem::new(lambda, q.aht_s, model);
+    problem.targets = Targets {
+        service_level: q.target_sl.map(|fraction| ServiceLevelTarget {
+            fraction,
+            threshold_s: t,
+        }),
+        max_asa_s: q.max_asa_s,
+        max_abandon: q.max_abandon,
+        max_occupancy: q.max_occupancy,
+    };
+    problem.shrinkage = q.shrinkage.unwrap_or(0.0);
+    match relevo_queueing::required_agents(&problem).map_err(qerr)? {
+        StaffingOutcome::Staffed(plan) => Ok(ErlangResult {
+            model: model_name,
+            offered_load_erlangs: plan.achieved.offered_load_erlangs,
+            agents: f64::from(plan.raw_agents),
+            agents_with_shrinkage: Some(plan.agents_with_shrinkage),
+            binding: Some(format!("{:?}", plan.binding).to_lowercase()),
+            service_level: plan.achieved.service_level,
+            sl_threshold_s: t,
+            prob_wait: plan.achieved.prob_wait,
+            prob_abandon: plan.achieved.prob_abandon,
+            asa_s: plan.achieved.asa_s,
+            occupancy: plan.achieved.occupancy,
+        }),
+        StaffingOutcome::Overloaded {
+            offered_load_erlangs,
+            max_agents,
+        } => Err(ApiError::bad(format!(
+            "overloaded: {offered_load_erlangs:.1} erlangs of load need more than {max_agents} agents"
+        ))),
+        StaffingOutcome::Unreachable { max_agents, .. } => Err(ApiError::bad(format!(
+            "the targets cannot be met with up to {max_agents} agents"
+        ))),
+    }
+}
+
+pub async fn get_erlang(
+    caller: Caller,
+    q: Result<Query<ErlangQuery>, QueryRejection>,
+) -> Result<Json<ErlangResult>, ApiError> {
+    caller.require(Perm::Read)?;
+    let Query(q) = q?;
+    erlang(&q).map(Json)
+}
+
+#[derive(Debug, Serialize)]
+pub struct TokenDto {
+    pub id: i64,
+    pub name: String,
+    pub role: String,
+    pub provider: Option<String>,
+    pub created_at: String,
+    pub expires_at: Option<String>,
+    pub revoked_at: Option<String>,
+    pub last_used_at: Option<String>,
+}
+
+fn rfc3339(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
+}
+
+impl From<relevo_store::auth::TokenInfo> for TokenDto {
+    fn from(t: relevo_store::auth::TokenInfo) -> Self {
+        TokenDto {
+            id: t.id,
+            name: t.name,
+            role: t.role.to_string(),
+            provider: t.provider,
+            created_at: rfc3339(t.created_at_ms),
+            expires_at: t.expires_at_ms.map(rfc3339),
+            revoked_at: t.revoked_at_ms.map(rfc3339),
+            last_used_at: t.last_used_at_ms.map(rfc3339),
+        }
+    }
+}
+
+pub async fn list_tokens(
+    State(st): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<TokenDto>>, ApiError> {
+    caller.require(Perm::Admin)?;
+    st.blocking(|st| {
+        st.read(|s| {
+            Ok(Json(
+                s.list_tokens()?.into_iter().map(TokenDto::from).collect(),
+            ))
+        })
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewTokenDto {
+    pub name: String,
+    pub role: String,
+    pub provider: Option<String>,
+    /// Days until the token expires (default 90; 0 = never).
+    pub expires_in_days: Option<u32>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CreatedToken {
+    pub id: i64,
+    /// Shown once: only its hash is stored.
+    pub token: String,
+    pub expires_at: Option<String>,
+}
+
+pub async fn create_token(
+    State(st): State<AppState>,
+    caller: Caller,
+    body: Result<Json<NewTokenDto>, JsonRejection>,
+) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
+    caller.require(Perm::Admin)?;
+    let Json(b) = body?;
+    let role: Role = b
+        .role
+        .parse()
+        .map_err(|e: String| ApiError::bad_field("role", e))?;
+    let now = st.now_ms();
+    let days = b.expires_in_days.unwrap_or(90);
+    let expires_at_ms = (days > 0).then(|| now + i64::from(days) * 86_400_000);
+    let token = NewToken {
+        name: b.name,
+        role,
+        provider: b.provider,
+        expires_at_ms,
+    };
+    let actor = caller.principal.actor.clone();
+    let (id, secret) = st
+        .blocking(move |st| st.write(|w| auth::create_token(w, &actor, &token, now)))
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedToken {
+            id,
+            token: secret,
+            expires_at: expires_at_ms.map(rfc3339),
+        }),
+    ))
+}
+
+pub async fn revoke_token(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    caller.require(Perm::Admin)?;
+    let now = st.now_ms();
+    let actor = caller.principal.actor.clone();
+    let done = st
+        .blocking(move |st| st.write(|w| auth::revoke_token(w, &actor, id, now)))
+        .await?;
+    if done {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::NotFound(format!("no live token with id {id}")))
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct UserDto {
+    pub id: i64,
+    pub name: String,
+    pub role: String,
+    pub provider: Option<String>,
+    pub created_at: String,
+}
+
+pub async fn list_users(
+    State(st): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<UserDto>>, ApiError> {
+    caller.require(Perm::Admin)?;
+    st.blocking(|st| {
+        st.read(|s| {
+            Ok(Json(
+                s.list_users()?
+                    .into_iter()
+                    .map(|u| UserDto {
+                        id: u.id,
+                        name: u.name,
+                        role: u.role.to_string(),
+                        provider: u.provider,
+                        created_at: rfc3339(u.created_at_ms),
+                    })
+                    .collect(),
+            ))
+        })
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewUserDto {
+    pub name: String,
+    pub password: String,
+    pub role: String,
+    pub provider: Option<String>,
+}
+
+pub async fn add_user(
+    State(st): State<AppState>,
+    caller: Caller,
+    body: Result<Json<NewUserDto>, JsonRejection>,
+) -> Result<StatusCode, ApiError> {
+    caller.require(Perm::Admin)?;
+    let Json(b) = body?;
+    let role: Role = b
+        .role
+        .parse()
+        .map_err(|e: String| ApiError::bad_field("role", e))?;
+    let now = st.now_ms();
+    let actor = caller.principal.actor.clone();
+    let cost = st.config().password_cost;
+    st.blocking(move |st| {
+        st.write(|w| {
+            auth::add_user(
+                w,
+                &actor,
+                &auth::NewUser {
+                    name: &b.name,
+                    password: &b.password,
+                    role,
+                    provider: b.provider.as_deref(),
+                },
+                cost,
+                now,
+            )
+        })
+    })
+    .await?;
+    Ok(StatusCode::CREATED)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditQuery {
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AuditDto {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub target: Option<String>,
+    pub detail: Option<String>,
+}
+
+pub async fn get_audit(
+    State(st): State<AppState>,
+    caller: Caller,
+    q: Result<Query<AuditQuery>, QueryRejection>,
+) -> Result<Json<Vec<AuditDto>>, ApiError> {
+    caller.require(Perm::Admin)?;
+    let Query(q) = q?;
+    let limit = q.limit.unwrap_or(100).min(10_000);
+    st.blocking(move |st| {
+        st.read(|s| {
+            Ok(Json(
+                s.audit_log(limit)?
+                    .into_iter()
+                    .map(|a| AuditDto {
+                        id: a.id,
+                        at: rfc3339(a.at_ms),
+                        actor: a.actor,
+                        action: a.action,
+                        target: a.target,
+                        detail: a.detail,
+                    })
+                    .collect(),
+            ))
+        })
+    })
+    .await
+}

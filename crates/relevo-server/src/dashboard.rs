@@ -1,0 +1,1053 @@
+//! The dashboard: server-rendered HTML pages with SVG charts, in English and Spanish, for people
+//! logged in with an account (session cookie). Pages: login, overview of a period (per provider,
+//! against targets, with trend sparklines), a provider's page (service level per interval with
+//! volume, KPIs by queue and channel), a queue's page (providers side by side), and planning (the
+//! Erlang calculator).
+//!
+//! Every page reads through the caller's scope, like the API: a provider's person sees only that
+//! provider. No JavaScript framework: one small script toggles a periodic reload.
+
+pub mod html;
+pub mod i18n;
+pub mod svg;
+
+use crate::api::{ErlangQuery, erlang};
+use crate::auth::{self, Caller, LOGIN_CSRF_COOKIE, SESSION_COOKIE, Via};
+use crate::error::ApiError;
+use crate::kpis::{Rollup, Window, bound_ms, rollup, zone};
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::{ConnectInfo, FromRequest, Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use html::{Frame, enc, esc, page};
+use i18n::{LANG_COOKIE, Lang};
+use jiff::tz::TimeZone;
+use relevo_core::KpiSettings;
+use relevo_metrics::{Granularity, Kpis};
+use relevo_store::Scope;
+use serde::Deserialize;
+use std::fmt::Write as _;
+use std::net::SocketAddr;
+use svg::{SlPoint, sl_chart, sparkline};
+
+#[cfg(test)]
+mod tests;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/overview") }))
+        .route("/login", get(login_page).post(login_submit))
+        .route("/logout", post(logout))
+        .route("/overview", get(overview))
+        .route("/providers/{key}", get(provider_page))
+        .route("/queues/{key}", get(queue_page))
+        .route("/planning", get(planning))
+}
+
+/// Query parameters every page takes.
+#[derive(Debug, Default, Deserialize)]
+pub struct PageQuery {
+    pub lang: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub by: Option<String>,
+    pub error: Option<String>,
+}
+
+fn html_response(status: StatusCode, lang_cookie: Option<Lang>, body: String) -> Response {
+    let mut r = (status, axum::response::Html(body)).into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
+        ),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Some(l) = lang_cookie
+        && let Ok(v) = HeaderValue::from_str(&format!(
+            "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            l.code()
+        ))
+    {
+        h.append(header::SET_COOKIE, v);
+    }
+    r
+}
+
+/// The language of a request, and whether the switch asked to remember it.
+fn lang_of(q: &PageQuery, headers: &HeaderMap) -> (Lang, Option<Lang>) {
+    let lang = Lang::of_request(q.lang.as_deref(), headers);
+    (lang, q.lang.as_deref().and_then(Lang::parse))
+}
+
+/// The logged-in person, or a redirect to the login page.
+async fn page_caller(st: &AppState, headers: &HeaderMap) -> Result<Caller, Response> {
+    let h = headers.clone();
+    match st.blocking(move |st| auth::resolve(st, &h)).await {
+        Ok(Some(c)) => Ok(c),
+        Ok(None) => Err(Redirect::to("/login").into_response()),
+        Err(e) => Err(e.into_response()),
+    }
+}
+
+fn error_page(lang: Lang, status: StatusCode, caller: Option<&Caller>, message: &str) -> Response {
+    let body = format!(
+        "<h1>{}</h1><p class=\"error\">{}</p>",
+        status.as_u16(),
+        esc(message)
+    );
+    html_response(
+        status,
+        None,
+        page(
+            &Frame {
+                lang,
+                title: status.canonical_reason().unwrap_or("error"),
+                path: "/overview",
+                query: &[],
+                caller,
+            },
+            &body,
+        ),
+    )
+}
+
+fn page_error(lang: Lang, caller: &Caller, e: ApiError) -> Response {
+    match e {
+        ApiError::Forbidden(_) => error_page(
+            lang,
+            StatusCode::FORBIDDEN,
+            Some(caller),
+            lang.t("forbidden"),
+        ),
+        ApiError::NotFound(_) => error_page(
+            lang,
+            StatusCode::NOT_FOUND,
+            Some(caller),
+            lang.t("not_found"),
+        ),
+        ApiError::Internal(_) => e.into_response(),
+        other => error_page(lang, other.status(), Some(caller), &other.message()),
+    }
+}
+
+// ---------------------------------------------------------------- login
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    pub name: String,
+    pub password: String,
+    pub csrf: String,
+}
+
+fn cookie_header(st: &AppState, name: &str, value: &str, max_age_s: i64) -> HeaderValue {
+    let secure = if st.config().secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; Max-Age={max_age_s}; HttpOnly; SameSite=Strict{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("invalid=1"))
+}
+
+async fn login_page(
+    State(st): State<AppState>,
+    Query(q): Query<PageQuery>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let (lang, remember) = lang_of(&q, &headers);
+    let csrf = auth::random_hex()?;
+    let message = match q.error.as_deref() {
+        Some("rate") => Some(lang.t("too_many")),
+        Some(_) => Some(lang.t("bad_login")),
+        None => None,
+    };
+    let mut body = format!("<h1>{}</h1>", lang.t("login_title"));
+    if let Some(m) = message {
+        let _ = write!(body, "<p class=\"error\" role=\"alert\">{}</p>", esc(m));
+    }
+    let _ = write!(
+        body,
+        "<form method=\"post\" action=\"/login\" class=\"login\">\
+         <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+         <p><label>{}<input name=\"name\" id=\"name\" autocomplete=\"username\" required autofocus></label></p>\
+         <p><label>{}<input name=\"password\" id=\"password\" type=\"password\" autocomplete=\"current-password\" required></label></p>\
+         <p><button class=\"primary\" type=\"submit\">{}</button></p></form>",
+        lang.t("user"),
+        lang.t("password"),
+        lang.t("login")
+    );
+    let mut r = html_response(
+        StatusCode::OK,
+        remember,
+        page(
+            &Frame {
+                lang,
+                title: lang.t("login"),
+                path: "/login",
+                query: &[],
+                caller: None,
+            },
+            &body,
+        ),
+    );
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        cookie_header(&st, LOGIN_CSRF_COOKIE, &csrf, 3600),
+    );
+    Ok(r)
+}
+
+async fn login_submit(State(st): State<AppState>, req: Request) -> Result<Response, ApiError> {
+    let client = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string());
+    let headers = req.headers().clone();
+    let axum::Form(form) = axum::Form::<LoginForm>::from_request(req, &st).await?;
+    let sent = auth::cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or("");
+    if sent.is_empty() || !auth::constant_time_eq(sent.as_bytes(), form.csrf.as_bytes()) {
+        return Err(ApiError::Forbidden(
+            "the login form expired or came from another site: reload the login page".into(),
+        ));
+    }
+    let now = st.now_ms();
+    let cfg = st.config().clone();
+    let outcome = st
+        .blocking(move |st| {
+            let keys = [format!("user:{}", form.name), format!("addr:{client}")];
+            let since = now - cfg.login_window_ms;
+            for k in &keys {
+                if st.read(|s| Ok(s.login_failures_since(k, since)?))? >= cfg.login_max_failures {
+                    return Ok(Err("rate"));
+                }
+            }
+            let found = st.read(|s| Ok(s.user_for_login(&form.name)?))?;
+            let ok = found
+                .as_ref()
+                .is_some_and(|(_, hash)| auth::verify_password(&form.password, hash));
+            let user = match (ok, found) {
+                (true, Some((u, _))) => u,
+                _ => {
+                    // Check a password even for unknown names, so timing does not tell them apart.
+                    if !ok {
+                        let _ = auth::verify_password(&form.password, DUMMY_HASH);
+                    }
+                    st.write(|w| {
+                        for k in &keys {
+                            w.record_login_failure(k, now)?;
+                        }
+                        Ok(())
+                    })?;
+                    st.metrics()
+                        .login_failures
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    return Ok(Err("bad"));
+                }
+            };
+            let sid = auth::random_hex()?;
+            let csrf = auth::random_hex()?;
+            st.write(|w| {
+                w.create_session(&sid, user.id, &csrf, now, now + cfg.session_ttl_ms)?;
+                w.clear_login_failures(&keys[0])?;
+                w.audit(now, &format!("user:{}", user.name), "login", None, None)?;
+                Ok(())
+            })?;
+            Ok(Ok(sid))
+        })
+        .await?;
+    match outcome {
+        Ok(sid) => {
+            let mut r = Redirect::to("/overview").into_response();
+            let ttl_s = st.config().session_ttl_ms / 1000;
+            r.headers_mut().append(
+                header::SET_COOKIE,
+                cookie_header(&st, SESSION_COOKIE, &sid, ttl_s),
+            );
+            r.headers_mut().append(
+                header::SET_COOKIE,
+                cookie_header(&st, LOGIN_CSRF_COOKIE, "", 0),
+            );
+            Ok(r)
+        }
+        Err(kind) => {
+            let mut r = Redirect::to(&format!("/login?error={kind}")).into_response();
+            if kind == "rate" {
+                *r.status_mut() = StatusCode::SEE_OTHER;
+            }
+            Ok(r)
+        }
+    }
+}
+
+/// A valid Argon2id hash of a random password (for constant-time failures on unknown names).
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=8,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$q0YBl4zb2ZbpXYR0HGtUVYAzHSA8lBeZZnyU8rlWi6Y";
+
+#[derive(Debug, Deserialize)]
+pub struct LogoutForm {
+    pub csrf: String,
+}
+
+async fn logout(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    form: Result<axum::Form<LogoutForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, ApiError> {
+    let axum::Form(form) = form?;
+    let h = headers.clone();
+    let caller = st.blocking(move |st| auth::resolve(st, &h)).await?;
+    if let (Some(c), Some(sid)) = (caller, auth::cookie(&headers, SESSION_COOKIE)) {
+        let Via::Session { csrf } = &c.via else {
+            return Err(ApiError::bad("not a session"));
+        };
+        if !auth::constant_time_eq(csrf.as_bytes(), form.csrf.as_bytes()) {
+            return Err(ApiError::Forbidden("the logout form is stale".into()));
+        }
+        let sid = sid.to_string();
+        let now = st.now_ms();
+        st.blocking(move |st| {
+            st.write(|w| {
+                w.delete_session(&sid)?;
+                w.audit(now, &c.principal.actor, "logout", None, None)?;
+                Ok(())
+            })
+        })
+        .await?;
+    }
+    let mut r = Redirect::to("/login").into_response();
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        cookie_header(&st, SESSION_COOKIE, "", 0),
+    );
+    Ok(r)
+}
+
+// ---------------------------------------------------------------- periods
+
+/// A dashboard period: `[from_ms, to_ms)` in the dashboard's zone, and the dates that name it.
+struct Period {
+    tz: TimeZone,
+    from: String,
+    to: String,
+    from_ms: i64,
+    to_ms: i64,
+}
+
+/// The requested period, or the last seven days with data (in scope) when none is given.
+fn period_of(st: &AppState, q: &PageQuery, scope: &Scope) -> Result<Period, ApiError> {
+    let tz = zone(&st.config().time_zone)?;
+    let (from, to) = match (&q.from, &q.to) {
+        (Some(f), Some(t)) if !f.is_empty() && !t.is_empty() => (f.clone(), t.clone()),
+        _ => {
+            let last = st
+                .read(|s| Ok(relevo_store::Store::summary(s, scope)?))?
+                .last_arrived_ms
+                .unwrap_or_else(|| st.now_ms());
+            let end = jiff::Timestamp::from_millisecond(last)
+                .map_err(|e| ApiError::Internal(e.to_string()))?
+                .to_zoned(tz.clone())
+                .date();
+            let start = end
+                .checked_sub(jiff::Span::new().days(6))
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            (start.to_string(), end.to_string())
+        }
+    };
+    let from_ms = bound_ms(&from, &tz, false, "from")?;
+    let to_ms = bound_ms(&to, &tz, true, "to")?;
+    if from_ms >= to_ms {
+        return Err(ApiError::bad_field(
+            "to",
+            "the period ends before it starts",
+        ));
+    }
+    if to_ms - from_ms > 366 * 86_400_000 {
+        return Err(ApiError::bad_field("to", "a period is at most a year"));
+    }
+    Ok(Period {
+        tz,
+        from,
+        to,
+        from_ms,
+        to_ms,
+    })
+}
+
+fn period_form(lang: Lang, action: &str, p: &Period) -> String {
+    format!(
+        "<form class=\"period\" method=\"get\" action=\"{}\" aria-label=\"{}\">\
+         <label>{}<input type=\"date\" name=\"from\" value=\"{}\"></label>\
+         <label>{}<input type=\"date\" name=\"to\" value=\"{}\"></label>\
+         <input type=\"hidden\" name=\"lang\" value=\"{}\">\
+         <button class=\"primary\" type=\"submit\">{}</button></form>",
+        esc(action),
+        lang.t("period"),
+        lang.t("from"),
+        esc(&p.from),
+        lang.t("to"),
+        esc(&p.to),
+        lang.code(),
+        lang.t("show")
+    )
+}
+
+fn settings() -> KpiSettings {
+    KpiSettings {
+        fcr_window_days: 0,
+        ..KpiSettings::default()
+    }
+}
+
+/// A KPI table cell, marked (colour, weight and words) when it misses its target.
+fn kpi_cell(lang: Lang, text: String, missed: Option<bool>) -> String {
+    match missed {
+        Some(true) => format!(
+            "<td class=\"miss\" data-missed=\"true\"><span aria-hidden=\"true\">▼ </span>{text}<span class=\"flag\">{}</span></td>",
+            lang.t("missed")
+        ),
+        _ => format!("<td>{text}</td>"),
+    }
+}
+
+fn kpi_header(lang: Lang, first: &str, with_trend: bool) -> String {
+    let mut h = format!(
+        "<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}<br><small>≥ 80 %</small></th>\
+         <th scope=\"col\">{}<br><small>≤ 30 s</small></th><th scope=\"col\">{}<br><small>≤ 5 %</small></th>\
+         <th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th>",
+        first,
+        lang.t("offered"),
+        lang.t("sl"),
+        lang.t("asa"),
+        lang.t("abandon"),
+        lang.t("aht"),
+        lang.t("csat"),
+        lang.t("nps"),
+    );
+    if with_trend {
+        let _ = write!(h, "<th scope=\"col\">{}</th>", lang.t("trend"));
+    }
+    h.push_str("</tr></thead>");
+    h
+}
+
+fn kpi_cells(st: &AppState, lang: Lang, k: &Kpis) -> String {
+    let t = st.config().targets;
+    let mut row = format!("<td>{}</td>", lang.int(k.offered));
+    row.push_str(&kpi_cell(
+        lang,
+        lang.pct(k.service_level),
+        k.service_level.map(|v| v < t.service_level),
+    ));
+    row.push_str(&kpi_cell(
+        lang,
+        lang.secs(k.asa_s),
+        k.asa_s.map(|v| v > t.asa_s),
+    ));
+    row.push_str(&kpi_cell(
+        lang,
+        lang.pct(k.abandon_rate),
+        k.abandon_rate.map(|v| v > t.abandon_rate),
+    ));
+    row.push_str(&kpi_cell(lang, lang.secs(k.aht_s), None));
+    row.push_str(&kpi_cell(lang, lang.pct(k.csat_top2), None));
+    row.push_str(&kpi_cell(
+        lang,
+        k.nps.map_or("–".into(), |v| lang.num(v, 0)),
+        None,
+    ));
+    row
+}
+
+fn trend_cell(st: &AppState, lang: Lang, name: &str, r: &Rollup) -> String {
+    let values: Vec<Option<f64>> = r.series.iter().map(|(_, k)| k.service_level).collect();
+    format!(
+        "<td>{}</td>",
+        sparkline(
+            &values,
+            Some(st.config().targets.service_level),
+            &format!("{} — {name}", lang.t("trend"))
+        )
+    )
+}
+
+// ---------------------------------------------------------------- pages
+
+async fn overview(
+    State(st): State<AppState>,
+    Query(q): Query<PageQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let (lang, remember) = lang_of(&q, &headers);
+    let caller = match page_caller(&st, &headers).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let c = caller.clone();
+    let result = st
+        .blocking(move |st| {
+            let scope = c.scope();
+            let p = period_of(st, &q, &scope)?;
+            let by_provider = st.read(|s| {
+                Ok(rollup(
+                    s,
+                    &scope,
+                    &Window {
+                        from_ms: p.from_ms,
+                        to_ms: p.to_ms,
+                        tz: &p.tz,
+                        series_by: Granularity::Day,
+                        settings: &settings(),
+                    },
+                    &|c| Some(c.provider.to_string()),
+                )?)
+            })?;
+            let queues = st.read(|s| Ok(relevo_store::auth::scoped_queues(s, &scope)?))?;
+            Ok((p, by_provider, queues))
+        })
+        .await;
+    let (p, by_provider, queues) = match result {
+        Ok(v) => v,
+        Err(e) => return page_error(lang, &caller, e),
+    };
+    let range = [("from", p.from.as_str()), ("to", p.to.as_str())];
+    let mut body = format!(
+        "<h1>{} <small class=\"note\">{} – {}</small></h1>{}",
+        lang.t("overview"),
+        esc(&p.from),
+        esc(&p.to),
+        period_form(lang, "/overview", &p)
+    );
+    let _ = write!(body, "<h2>{}</h2>", lang.t("providers"));
+    if by_provider.is_empty() {
+        let _ = write!(body, "<p>{}</p>", lang.t("no_data"));
+    } else {
+        let _ = write!(
+            body,
+            "<div class=\"table-wrap\"><table id=\"providers\">{}<tbody>",
+            kpi_header(lang, lang.t("provider"), true)
+        );
+        for (name, r) in &by_provider {
+            let link = format!(
+                "/providers/{}{}",
+                enc(name),
+                html::query(&[range[0], range[1], ("lang", lang.code())])
+            );
+            let _ = write!(
+                body,
+                "<tr><th scope=\"row\"><a href=\"{}\">{}</a></th>{}{}</tr>",
+                esc(&link),
+                esc(name),
+                kpi_cells(&st, lang, &r.total),
+                trend_cell(&st, lang, name, r)
+            );
+        }
+        body.push_str("</tbody></table></div>");
+    }
+    let _ = write!(body, "<h2>{}</h2><ul class=\"queues\">", lang.t("queues"));
+    for qk in &queues {
+        let link = format!(
+            "/queues/{}{}",
+            enc(qk),
+            html::query(&[range[0], range[1], ("lang", lang.code())])
+        );
+        let _ = write!(body, "<li><a href=\"{}\">{}</a></li>", esc(&link), esc(qk));
+    }
+    body.push_str("</ul>");
+    html_response(
+        StatusCode::OK,
+        remember,
+        page(
+            &Frame {
+                lang,
+                title: lang.t("overview"),
+                path: "/overview",
+                query: &range,
+                caller: Some(&caller),
+            },
+            &body,
+        ),
+    )
+}
+
+/// The chart's period size for a range: 15-minute intervals up to two days, hours up to two weeks,
+/// days above.
+fn chart_granularity(q: &PageQuery, p: &Period) -> Granularity {
+    if let Some(g) = q.by.as_deref().and_then(|b| b.parse().ok()) {
+        return g;
+    }
+    let days = (p.to_ms - p.from_ms) / 86_400_000;
+    match days {
+        0..=2 => Granularity::Interval,
+        3..=14 => Granularity::Hour,
+        _ => Granularity::Day,
+    }
+}
+
+fn label_of(ms: i64, g: Granularity, tz: &TimeZone) -> String {
+    let s = relevo_metrics::period::format_rfc3339(ms, tz);
+    match g {
+        Granularity::Interval | Granularity::Hour => s[5..16].replace('T', " "),
+        _ => s[..10].to_string(),
+    }
+}
+
+async fn provider_page(
+    State(st): State<AppState>,
+    Path(key): Path<String>,
+    Query(q): Query<PageQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let (lang, remember) = lang_of(&q, &headers);
+    let caller = match page_caller(&st, &headers).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    // A provider's person may open only its own page: the scope names the provider, and the store
+    // filters every query by it.
+    let scope = match caller.scope_for(Some(&key)) {
+        Ok(s) => s,
+        Err(e) => return page_error(lang, &caller, e),
+    };
+    let result = st
+        .blocking(move |st| {
+            let p = period_of(st, &q, &scope)?;
+            let g = chart_granularity(&q, &p);
+            let series = st.read(|s| {
+                Ok(rollup(
+                    s,
+                    &scope,
+                    &Window {
+                        from_ms: p.from_ms,
+                        to_ms: p.to_ms,
+                        tz: &p.tz,
+                        series_by: g,
+                        settings: &settings(),
+                    },
+                    &|_| Some(String::new()),
+                )?)
+            })?;
+            let by_qc = st.read(|s| {
+                Ok(rollup(
+                    s,
+                    &scope,
+                    &Window {
+                        from_ms: p.from_ms,
+                        to_ms: p.to_ms,
+                        tz: &p.tz,
+                        series_by: Granularity::Day,
+                        settings: &settings(),
+                    },
+                    &|c| Some(format!("{}\u{1f}{}", c.queue, c.channel)),
+                )?)
+            })?;
+            Ok((p, g, series, by_qc))
+        })
+        .await;
+    let (p, g, series, by_qc) = match result {
+        Ok(v) => v,
+        Err(e) => return page_error(lang, &caller, e),
+    };
+    let Some(all) = series.get("") else {
+        return page_error(
+            lang,
+            &caller,
+            ApiError::NotFound(format!("no data for provider {key:?}")),
+        );
+    };
+    let path = format!("/providers/{}", enc(&key));
+    let range = [("from", p.from.as_str()), ("to", p.to.as_str())];
+    let mut body = format!(
+        "<h1>{}: {} <small class=\"note\">{} – {}</small></h1>{}",
+        lang.t("provider"),
+        esc(&key),
+        esc(&p.from),
+        esc(&p.to),
+        period_form(lang, &path, &p)
+    );
+    let target = st.config().targets.service_level;
+    let points: Vec<SlPoint> = all
+        .series
+        .iter()
+        .map(|(ms, k)| SlPoint {
+            label: label_of(*ms, g, &p.tz),
+            service_level: k.service_level,
+            offered: k.offered,
+        })
+        .collect();
+    let title = format!("{} — {}", lang.t("sl_chart"), key);
+    let desc = format!(
+        "{}; {}; {} {}",
+        lang.t("volume_bars"),
+        lang.t("line_sl"),
+        lang.t("dashed_target"),
+        lang.pct(Some(target))
+    );
+    let _ = write!(
+        body,
+        "<h2 id=\"chart-heading\">{}</h2><figure aria-labelledby=\"chart-heading\">{}<figcaption class=\"legend\">{}</figcaption></figure>",
+        lang.t("sl_chart"),
+        sl_chart(&points, target, &title, &desc),
+        esc(&desc)
+    );
+    let _ = write!(
+        body,
+        "<details><summary>{}</summary><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        lang.t("data_table"),
+        lang.t("time"),
+        lang.t("offered"),
+        lang.t("sl")
+    );
+    for pt in &points {
+        let _ = write!(
+            body,
+            "<tr><td>{}</td><td>{}</td>{}</tr>",
+            esc(&pt.label),
+            lang.int(pt.offered),
+            kpi_cell(
+                lang,
+                lang.pct(pt.service_level),
+                pt.service_level.map(|v| v < target)
+            )
+        );
+    }
+    body.push_str("</tbody></table></div></details>");
+    let _ = write!(
+        body,
+        "<h2>{}</h2><div class=\"table-wrap\"><table id=\"by-queue-channel\">{}<tbody>",
+        lang.t("by_queue_channel"),
+        kpi_header(
+            lang,
+            &format!("{} / {}", lang.t("queue"), lang.t("channel")),
+            true
+        )
+    );
+    let _ = write!(
+        body,
+        "<tr><th scope=\"row\">{}</th>{}<td></td></tr>",
+        lang.t("total"),
+        kpi_cells(&st, lang, &all.total),
+    );
+    for (k, r) in &by_qc {
+        let (queue, channel) = k.split_once('\u{1f}').unwrap_or((k, ""));
+        let link = format!(
+            "/queues/{}{}",
+            enc(queue),
+            html::query(&[range[0], range[1], ("lang", lang.code())])
+        );
+        let name = format!("{queue} / {channel}");
+        let _ = write!(
+            body,
+            "<tr><th scope=\"row\"><a href=\"{}\">{}</a> / {}</th>{}{}</tr>",
+            esc(&link),
+            esc(queue),
+            esc(channel),
+            kpi_cells(&st, lang, &r.total),
+            trend_cell(&st, lang, &name, r)
+        );
+    }
+    body.push_str("</tbody></table></div>");
+    html_response(
+        StatusCode::OK,
+        remember,
+        page(
+            &Frame {
+                lang,
+                title: &key,
+                path: &path,
+                query: &range,
+                caller: Some(&caller),
+            },
+            &body,
+        ),
+    )
+}
+
+async fn queue_page(
+    State(st): State<AppState>,
+    Path(key): Path<String>,
+    Query(q): Query<PageQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let (lang, remember) = lang_of(&q, &headers);
+    let caller = match page_caller(&st, &headers).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let scope = caller.scope();
+    let qk = key.clone();
+    let result = st
+        .blocking(move |st| {
+            // A queue outside the caller's scope does not exist for it (no echo of the key either).
+            if !st
+                .read(|s| Ok(relevo_store::auth::scoped_queues(s, &scope)?))?
+                .contains(&qk)
+            {
+                return Err(ApiError::NotFound("no such queue".into()));
+            }
+            let p = period_of(st, &q, &scope)?;
+            let by_provider = st.read(|s| {
+                Ok(rollup(
+                    s,
+                    &scope,
+                    &Window {
+                        from_ms: p.from_ms,
+                        to_ms: p.to_ms,
+                        tz: &p.tz,
+                        series_by: Granularity::Day,
+                        settings: &settings(),
+                    },
+                    &|c| (c.queue == qk).then(|| c.provider.to_string()),
+                )?)
+            })?;
+            let by_channel = st.read(|s| {
+                Ok(rollup(
+                    s,
+                    &scope,
+                    &Window {
+                        from_ms: p.from_ms,
+                        to_ms: p.to_ms,
+                        tz: &p.tz,
+                        series_by: Granularity::Day,
+                        settings: &settings(),
+                    },
+                    &|c| (c.queue == qk).then(|| format!("{}\u{1f}{}", c.provider, c.channel)),
+                )?)
+            })?;
+            Ok((p, by_provider, by_channel))
+        })
+        .await;
+    let (p, by_provider, by_channel) = match result {
+        Ok(v) => v,
+        Err(e) => return page_error(lang, &caller, e),
+    };
+    let path = format!("/queues/{}", enc(&key));
+    let range = [("from", p.from.as_str()), ("to", p.to.as_str())];
+    let mut body = format!(
+        "<h1>{}: {} <small class=\"note\">{} – {}</small></h1>{}<h2>{}</h2>",
+        lang.t("queue"),
+        esc(&key),
+        esc(&p.from),
+        esc(&p.to),
+        period_form(lang, &path, &p),
+        lang.t("compare")
+    );
+    if by_provider.is_empty() {
+        let _ = write!(body, "<p>{}</p>", lang.t("no_data"));
+    } else {
+        let _ = write!(
+            body,
+            "<div class=\"table-wrap\"><table id=\"queue-providers\">{}<tbody>",
+            kpi_header(lang, lang.t("provider"), true)
+        );
+        for (name, r) in &by_provider {
+            let link = format!(
+                "/providers/{}{}",
+                enc(name),
+                html::query(&[range[0], range[1], ("lang", lang.code())])
+            );
+            let _ = write!(
+                body,
+                "<tr><th scope=\"row\"><a href=\"{}\">{}</a></th>{}{}</tr>",
+                esc(&link),
+                esc(name),
+                kpi_cells(&st, lang, &r.total),
+                trend_cell(&st, lang, name, r)
+            );
+        }
+        body.push_str("</tbody></table></div>");
+        let _ = write!(
+            body,
+            "<h2>{} / {}</h2><div class=\"table-wrap\"><table>{}<tbody>",
+            lang.t("provider"),
+            lang.t("channel"),
+            kpi_header(
+                lang,
+                &format!("{} / {}", lang.t("provider"), lang.t("channel")),
+                false
+            )
+        );
+        for (k, r) in &by_channel {
+            let (prov, ch) = k.split_once('\u{1f}').unwrap_or((k, ""));
+            let _ = write!(
+                body,
+                "<tr><th scope=\"row\">{} / {}</th>{}</tr>",
+                esc(prov),
+                esc(ch),
+                kpi_cells(&st, lang, &r.total)
+            );
+        }
+        body.push_str("</tbody></table></div>");
+    }
+    html_response(
+        StatusCode::OK,
+        remember,
+        page(
+            &Frame {
+                lang,
+                title: &key,
+                path: &path,
+                query: &range,
+                caller: Some(&caller),
+            },
+            &body,
+        ),
+    )
+}
+
+/// The planning form's fields (percentages and minutes, as people type them).
+#[derive(Debug, Default, Deserialize)]
+pub struct PlanningQuery {
+    pub lang: Option<String>,
+    pub arrivals: Option<String>,
+    pub per_min: Option<String>,
+    pub aht_s: Option<String>,
+    pub target_sl: Option<String>,
+    pub threshold_s: Option<String>,
+    pub model: Option<String>,
+    pub patience_s: Option<String>,
+    pub shrinkage: Option<String>,
+}
+
+fn num(v: &Option<String>, default: f64) -> Option<f64> {
+    match v.as_deref().map(str::trim) {
+        None | Some("") => Some(default),
+        Some(s) => s.replace(',', ".").parse().ok(),
+    }
+}
+
+async fn planning(
+    State(st): State<AppState>,
+    Query(q): Query<PlanningQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = Lang::of_request(q.lang.as_deref(), &headers);
+    let remember = q.lang.as_deref().and_then(Lang::parse);
+    let caller = match page_caller(&st, &headers).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let field = |name: &str, key: &'static str, v: &Option<String>, default: &str| {
+        format!(
+            "<label>{}<input name=\"{name}\" inputmode=\"decimal\" value=\"{}\"></label>",
+            lang.t(key),
+            esc(v.as_deref().unwrap_or(default))
+        )
+    };
+    let model = q.model.clone().unwrap_or_else(|| "erlang_c".into());
+    let mut body = format!(
+        "<h1>{}</h1><h2>{}</h2><form class=\"period\" method=\"get\" action=\"/planning\">{}{}{}{}{}{}{}\
+         <label>{}<select name=\"model\"><option value=\"erlang_c\"{}>Erlang C</option><option value=\"erlang_a\"{}>Erlang A</option></select></label>\
+         <input type=\"hidden\" name=\"lang\" value=\"{}\"><button class=\"primary\" type=\"submit\">{}</button></form>",
+        lang.t("planning"),
+        lang.t("erlang"),
+        field("arrivals", "arrivals", &q.arrivals, "100"),
+        field("per_min", "per_min", &q.per_min, "30"),
+        field("aht_s", "aht_s", &q.aht_s, "180"),
+        field("target_sl", "target_sl", &q.target_sl, "80"),
+        field("threshold_s", "threshold_s", &q.threshold_s, "20"),
+        field("patience_s", "patience_s", &q.patience_s, "120"),
+        field("shrinkage", "shrinkage", &q.shrinkage, "30"),
+        lang.t("model"),
+        if model == "erlang_c" { " selected" } else { "" },
+        if model == "erlang_a" { " selected" } else { "" },
+        lang.code(),
+        lang.t("calculate"),
+    );
+    if q.arrivals.is_some() {
+        let parsed = (|| {
+            Some(ErlangQuery {
+                arrivals: num(&q.arrivals, 100.0)?,
+                per_s: Some(num(&q.per_min, 30.0)? * 60.0),
+                aht_s: num(&q.aht_s, 180.0)?,
+                model: Some(model.clone()),
+                patience_s: Some(num(&q.patience_s, 120.0)?),
+                target_sl: Some(num(&q.target_sl, 80.0)? / 100.0),
+                sl_threshold_s: Some(num(&q.threshold_s, 20.0)?),
+                shrinkage: Some(num(&q.shrinkage, 30.0)? / 100.0),
+                ..ErlangQuery::default()
+            })
+        })();
+        match parsed
+            .ok_or_else(|| ApiError::bad("not a number"))
+            .and_then(|eq| erlang(&eq))
+        {
+            Ok(r) => {
+                let _ = write!(
+                    body,
+                    "<h2>{}</h2><div class=\"table-wrap\"><table id=\"erlang-result\"><tbody>\
+                     <tr><th scope=\"row\">{}</th><td>{}</td></tr>\
+                     <tr><th scope=\"row\">{}</th><td>{}</td></tr>\
+                     <tr><th scope=\"row\">{}</th><td>{}</td></tr>\
+                     <tr><th scope=\"row\">{}</th><td>{}</td></tr>\
+                     <tr><th scope=\"row\">{}</th><td>{}</td></tr>\
+                     <tr><th scope=\"row\">{}</th><td>{}</td></tr>\
+                     <tr><th scope=\"row\">{}</th><td>{}</td></tr></tbody></table></div>",
+                    lang.t("result"),
+                    lang.t("agents"),
+                    lang.num(r.agents, 0),
+                    lang.t("agents_scheduled"),
+                    r.agents_with_shrinkage
+                        .map_or("–".into(), |n| n.to_string()),
+                    lang.t("load"),
+                    lang.num(r.offered_load_erlangs, 2),
+                    lang.t("sl"),
+                    lang.pct(r.service_level),
+                    lang.t("asa"),
+                    lang.secs(Some(r.asa_s)),
+                    lang.t("occupancy"),
+                    lang.pct(Some(r.occupancy)),
+                    lang.t("prob_wait"),
+                    lang.pct(Some(r.prob_wait)),
+                );
+            }
+            Err(e) => {
+                let _ = write!(
+                    body,
+                    "<p class=\"error\" role=\"alert\">{}</p>",
+                    esc(&e.message())
+                );
+            }
+        }
+    }
+    let pairs: Vec<(&str, &str)> = [
+        ("arrivals", &q.arrivals),
+        ("per_min", &q.per_min),
+        ("aht_s", &q.aht_s),
+        ("target_sl", &q.target_sl),
+        ("threshold_s", &q.threshold_s),
+        ("model", &q.model),
+        ("patience_s", &q.patience_s),
+        ("shrinkage", &q.shrinkage),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
+    .collect();
+    html_response(
+        StatusCode::OK,
+        remember,
+        page(
+            &Frame {
+                lang,
+                title: lang.t("planning"),
+                path: "/planning",
+                query: &pairs,
+                caller: Some(&caller),
+            },
+            &body,
+        ),
+    )
+}

@@ -1,0 +1,250 @@
+//! The dashboard's words in English and Spanish, and how a request picks its language: a `lang`
+//! query parameter (the switch, remembered in a cookie), else the cookie, else `Accept-Language`.
+
+use axum::http::{HeaderMap, header};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Es,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Es => "es",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.trim().to_ascii_lowercase().get(..2) {
+            Some("en") => Some(Lang::En),
+            Some("es") => Some(Lang::Es),
+            _ => None,
+        }
+    }
+
+    /// The first supported language of an `Accept-Language` header, by weight.
+    pub fn from_accept_language(v: &str) -> Option<Lang> {
+        let mut best: Option<(f32, Lang)> = None;
+        for part in v.split(',') {
+            let mut it = part.split(';');
+            let tag = it.next().unwrap_or("").trim();
+            let q = it
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            if let Some(l) = Lang::parse(tag)
+                && best.is_none_or(|(bq, _)| q > bq)
+            {
+                best = Some((q, l));
+            }
+        }
+        best.map(|(_, l)| l)
+    }
+
+    /// The language of a request.
+    pub fn of_request(query_lang: Option<&str>, headers: &HeaderMap) -> Lang {
+        query_lang
+            .and_then(Lang::parse)
+            .or_else(|| crate::auth::cookie(headers, LANG_COOKIE).and_then(Lang::parse))
+            .or_else(|| {
+                headers
+                    .get(header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(Lang::from_accept_language)
+            })
+            .unwrap_or(Lang::En)
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::En => Lang::Es,
+            Lang::Es => Lang::En,
+        }
+    }
+
+    /// The word for `key`; a missing key shows itself (tests check every key has both).
+    pub fn t(self, key: &'static str) -> &'static str {
+        TEXTS
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map_or(key, |(_, en, es)| match self {
+                Lang::En => en,
+                Lang::Es => es,
+            })
+    }
+
+    /// A number with this language's decimal separator.
+    pub fn num(self, v: f64, decimals: usize) -> String {
+        let s = format!("{v:.decimals$}");
+        match self {
+            Lang::En => s,
+            Lang::Es => s.replace('.', ","),
+        }
+    }
+
+    /// A whole number with thousands separators.
+    pub fn int(self, n: i64) -> String {
+        let s = n.unsigned_abs().to_string();
+        let sep = match self {
+            Lang::En => ',',
+            Lang::Es => '.',
+        };
+        let mut out = String::new();
+        if n < 0 {
+            out.push('-');
+        }
+        for (i, ch) in s.chars().enumerate() {
+            if i > 0 && (s.len() - i).is_multiple_of(3) {
+                out.push(sep);
+            }
+            out.push(ch);
+        }
+        out
+    }
+
+    pub fn pct(self, v: Option<f64>) -> String {
+        v.map_or_else(|| "–".into(), |x| format!("{} %", self.num(x * 100.0, 1)))
+    }
+
+    pub fn secs(self, v: Option<f64>) -> String {
+        v.map_or_else(|| "–".into(), |x| format!("{} s", self.num(x, 0)))
+    }
+}
+
+/// The cookie that remembers the language switch.
+pub const LANG_COOKIE: &str = "relevo_lang";
+
+/// key, English, Spanish.
+pub const TEXTS: &[(&str, &str, &str)] = &[
+    ("app", "relevo", "relevo"),
+    ("skip", "Skip to content", "Saltar al contenido"),
+    ("nav", "Main", "Principal"),
+    ("overview", "Overview", "Resumen"),
+    ("planning", "Planning", "Planificación"),
+    ("logout", "Log out", "Cerrar sesión"),
+    ("login", "Log in", "Iniciar sesión"),
+    ("login_title", "Log in to relevo", "Inicia sesión en relevo"),
+    ("user", "User name", "Usuario"),
+    ("password", "Password", "Contraseña"),
+    (
+        "bad_login",
+        "Wrong user name or password.",
+        "Usuario o contraseña incorrectos.",
+    ),
+    (
+        "too_many",
+        "Too many failed attempts. Try again in a few minutes.",
+        "Demasiados intentos fallidos. Vuelve a intentarlo en unos minutos.",
+    ),
+    ("signed_in_as", "Signed in as", "Sesión de"),
+    ("language", "Language", "Idioma"),
+    ("switch_lang", "Español", "English"),
+    ("period", "Period", "Periodo"),
+    ("from", "From", "Desde"),
+    ("to", "To", "Hasta"),
+    ("show", "Show", "Mostrar"),
+    ("provider", "Provider", "Proveedor"),
+    ("providers", "Providers", "Proveedores"),
+    ("queue", "Queue", "Cola"),
+    ("queues", "Queues", "Colas"),
+    ("channel", "Channel", "Canal"),
+    ("offered", "Offered", "Recibidos"),
+    ("answered", "Answered", "Atendidos"),
+    ("sl", "Service level", "Nivel de servicio"),
+    ("asa", "ASA", "TMR"),
+    ("abandon", "Abandoned", "Abandono"),
+    ("aht", "AHT", "TMO"),
+    ("csat", "CSAT", "CSAT"),
+    ("nps", "NPS", "NPS"),
+    (
+        "trend",
+        "Trend (service level per day)",
+        "Tendencia (nivel de servicio por día)",
+    ),
+    ("missed", "target missed", "objetivo incumplido"),
+    ("met", "target met", "objetivo cumplido"),
+    ("target", "Target", "Objetivo"),
+    (
+        "targets_note",
+        "Targets until contracts are set: service level ≥ 80 %, abandoned ≤ 5 %, ASA ≤ 30 s.",
+        "Objetivos mientras no haya contratos: nivel de servicio ≥ 80 %, abandono ≤ 5 %, TMR ≤ 30 s.",
+    ),
+    (
+        "no_data",
+        "No contacts in this period.",
+        "No hay contactos en este periodo.",
+    ),
+    (
+        "sl_chart",
+        "Service level per interval against the target, with offered volume",
+        "Nivel de servicio por intervalo frente al objetivo, con el volumen recibido",
+    ),
+    (
+        "by_queue_channel",
+        "By queue and channel",
+        "Por cola y canal",
+    ),
+    (
+        "compare",
+        "Providers on this queue",
+        "Proveedores en esta cola",
+    ),
+    ("data_table", "Chart data", "Datos del gráfico"),
+    ("time", "Time", "Hora"),
+    ("volume", "Volume", "Volumen"),
+    ("refresh", "Refresh every minute", "Actualizar cada minuto"),
+    (
+        "forbidden",
+        "You do not have access to this page.",
+        "No tienes acceso a esta página.",
+    ),
+    ("not_found", "Page not found.", "Página no encontrada."),
+    ("erlang", "Erlang calculator", "Calculadora Erlang"),
+    ("arrivals", "Contacts arriving", "Contactos que llegan"),
+    ("per_min", "per (minutes)", "cada (minutos)"),
+    (
+        "aht_s",
+        "Average handle time (s)",
+        "Tiempo medio de operación (s)",
+    ),
+    (
+        "target_sl",
+        "Target service level (%)",
+        "Nivel de servicio objetivo (%)",
+    ),
+    ("threshold_s", "Answered within (s)", "Atendidos en (s)"),
+    ("model", "Model", "Modelo"),
+    (
+        "patience_s",
+        "Mean patience (s, Erlang A)",
+        "Paciencia media (s, Erlang A)",
+    ),
+    ("shrinkage", "Shrinkage (%)", "Reductores (%)"),
+    ("calculate", "Calculate", "Calcular"),
+    ("agents", "Agents needed", "Agentes necesarios"),
+    (
+        "agents_scheduled",
+        "Agents to schedule (with shrinkage)",
+        "Agentes a programar (con reductores)",
+    ),
+    ("load", "Offered load (erlangs)", "Carga ofrecida (erlangs)"),
+    ("occupancy", "Occupancy", "Ocupación"),
+    (
+        "prob_wait",
+        "Probability of waiting",
+        "Probabilidad de espera",
+    ),
+    ("result", "Result", "Resultado"),
+    ("all_channels", "all channels", "todos los canales"),
+    (
+        "volume_bars",
+        "bars: offered contacts",
+        "barras: contactos recibidos",
+    ),
+    ("line_sl", "line: service level", "línea: nivel de servicio"),
+    ("dashed_target", "dashed: target", "discontinua: objetivo"),
+    ("total", "Total", "Total"),
+];

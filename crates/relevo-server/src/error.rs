@@ -1,0 +1,202 @@
+//! One error type for every handler: user errors keep their status and message, internal errors
+//! become a generic 500 (the real error is logged). Extractor rejections (bad JSON, bad query
+//! strings, bodies over the limit) are converted into the same JSON body.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// One invalid record of a batch: its 0-based index in the batch, the field and the reason.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RecordError {
+    pub index: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    pub reason: String,
+}
+
+#[derive(Debug)]
+pub enum ApiError {
+    /// 400: the request is malformed; `field` names the offending field or parameter when known.
+    BadRequest {
+        message: String,
+        field: Option<String>,
+    },
+    Unauthorized,
+    Forbidden(String),
+    NotFound(String),
+    PayloadTooLarge(String),
+    /// 422: records failed validation; nothing was written.
+    InvalidRecords(Vec<RecordError>),
+    TooManyRequests(String),
+    /// 500: logged, never shown.
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn bad(message: impl Into<String>) -> Self {
+        ApiError::BadRequest {
+            message: message.into(),
+            field: None,
+        }
+    }
+
+    pub fn bad_field(field: &str, message: impl Into<String>) -> Self {
+        ApiError::BadRequest {
+            message: message.into(),
+            field: Some(field.to_string()),
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::InvalidRecords(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::BadRequest { message, .. } => message.clone(),
+            ApiError::Unauthorized => {
+                "authentication required: send `Authorization: Bearer <token>`".into()
+            }
+            ApiError::Forbidden(m)
+            | ApiError::NotFound(m)
+            | ApiError::PayloadTooLarge(m)
+            | ApiError::TooManyRequests(m) => m.clone(),
+            ApiError::InvalidRecords(e) => format!(
+                "{} invalid record{}: nothing was written",
+                e.len(),
+                if e.len() == 1 { "" } else { "s" }
+            ),
+            ApiError::Internal(_) => "internal error".into(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: ErrorDetail<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorDetail<'a> {
+    status: u16,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    invalid: Option<&'a [RecordError]>,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let body = ErrorBody {
+            error: ErrorDetail {
+                status: status.as_u16(),
+                message: self.message(),
+                field: match &self {
+                    ApiError::BadRequest { field, .. } => field.as_deref(),
+                    _ => None,
+                },
+                invalid: match &self {
+                    ApiError::InvalidRecords(e) => Some(e),
+                    _ => None,
+                },
+            },
+        };
+        let mut resp = (status, axum::Json(body)).into_response();
+        if let ApiError::Internal(detail) = self {
+            // The middleware logs it; the client sees only "internal error".
+            resp.extensions_mut().insert(InternalDetail(detail));
+        }
+        resp
+    }
+}
+
+/// The hidden cause of a 500, for the log.
+#[derive(Clone, Debug)]
+pub struct InternalDetail(pub String);
+
+impl From<relevo_store::StoreError> for ApiError {
+    fn from(e: relevo_store::StoreError) -> Self {
+        match e {
+            relevo_store::StoreError::Unsupported(m) => ApiError::bad(m),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+/// The field a serde message names: `unknown field `x``, `missing field `x``, or a
+/// `path: message` prefix from a path-tracking deserializer.
+pub fn field_of(message: &str) -> Option<String> {
+    for marker in ["unknown field `", "missing field `"] {
+        if let Some(i) = message.find(marker) {
+            let rest = &message[i + marker.len()..];
+            return rest.find('`').map(|j| rest[..j].to_string());
+        }
+    }
+    let tail = message
+        .split_once("target type: ")
+        .map_or(message, |(_, t)| t);
+    let tail = tail.split_once("query string: ").map_or(tail, |(_, t)| t);
+    let (path, _) = tail.split_once(": ")?;
+    let ok = !path.is_empty()
+        && path
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']'));
+    ok.then(|| path.to_string())
+}
+
+impl From<axum::extract::rejection::JsonRejection> for ApiError {
+    fn from(r: axum::extract::rejection::JsonRejection) -> Self {
+        let text = r.body_text();
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return ApiError::PayloadTooLarge(text);
+        }
+        ApiError::BadRequest {
+            field: field_of(&text),
+            message: text,
+        }
+    }
+}
+
+impl From<axum::extract::rejection::QueryRejection> for ApiError {
+    fn from(r: axum::extract::rejection::QueryRejection) -> Self {
+        let text = r.body_text();
+        ApiError::BadRequest {
+            field: field_of(&text),
+            message: text,
+        }
+    }
+}
+
+impl From<axum::extract::rejection::FormRejection> for ApiError {
+    fn from(r: axum::extract::rejection::FormRejection) -> Self {
+        let text = r.body_text();
+        ApiError::BadRequest {
+            field: field_of(&text),
+            message: text,
+        }
+    }
+}
+
+impl From<axum::extract::rejection::BytesRejection> for ApiError {
+    fn from(r: axum::extract::rejection::BytesRejection) -> Self {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge("the request body is larger than the server's limit".into())
+        } else {
+            ApiError::bad(r.body_text())
+        }
+    }
+}

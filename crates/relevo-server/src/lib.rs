@@ -1,0 +1,104 @@
+//! relevo's HTTP server: the JSON API under `/api/v1` (contacts in, KPIs out, described by an
+//! OpenAPI 3.1 document generated from the route table), access control (API tokens and people's
+//! sessions, four roles, provider-scoped data), the bilingual server-rendered dashboard with SVG
+//! charts, `/healthz` and Prometheus `/metrics`.
+//!
+//! This is the only crate that speaks HTTP. It holds no SQL (the store does, and scopes every query)
+//! and no KPI formulas (relevo-metrics has them). [`router`] builds the whole application for tests
+//! (`router(state).oneshot(request)`); [`serve`] runs it on a listener until a shutdown signal.
+
+pub mod api;
+pub mod auth;
+pub mod dashboard;
+pub mod error;
+pub mod kpis;
+pub mod metrics;
+pub mod openapi;
+pub mod state;
+
+pub use error::ApiError;
+pub use state::{
+    AppState, Clock, Config, LogSink, PasswordCost, Targets, stderr_log, system_clock,
+};
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+
+/// The whole application: API, dashboard, health and metrics, with the request log and limits.
+pub fn router(state: AppState) -> Router {
+    let mut r = Router::new();
+    for route in openapi::ROUTES {
+        r = r.route(route.path, (route.handler)());
+    }
+    r.merge(dashboard::routes())
+        .fallback(|| async { ApiError::NotFound("no such page or endpoint".into()) })
+        .layer(DefaultBodyLimit::max(state.config().max_body_bytes))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::observe,
+        ))
+        .with_state(state)
+}
+
+/// Serves `router(state)` on `listener` until `shutdown` completes; in-flight requests finish first.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    if let Ok(addr) = listener.local_addr() {
+        state.log(&format!(
+            "ts={} level=info msg=listening addr={addr}",
+            jiff::Timestamp::from_millisecond(state.now_ms())
+                .map(|t| t.to_string())
+                .unwrap_or_default()
+        ));
+    }
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    state.log("level=info msg=stopped");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
+
+/// Runs the server on a new multi-threaded runtime until Ctrl-C/SIGTERM (for the binary).
+pub fn run_blocking(
+    addr: std::net::SocketAddr,
+    state: AppState,
+    on_listening: impl FnOnce(std::net::SocketAddr),
+) -> std::io::Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        on_listening(listener.local_addr()?);
+        serve(listener, state, shutdown_signal()).await
+    })
+}
+
+#[cfg(test)]
+mod tests;

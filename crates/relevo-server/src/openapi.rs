@@ -1,0 +1,668 @@
+//! The API's route table and the OpenAPI 3.1 document generated from it. The router mounts the
+//! same table ([`ROUTES`]), so the document cannot drift from what the server answers.
+
+use crate::api;
+use crate::state::AppState;
+use axum::routing::{MethodRouter, delete, get, post};
+use serde_json::{Value, json};
+
+/// Where a parameter goes.
+#[derive(Clone, Copy, Debug)]
+pub enum In {
+    Query,
+    Path,
+}
+
+/// One parameter: name, place, JSON type, required, description.
+#[derive(Clone, Copy, Debug)]
+pub struct Param(
+    pub &'static str,
+    pub In,
+    pub &'static str,
+    pub bool,
+    pub &'static str,
+);
+
+/// One API operation.
+#[derive(Debug)]
+pub struct ApiRoute {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub summary: &'static str,
+    /// Roles allowed (documentation of `auth::allows`).
+    pub roles: &'static str,
+    pub params: &'static [Param],
+    /// Request body: media types and schema component.
+    pub body: Option<(&'static [&'static str], &'static str)>,
+    /// Success status and schema component (`None`: no body).
+    pub ok: (u16, Option<&'static str>),
+    /// Public (no authentication).
+    pub public: bool,
+    pub handler: fn() -> MethodRouter<AppState>,
+}
+
+const KPI_PARAMS: &[Param] = &[
+    Param(
+        "from",
+        In::Query,
+        "string",
+        true,
+        "first day (inclusive, whole day in tz) or RFC 3339 instant",
+    ),
+    Param(
+        "to",
+        In::Query,
+        "string",
+        true,
+        "last day (inclusive) or RFC 3339 instant (exclusive)",
+    ),
+    Param(
+        "by",
+        In::Query,
+        "string",
+        false,
+        "interval, hour, day (default), week or month",
+    ),
+    Param(
+        "group",
+        In::Query,
+        "string",
+        false,
+        "any of provider,queue,channel (comma-separated)",
+    ),
+    Param(
+        "tz",
+        In::Query,
+        "string",
+        false,
+        "IANA time zone of the periods (default UTC)",
+    ),
+    Param(
+        "sl_threshold",
+        In::Query,
+        "integer",
+        false,
+        "service-level threshold T, seconds (default per channel)",
+    ),
+    Param(
+        "short_abandon",
+        In::Query,
+        "integer",
+        false,
+        "short-abandon threshold S, seconds (default 5)",
+    ),
+    Param(
+        "abandon_treatment",
+        In::Query,
+        "string",
+        false,
+        "counted (default), excluded_within_t or met",
+    ),
+    Param(
+        "include_flowouts",
+        In::Query,
+        "boolean",
+        false,
+        "add flowouts to the service-level denominator",
+    ),
+    Param(
+        "fcr_window_days",
+        In::Query,
+        "integer",
+        false,
+        "FCR window in days (default 7; 0 = no FCR)",
+    ),
+    Param(
+        "as_of",
+        In::Query,
+        "string",
+        false,
+        "FCR counts windows closed by this instant (default now)",
+    ),
+    Param(
+        "provider",
+        In::Query,
+        "string",
+        false,
+        "only this provider (a provider caller may name only itself)",
+    ),
+    Param(
+        "queue",
+        In::Query,
+        "string",
+        false,
+        "only these queues (comma-separated)",
+    ),
+    Param(
+        "channel",
+        In::Query,
+        "string",
+        false,
+        "only these channels (comma-separated)",
+    ),
+    Param(
+        "format",
+        In::Query,
+        "string",
+        false,
+        "json (default) or csv",
+    ),
+];
+
+const ERLANG_PARAMS: &[Param] = &[
+    Param(
+        "arrivals",
+        In::Query,
+        "number",
+        true,
+        "contacts arriving per per_s seconds",
+    ),
+    Param(
+        "per_s",
+        In::Query,
+        "number",
+        false,
+        "arrival window in seconds (default 1800)",
+    ),
+    Param(
+        "aht_s",
+        In::Query,
+        "number",
+        true,
+        "average handle time, seconds",
+    ),
+    Param(
+        "model",
+        In::Query,
+        "string",
+        false,
+        "erlang_c (default) or erlang_a",
+    ),
+    Param(
+        "patience_s",
+        In::Query,
+        "number",
+        false,
+        "mean patience for Erlang A, seconds (default 120)",
+    ),
+    Param(
+        "agents",
+        In::Query,
+        "number",
+        false,
+        "measures for this many agents (otherwise: the agents needed)",
+    ),
+    Param(
+        "target_sl",
+        In::Query,
+        "number",
+        false,
+        "service-level target, fraction in [0, 1]",
+    ),
+    Param(
+        "sl_threshold_s",
+        In::Query,
+        "number",
+        false,
+        "service-level threshold, seconds (default 20)",
+    ),
+    Param(
+        "max_asa_s",
+        In::Query,
+        "number",
+        false,
+        "largest acceptable ASA, seconds",
+    ),
+    Param(
+        "max_abandon",
+        In::Query,
+        "number",
+        false,
+        "largest acceptable abandonment, fraction",
+    ),
+    Param(
+        "max_occupancy",
+        In::Query,
+        "number",
+        false,
+        "largest acceptable occupancy, fraction",
+    ),
+    Param(
+        "shrinkage",
+        In::Query,
+        "number",
+        false,
+        "fraction of paid time unavailable, in [0, 1)",
+    ),
+];
+
+/// Every API operation, in the order the document lists them.
+pub const ROUTES: &[ApiRoute] = &[
+    ApiRoute {
+        method: "get",
+        path: "/healthz",
+        summary: "Liveness and database check",
+        roles: "public",
+        params: &[],
+        body: None,
+        ok: (200, Some("Health")),
+        public: true,
+        handler: || get(api::healthz),
+    },
+    ApiRoute {
+        method: "get",
+        path: "/metrics",
+        summary: "Prometheus metrics (text exposition format)",
+        roles: "public",
+        params: &[],
+        body: None,
+        ok: (200, None),
+        public: true,
+        handler: || get(api::metrics),
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/openapi.json",
+        summary: "This document",
+        roles: "public",
+        params: &[],
+        body: None,
+        ok: (200, None),
+        public: true,
+        handler: || get(api::openapi),
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/contacts",
+        summary: "Push canonical contact records (JSON array or JSON lines); one batch is atomic and re-sending is harmless",
+        roles: "admin, manager, provider (its own records only)",
+        params: &[],
+        body: Some((
+            &["application/json", "application/x-ndjson"],
+            "ContactRecords",
+        )),
+        ok: (200, Some("ImportResult")),
+        public: false,
+        handler: || post(api::post_contacts),
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/kpis",
+        summary: "KPI report (DESIGN.md §4 columns), the options of `relevo report`",
+        roles: "all (a provider sees its own data)",
+        params: KPI_PARAMS,
+        body: None,
+        ok: (200, Some("KpiReport")),
+        public: false,
+        handler: || get(api::get_kpis),
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/providers",
+        summary: "Provider keys with data",
+        roles: "all (a provider sees itself)",
+        params: &[],
+        body: None,
+        ok: (200, Some("Keys")),
+        public: false,
+        handler: || get(api::get_providers),
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/queues",
+        summary: "Queue keys with data",
+        roles: "all (a provider sees its own queues)",
+        params: &[],
+        body: None,
+        ok: (200, Some("Keys")),
+        public: false,
+        handler: || get(api::get_queues),
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/erlang",
+        summary: "Erlang C / Erlang A: measures for a number of agents, or the agents needed for targets",
+        roles: "all",
+        params: ERLANG_PARAMS,
+        body: None,
+        ok: (200, Some("ErlangResult")),
+        public: false,
+        handler: || get(api::get_erlang),
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/me",
+        summary: "The caller's identity, role and provider",
+        roles: "all",
+        params: &[],
+        body: None,
+        ok: (200, Some("Me")),
+        public: false,
+        handler: || get(api::get_me),
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/tokens",
+        summary: "API tokens (without secrets)",
+        roles: "admin",
+        params: &[],
+        body: None,
+        ok: (200, Some("Tokens")),
+        public: false,
+        handler: || get(api::list_tokens),
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/tokens",
+        summary: "Create an API token; the secret is in this answer only",
+        roles: "admin",
+        params: &[],
+        body: Some((&["application/json"], "NewToken")),
+        ok: (201, Some("CreatedToken")),
+        public: false,
+        handler: || post(api::create_token),
+    },
+    ApiRoute {
+        method: "delete",
+        path: "/api/v1/tokens/{id}",
+        summary: "Revoke an API token",
+        roles: "admin",
+        params: &[Param("id", In::Path, "integer", true, "token id")],
+        body: None,
+        ok: (204, None),
+        public: false,
+        handler: || delete(api::revoke_token),
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/users",
+        summary: "People with dashboard accounts",
+        roles: "admin",
+        params: &[],
+        body: None,
+        ok: (200, Some("Users")),
+        public: false,
+        handler: || get(api::list_users),
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/users",
+        summary: "Add a person (password hashed with Argon2id)",
+        roles: "admin",
+        params: &[],
+        body: Some((&["application/json"], "NewUser")),
+        ok: (201, None),
+        public: false,
+        handler: || post(api::add_user),
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/audit",
+        summary: "The audit log, newest first",
+        roles: "admin",
+        params: &[Param(
+            "limit",
+            In::Query,
+            "integer",
+            false,
+            "most entries (default 100)",
+        )],
+        body: None,
+        ok: (200, Some("Audit")),
+        public: false,
+        handler: || get(api::get_audit),
+    },
+];
+
+fn schemas() -> Value {
+    let s = |t: &str| json!({"type": t});
+    let ns = |t: &str| json!({"type": [t, "null"]});
+    let canonical: serde_json::Map<String, Value> = relevo_import::CANONICAL
+        .iter()
+        .map(|c| {
+            let t = match *c {
+                "talk_s" | "hold_s" | "acw_s" | "qa_score" => {
+                    json!({"type": ["number", "string", "null"]})
+                }
+                "csat" | "nps" => json!({"type": ["integer", "string", "null"]}),
+                "resolved" | "transferred" => json!({"type": ["boolean", "string", "null"]}),
+                _ => json!({"type": ["string", "null"]}),
+            };
+            (c.to_string(), t)
+        })
+        .collect();
+    let row_props: serde_json::Map<String, Value> = relevo_metrics::report::CSV_COLUMNS
+        .split(',')
+        .map(|c| {
+            let t = match c {
+                "period_start" => s("string"),
+                "provider" | "queue" | "channel" => ns("string"),
+                "offered" | "answered" | "abandoned" | "short_abandoned" | "flowout"
+                | "answered_within_t" | "abandoned_within_t" | "csat_responses"
+                | "nps_responses" => s("integer"),
+                "p90_answer_s" => ns("integer"),
+                _ => ns("number"),
+            };
+            (c.to_string(), t)
+        })
+        .collect();
+    let error = json!({
+        "type": "object",
+        "required": ["error"],
+        "properties": {"error": {
+            "type": "object",
+            "required": ["status", "message"],
+            "properties": {
+                "status": s("integer"),
+                "message": s("string"),
+                "field": {"type": "string", "description": "the offending field or parameter"},
+                "invalid": {"type": "array", "items": {
+                    "type": "object",
+                    "required": ["index", "reason"],
+                    "properties": {
+                        "index": {"type": "integer", "description": "0-based position in the batch"},
+                        "field": s("string"),
+                        "value": s("string"),
+                        "reason": s("string")
+                    }
+                }}
+            }
+        }}
+    });
+    json!({
+        "Error": error,
+        "Health": {"type": "object", "properties": {"status": s("string")}},
+        "ContactRecord": {
+            "type": "object",
+            "description": "A canonical contact record (DESIGN.md §3): required contact_id, queue, channel, arrived_at; provider defaults to a provider caller's own",
+            "required": ["contact_id", "queue", "channel", "arrived_at"],
+            "additionalProperties": false,
+            "properties": canonical
+        },
+        "ContactRecords": {"type": "array", "items": {"$ref": "#/components/schemas/ContactRecord"}},
+        "ImportResult": {
+            "type": "object",
+            "required": ["received", "inserted", "replaced", "ignored"],
+            "properties": {
+                "received": s("integer"),
+                "inserted": {"type": "integer", "description": "new (provider, contact_id) identities"},
+                "replaced": {"type": "integer", "description": "stored records replaced by a newer updated_at"},
+                "ignored": {"type": "integer", "description": "copies not newer than the stored record"}
+            }
+        },
+        "KpiRow": {"type": "object", "properties": row_props},
+        "KpiReport": {
+            "type": "object",
+            "properties": {
+                "settings": {"type": "object"},
+                "rows": {"type": "array", "items": {"$ref": "#/components/schemas/KpiRow"}}
+            }
+        },
+        "Keys": {"type": "object", "properties": {"items": {"type": "array", "items": s("string")}}},
+        "Me": {"type": "object", "properties": {"actor": s("string"), "role": s("string"), "provider": ns("string")}},
+        "ErlangResult": {
+            "type": "object",
+            "properties": {
+                "model": s("string"), "offered_load_erlangs": s("number"), "agents": s("number"),
+                "agents_with_shrinkage": ns("integer"), "binding": ns("string"),
+                "service_level": ns("number"), "sl_threshold_s": s("number"), "prob_wait": s("number"),
+                "prob_abandon": s("number"), "asa_s": s("number"), "occupancy": s("number")
+            }
+        },
+        "Token": {
+            "type": "object",
+            "properties": {
+                "id": s("integer"), "name": s("string"), "role": s("string"), "provider": ns("string"),
+                "created_at": s("string"), "expires_at": ns("string"), "revoked_at": ns("string"),
+                "last_used_at": ns("string")
+            }
+        },
+        "Tokens": {"type": "array", "items": {"$ref": "#/components/schemas/Token"}},
+        "NewToken": {
+            "type": "object",
+            "required": ["name", "role"],
+            "additionalProperties": false,
+            "properties": {
+                "name": s("string"),
+                "role": {"enum": ["admin", "manager", "analyst", "provider"]},
+                "provider": {"type": "string", "description": "required for the provider role"},
+                "expires_in_days": {"type": "integer", "description": "default 90; 0 = never"}
+            }
+        },
+        "CreatedToken": {
+            "type": "object",
+            "properties": {"id": s("integer"), "token": s("string"), "expires_at": ns("string")}
+        },
+        "User": {
+            "type": "object",
+            "properties": {"id": s("integer"), "name": s("string"), "role": s("string"), "provider": ns("string"), "created_at": s("string")}
+        },
+        "Users": {"type": "array", "items": {"$ref": "#/components/schemas/User"}},
+        "NewUser": {
+            "type": "object",
+            "required": ["name", "password", "role"],
+            "additionalProperties": false,
+            "properties": {
+                "name": s("string"),
+                "password": {"type": "string", "minLength": 8},
+                "role": {"enum": ["admin", "manager", "analyst", "provider"]},
+                "provider": s("string")
+            }
+        },
+        "AuditEntry": {
+            "type": "object",
+            "properties": {"id": s("integer"), "at": s("string"), "actor": s("string"), "action": s("string"), "target": ns("string"), "detail": ns("string")}
+        },
+        "Audit": {"type": "array", "items": {"$ref": "#/components/schemas/AuditEntry"}}
+    })
+}
+
+fn error_response(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    })
+}
+
+/// The OpenAPI 3.1 document.
+pub fn document() -> Value {
+    let mut paths = serde_json::Map::new();
+    for r in ROUTES {
+        let params: Vec<Value> = r
+            .params
+            .iter()
+            .map(|Param(name, place, ty, required, description)| {
+                json!({
+                    "name": name,
+                    "in": match place { In::Query => "query", In::Path => "path" },
+                    "required": required,
+                    "description": description,
+                    "schema": {"type": ty}
+                })
+            })
+            .collect();
+        let mut responses = serde_json::Map::new();
+        let ok_content = match (r.path, r.ok.1) {
+            ("/metrics", _) => json!({"text/plain": {"schema": {"type": "string"}}}),
+            ("/api/v1/openapi.json", _) => {
+                json!({"application/json": {"schema": {"type": "object"}}})
+            }
+            ("/api/v1/kpis", Some(schema)) => json!({
+                "application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}},
+                "text/csv": {"schema": {"type": "string"}}
+            }),
+            (_, Some(schema)) => {
+                json!({"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}})
+            }
+            (_, None) => Value::Null,
+        };
+        let mut ok = json!({"description": "success"});
+        if !ok_content.is_null() {
+            ok["content"] = ok_content;
+        }
+        responses.insert(r.ok.0.to_string(), ok);
+        if !r.public {
+            responses.insert(
+                "400".into(),
+                error_response("malformed request; `field` names the field"),
+            );
+            responses.insert("401".into(), error_response("no valid token or session"));
+            responses.insert(
+                "403".into(),
+                error_response("the role may not do this, or the data is outside its scope"),
+            );
+        }
+        if r.path == "/api/v1/contacts" {
+            responses.insert("413".into(), error_response("body over the size limit"));
+            responses.insert(
+                "422".into(),
+                error_response(
+                    "invalid records, each with its index and reason; nothing was written",
+                ),
+            );
+        }
+        let mut op = json!({
+            "summary": r.summary,
+            "description": format!("Roles: {}.", r.roles),
+            "operationId": format!("{}_{}", r.method, r.path.trim_start_matches('/').replace(['/', '.', '{', '}'], "_")),
+            "parameters": params,
+            "responses": responses,
+        });
+        if r.public {
+            op["security"] = json!([]);
+        }
+        if let Some((types, schema)) = r.body {
+            let content: serde_json::Map<String, Value> = types
+                .iter()
+                .map(|t| {
+                    (
+                        t.to_string(),
+                        json!({"schema": {"$ref": format!("#/components/schemas/{schema}")}}),
+                    )
+                })
+                .collect();
+            op["requestBody"] = json!({"required": true, "content": content});
+        }
+        paths
+            .entry(r.path.to_string())
+            .or_insert_with(|| json!({}))
+            .as_object_mut()
+            .expect("path item is an object")
+            .insert(r.method.to_string(), op);
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "relevo API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Contacts in, KPIs out, for an in-house team and its BPO providers. Authenticate with `Authorization: Bearer <token>` (see `relevo token create`). A provider token sees and sends only its own provider's data."
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"bearer": []}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": schemas()
+        },
+        "paths": paths
+    })
+}

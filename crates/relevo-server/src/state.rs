@@ -1,0 +1,200 @@
+//! Shared server state: configuration, the store connections, metrics, the clock and the log sink.
+//!
+//! SQLite connections are `Send` but not `Sync`: reads check a connection out of a small pool (WAL
+//! lets readers run beside the writer), writes (batches of contacts) go through the one writer
+//! connection behind a mutex, so batches commit one after the other and never fail on a lock.
+
+use crate::error::ApiError;
+use crate::metrics::Metrics;
+use relevo_store::{SqliteStore, StoreError};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+/// A clock in milliseconds since the epoch (injected: tests fix it).
+pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
+/// Where log lines go (one structured `key=value` line per call).
+pub type LogSink = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// Argon2id cost for passwords.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PasswordCost {
+    pub memory_kib: u32,
+    pub iterations: u32,
+}
+
+impl Default for PasswordCost {
+    /// OWASP's minimum for Argon2id: 19 MiB, 2 iterations, 1 lane.
+    fn default() -> Self {
+        PasswordCost {
+            memory_kib: 19 * 1024,
+            iterations: 2,
+        }
+    }
+}
+
+/// Targets the dashboard marks KPIs against until contracts pin their own.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Targets {
+    /// Service level at least this fraction.
+    pub service_level: f64,
+    /// Abandon rate at most this fraction.
+    pub abandon_rate: f64,
+    /// ASA at most this many seconds.
+    pub asa_s: f64,
+}
+
+impl Default for Targets {
+    fn default() -> Self {
+        Targets {
+            service_level: 0.80,
+            abandon_rate: 0.05,
+            asa_s: 30.0,
+        }
+    }
+}
+
+/// Server settings.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub db_path: PathBuf,
+    /// Largest accepted request body.
+    pub max_body_bytes: usize,
+    /// Most records in one `POST /contacts`.
+    pub max_batch_records: usize,
+    pub session_ttl_ms: i64,
+    /// Failed logins allowed per user name and per client address within `login_window_ms`.
+    pub login_max_failures: i64,
+    pub login_window_ms: i64,
+    pub password_cost: PasswordCost,
+    /// Mark cookies `Secure` (when served behind TLS).
+    pub secure_cookies: bool,
+    pub targets: Targets,
+    /// IANA zone the dashboard shows periods in.
+    pub time_zone: String,
+}
+
+impl Config {
+    pub fn new(db_path: PathBuf) -> Self {
+        Config {
+            db_path,
+            max_body_bytes: 16 << 20,
+            max_batch_records: 10_000,
+            session_ttl_ms: 12 * 3_600_000,
+            login_max_failures: 5,
+            login_window_ms: 15 * 60_000,
+            password_cost: PasswordCost::default(),
+            secure_cookies: false,
+            targets: Targets::default(),
+            time_zone: "UTC".into(),
+        }
+    }
+}
+
+pub(crate) struct Inner {
+    pub config: Config,
+    readers: Mutex<Vec<SqliteStore>>,
+    writer: Mutex<SqliteStore>,
+    pub metrics: Metrics,
+    pub clock: Clock,
+    pub log: LogSink,
+}
+
+/// Cheap to clone; every handler gets one.
+#[derive(Clone)]
+pub struct AppState(pub(crate) Arc<Inner>);
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("db", &self.0.config.db_path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// Opens the database (applying migrations) and builds the state.
+    pub fn open(config: Config, clock: Clock, log: LogSink) -> Result<Self, StoreError> {
+        let writer = SqliteStore::open(&config.db_path)?;
+        Ok(AppState(Arc::new(Inner {
+            config,
+            readers: Mutex::new(Vec::new()),
+            writer: Mutex::new(writer),
+            metrics: Metrics::default(),
+            clock,
+            log,
+        })))
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.0.config
+    }
+
+    pub(crate) fn now_ms(&self) -> i64 {
+        (self.0.clock)()
+    }
+
+    pub(crate) fn log(&self, line: &str) {
+        (self.0.log)(line)
+    }
+
+    pub(crate) fn metrics(&self) -> &Metrics {
+        &self.0.metrics
+    }
+
+    /// Runs `f` on a pooled read connection.
+    pub(crate) fn read<T>(
+        &self,
+        f: impl FnOnce(&SqliteStore) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let conn = self.0.readers.lock().map_err(poisoned)?.pop();
+        let conn = match conn {
+            Some(c) => c,
+            None => SqliteStore::open(&self.0.config.db_path)?,
+        };
+        let out = f(&conn);
+        let mut pool = self.0.readers.lock().map_err(poisoned)?;
+        if pool.len() < 16 {
+            pool.push(conn);
+        }
+        out
+    }
+
+    /// Runs `f` on the writer connection (one writer at a time).
+    pub(crate) fn write<T>(
+        &self,
+        f: impl FnOnce(&mut SqliteStore) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let mut w = self.0.writer.lock().map_err(poisoned)?;
+        f(&mut w)
+    }
+
+    /// Runs blocking store work off the async threads.
+    pub(crate) async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let st = self.clone();
+        tokio::task::spawn_blocking(move || f(&st))
+            .await
+            .map_err(|e| ApiError::Internal(format!("worker failed: {e}")))?
+    }
+}
+
+fn poisoned<T>(_: std::sync::PoisonError<T>) -> ApiError {
+    ApiError::Internal("a store lock was poisoned by an earlier panic".into())
+}
+
+/// The system clock (the server's edge reads it; everything else takes `now` as a parameter).
+pub fn system_clock() -> Clock {
+    Arc::new(|| {
+        #[allow(clippy::disallowed_methods)] // the server is an edge: it reads the clock here
+        let now = std::time::SystemTime::now();
+        now.duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64)
+    })
+}
+
+/// Log lines to standard error.
+pub fn stderr_log() -> LogSink {
+    Arc::new(|line| eprintln!("{line}"))
+}

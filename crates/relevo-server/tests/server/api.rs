@@ -1,0 +1,515 @@
+//! Router tests for every API endpoint: status codes, bodies, validation, idempotent re-sending,
+//! limits, and error bodies that name the field.
+
+use crate::support::{Server, contact};
+use axum::http::StatusCode;
+use expect_test::expect;
+
+fn rows(v: &serde_json::Value, cols: &[&str]) -> String {
+    v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            cols.iter()
+                .map(|c| match &r[*c] {
+                    serde_json::Value::String(s) => s.clone(),
+                    serde_json::Value::Null => "null".into(),
+                    serde_json::Value::Number(n) => {
+                        let f = n.as_f64().unwrap();
+                        if f.fract() == 0.0 {
+                            format!("{f}")
+                        } else {
+                            format!("{f:.3}")
+                        }
+                    }
+                    other => other.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+                + "\n"
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn health_metrics_and_openapi() {
+    let s = Server::new("health");
+    let r = s.call("GET", "/healthz", None, None).await;
+    assert_eq!(
+        (r.status, r.json()["status"].as_str()),
+        (StatusCode::OK, Some("ok"))
+    );
+    let r = s.call("GET", "/metrics", None, None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body.contains(
+            "relevo_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"
+        ),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body
+            .contains("relevo_contacts_total{result=\"inserted\"} 0")
+    );
+    let r = s.call("GET", "/api/v1/openapi.json", None, None).await;
+    let doc = r.json();
+    assert_eq!(doc["openapi"], "3.1.0");
+    for route in relevo_server::openapi::ROUTES {
+        assert!(
+            doc["paths"][route.path][route.method].is_object(),
+            "{} {} is not documented",
+            route.method,
+            route.path
+        );
+    }
+    assert_eq!(
+        doc["paths"]["/api/v1/kpis"]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .len(),
+        15
+    );
+    // The request log is structured: one key=value line per request.
+    let log = s.log.lock().unwrap();
+    assert!(
+        log.iter()
+            .any(|l| l.contains("msg=request method=GET path=/healthz route=/healthz status=200")),
+        "{log:?}"
+    );
+}
+
+#[tokio::test]
+async fn contacts_are_atomic_and_resending_is_harmless() {
+    let s = Server::new("contacts");
+    let batch = serde_json::json!([
+        contact(
+            "acme",
+            "c1",
+            "billing",
+            "voice",
+            "2026-10-01T09:00:00Z",
+            10,
+            true
+        ),
+        contact(
+            "acme",
+            "c2",
+            "billing",
+            "voice",
+            "2026-10-01T09:01:00Z",
+            40,
+            false
+        ),
+    ])
+    .to_string();
+    let r = s
+        .call("POST", "/api/v1/contacts", Some(&s.admin), Some(&batch))
+        .await;
+    expect![[r#"{"received":2,"inserted":2,"replaced":0,"ignored":0}"#]].assert_eq(&r.body);
+    let r = s
+        .call("POST", "/api/v1/contacts", Some(&s.admin), Some(&batch))
+        .await;
+    expect![[r#"{"received":2,"inserted":0,"replaced":0,"ignored":2}"#]].assert_eq(&r.body);
+    // A later version (a survey arriving days after) replaces; JSON lines work too.
+    let mut newer = contact(
+        "acme",
+        "c1",
+        "billing",
+        "voice",
+        "2026-10-01T09:00:00Z",
+        10,
+        true,
+    );
+    newer["csat"] = 2.into();
+    newer["updated_at"] = "2026-10-03T08:00:00Z".into();
+    let ndjson = format!(
+        "{newer}\n{}\n",
+        contact(
+            "acme",
+            "c3",
+            "billing",
+            "chat",
+            "2026-10-01T09:02:00Z",
+            5,
+            true
+        )
+    );
+    let r = s
+        .call("POST", "/api/v1/contacts", Some(&s.manager), Some(&ndjson))
+        .await;
+    expect![[r#"{"received":2,"inserted":1,"replaced":1,"ignored":0}"#]].assert_eq(&r.body);
+
+    // One bad record: 422 listing it, nothing written.
+    let mut bad = contact(
+        "acme",
+        "c9",
+        "billing",
+        "voice",
+        "2026-10-01T09:00:00Z",
+        10,
+        true,
+    );
+    bad["csat"] = 7.into();
+    let mut unknown = contact(
+        "acme",
+        "c10",
+        "billing",
+        "voice",
+        "2026-10-01T09:00:00Z",
+        10,
+        true,
+    );
+    unknown["sentiment"] = "happy".into();
+    let body = serde_json::json!([
+        contact(
+            "acme",
+            "c8",
+            "billing",
+            "voice",
+            "2026-10-01T10:00:00Z",
+            1,
+            true
+        ),
+        bad,
+        unknown
+    ])
+    .to_string();
+    let r = s
+        .call("POST", "/api/v1/contacts", Some(&s.admin), Some(&body))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    expect![[r#"{"error":{"status":422,"message":"2 invalid records: nothing was written","invalid":[{"index":1,"field":"csat","value":"7","reason":"7 is outside 1–5"},{"index":2,"field":"sentiment","reason":"unknown field (not canonical)"}]}}"#]].assert_eq(&r.body);
+    let k = s
+        .call(
+            "GET",
+            "/api/v1/kpis?from=2026-10-01&to=2026-10-01&by=day",
+            Some(&s.admin),
+            None,
+        )
+        .await;
+    assert_eq!(
+        k.json()["rows"][0]["offered"],
+        3,
+        "the bad batch wrote nothing"
+    );
+
+    // Body-level problems are 400s naming the place; limits are enforced.
+    let r = s
+        .call(
+            "POST",
+            "/api/v1/contacts",
+            Some(&s.admin),
+            Some("[{\"contact_id\": ]"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("malformed JSON array"),
+        "{}",
+        r.body
+    );
+    let r = s
+        .call("POST", "/api/v1/contacts", Some(&s.admin), Some("[]"))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let many: Vec<_> = (0..1_001)
+        .map(|i| {
+            contact(
+                "acme",
+                &format!("m{i}"),
+                "q",
+                "voice",
+                "2026-10-01T09:00:00Z",
+                1,
+                true,
+            )
+        })
+        .collect();
+    let r = s
+        .call(
+            "POST",
+            "/api/v1/contacts",
+            Some(&s.admin),
+            Some(&serde_json::to_string(&many).unwrap()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    expect![[
+        r#"{"error":{"status":400,"message":"too many records: at most 1000 in one request"}}"#
+    ]]
+    .assert_eq(&r.body);
+    let huge = format!("[{}]", "1,".repeat(600_000));
+    let r = s
+        .call("POST", "/api/v1/contacts", Some(&s.admin), Some(&huge))
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
+
+    // Who may push.
+    let r = s.call("POST", "/api/v1/contacts", None, Some(&batch)).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let r = s
+        .call(
+            "POST",
+            "/api/v1/contacts",
+            Some("rlv_not-a-token"),
+            Some(&batch),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let r = s
+        .call("POST", "/api/v1/contacts", Some(&s.analyst), Some(&batch))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    let m = s.call("GET", "/metrics", None, None).await;
+    assert!(
+        m.body
+            .contains("relevo_contacts_total{result=\"inserted\"} 3"),
+        "{}",
+        m.body
+    );
+    assert!(m.body.contains("relevo_contact_batches_rejected_total 1"));
+}
+
+#[tokio::test]
+async fn kpis_take_the_report_options() {
+    let s = Server::seeded("kpis").await;
+    let r = s
+        .call("GET", "/api/v1/kpis?from=2026-10-01&to=2026-10-02&by=week&group=provider,queue&tz=Europe/Madrid&as_of=2026-10-20", Some(&s.analyst), None)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    expect![[r#"
+        2026-09-28T00:00:00+02:00 acme billing 80 80 0 1 10 0 200 1
+        2026-09-28T00:00:00+02:00 zenith billing 80 60 20 0 45 0.250 200 1
+        2026-09-28T00:00:00+02:00 zenith tech 80 80 0 0 90 0 200 1
+    "#]]
+    .assert_eq(&rows(
+        &r.json(),
+        &[
+            "period_start",
+            "provider",
+            "queue",
+            "offered",
+            "answered",
+            "abandoned",
+            "service_level",
+            "asa_s",
+            "abandon_rate",
+            "aht_s",
+            "fcr",
+        ],
+    ));
+    let r = s
+        .call("GET", "/api/v1/kpis?from=2026-10-01&to=2026-10-01&by=day&group=channel&channel=chat&sl_threshold=120&format=csv&fcr_window_days=0", Some(&s.manager), None)
+        .await;
+    assert_eq!(r.headers["content-type"], "text/csv; charset=utf-8");
+    expect![[r#"
+        period_start,provider,queue,channel,offered,answered,abandoned,short_abandoned,flowout,answered_within_t,abandoned_within_t,service_level,asa_s,abandon_rate,aht_s,talk_s,hold_s,acw_s,p90_answer_s,transfer_rate,csat_responses,csat_top2,csat_mean,nps_responses,nps,qa_mean,fcr
+        2026-10-01T00:00:00+00:00,,,chat,40,40,0,0,0,40,0,1,90,0,200,180,0,20,90,0,40,1,5,40,100,,
+    "#]]
+    .assert_eq(&r.body);
+    // Parameter problems name the parameter.
+    for (q, field) in [
+        ("from=2026-10-01&to=2026-10-02&colour=red", "colour"),
+        ("from=2026-10-01&to=2026-10-02&tz=Mars/Olympus", "tz"),
+        ("from=yesterday&to=2026-10-02", "from"),
+        (
+            "from=2026-10-01&to=2026-10-02&sl_threshold=ten",
+            "sl_threshold",
+        ),
+        ("from=2026-10-01&to=2026-10-02&group=agent", "group"),
+        ("from=2026-10-01&to=2026-10-02&format=xml", "format"),
+        ("to=2026-10-02", "from"),
+    ] {
+        let r = s
+            .call("GET", &format!("/api/v1/kpis?{q}"), Some(&s.admin), None)
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{q}: {}", r.body);
+        assert_eq!(r.json()["error"]["field"], field, "{q}: {}", r.body);
+    }
+}
+
+#[tokio::test]
+async fn providers_queues_me_and_erlang() {
+    let s = Server::seeded("lists").await;
+    let r = s
+        .call("GET", "/api/v1/providers", Some(&s.analyst), None)
+        .await;
+    expect![[r#"{"items":["acme","zenith"]}"#]].assert_eq(&r.body);
+    let r = s
+        .call("GET", "/api/v1/queues", Some(&s.analyst), None)
+        .await;
+    expect![[r#"{"items":["billing","tech"]}"#]].assert_eq(&r.body);
+    let r = s.call("GET", "/api/v1/me", Some(&s.acme), None).await;
+    assert_eq!(r.json()["role"], "provider");
+    assert_eq!(r.json()["provider"], "acme");
+    // The published example: 100 calls per 30 min, AHT 180 s, Erlang A, patience 300 s → 13 agents.
+    let r = s
+        .call("GET", "/api/v1/erlang?arrivals=100&per_s=1800&aht_s=180&model=erlang_a&patience_s=300&target_sl=0.8&sl_threshold_s=20&max_abandon=0.05&shrinkage=0.3", Some(&s.analyst), None)
+        .await;
+    let v = r.json();
+    assert_eq!(v["agents"], 13.0, "{v}");
+    assert_eq!(v["agents_with_shrinkage"], 19);
+    let r = s
+        .call(
+            "GET",
+            "/api/v1/erlang?arrivals=100&aht_s=180&agents=12",
+            Some(&s.analyst),
+            None,
+        )
+        .await;
+    assert!(r.json()["service_level"].as_f64().unwrap() < 0.8);
+    let r = s
+        .call(
+            "GET",
+            "/api/v1/erlang?arrivals=100&aht_s=abc",
+            Some(&s.analyst),
+            None,
+        )
+        .await;
+    assert_eq!(r.json()["error"]["field"], "aht_s", "{}", r.body);
+    let r = s
+        .call(
+            "GET",
+            "/api/v1/erlang?arrivals=100&aht_s=180&model=erlang_b",
+            Some(&s.analyst),
+            None,
+        )
+        .await;
+    assert_eq!(r.json()["error"]["field"], "model");
+}
+
+#[tokio::test]
+async fn tokens_users_and_audit() {
+    let s = Server::new("admin");
+    let r = s
+        .call(
+            "POST",
+            "/api/v1/tokens",
+            Some(&s.admin),
+            Some(r#"{"name":"ingest","role":"provider","provider":"acme","expires_in_days":30}"#),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let created = r.json();
+    let secret = created["token"].as_str().unwrap().to_string();
+    assert!(secret.starts_with("rlv_") && secret.len() == 68);
+    let me = s.call("GET", "/api/v1/me", Some(&secret), None).await;
+    assert_eq!(me.json()["provider"], "acme");
+    let list = s.call("GET", "/api/v1/tokens", Some(&s.admin), None).await;
+    assert!(!list.body.contains(&secret), "secrets are never listed");
+    assert_eq!(list.json().as_array().unwrap().len(), 6);
+    let id = created["id"].as_i64().unwrap();
+    let r = s
+        .call(
+            "DELETE",
+            &format!("/api/v1/tokens/{id}"),
+            Some(&s.admin),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let r = s
+        .call(
+            "DELETE",
+            &format!("/api/v1/tokens/{id}"),
+            Some(&s.admin),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let me = s.call("GET", "/api/v1/me", Some(&secret), None).await;
+    assert_eq!(
+        me.status,
+        StatusCode::UNAUTHORIZED,
+        "a revoked token is refused"
+    );
+
+    // Body problems name the field.
+    for (body, field) in [
+        (r#"{"nmae":"x","role":"admin"}"#, "nmae"),
+        (
+            r#"{"name":"x","role":"admin","expires_in_days":"soon"}"#,
+            "expires_in_days",
+        ),
+        (r#"{"name":"x"}"#, "role"),
+        (r#"{"name":"x","role":"boss"}"#, "role"),
+        (r#"{"name":"x","role":"provider"}"#, ""),
+    ] {
+        let r = s
+            .call("POST", "/api/v1/tokens", Some(&s.admin), Some(body))
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{body}: {}", r.body);
+        if !field.is_empty() {
+            assert_eq!(r.json()["error"]["field"], field, "{body}: {}", r.body);
+        }
+    }
+    let r = s
+        .call("POST", "/api/v1/tokens", Some(&s.admin), Some("{not json"))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+
+    let r = s
+        .call(
+            "POST",
+            "/api/v1/users",
+            Some(&s.admin),
+            Some(r#"{"name":"maria","password":"long enough pw","role":"manager"}"#),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = s
+        .call(
+            "POST",
+            "/api/v1/users",
+            Some(&s.admin),
+            Some(r#"{"name":"pablo","password":"short","role":"analyst"}"#),
+        )
+        .await;
+    assert_eq!(r.json()["error"]["field"], "password");
+    let r = s.call("GET", "/api/v1/users", Some(&s.admin), None).await;
+    let users = r.json();
+    let names: Vec<&str> = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["ana", "ana-acme", "maria", "zoe-zenith"]);
+    assert!(!r.body.contains("argon2"), "hashes are never listed");
+
+    // Only admins manage access.
+    for (m, p) in [
+        ("GET", "/api/v1/tokens"),
+        ("POST", "/api/v1/tokens"),
+        ("DELETE", "/api/v1/tokens/1"),
+        ("GET", "/api/v1/users"),
+        ("POST", "/api/v1/users"),
+        ("GET", "/api/v1/audit"),
+    ] {
+        let r = s.call(m, p, Some(&s.manager), Some("{}")).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{m} {p}");
+    }
+    let r = s
+        .call("GET", "/api/v1/audit?limit=3", Some(&s.admin), None)
+        .await;
+    let actions: Vec<String> = r
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["action"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(actions, ["user.add", "token.revoke", "token.create"]);
+    assert!(
+        r.json()[0]["actor"]
+            .as_str()
+            .unwrap()
+            .starts_with("token:1:")
+    );
+}

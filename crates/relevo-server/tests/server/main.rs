@@ -1,0 +1,9 @@
+//! The server's integration tests: router tests for every endpoint and page (no socket), the role
+//! matrix (a provider gets nothing of another provider anywhere), and the end-to-end run in a real
+//! headless browser (when Chromium is installed or `RELEVO_BROWSER_TESTS=1`).
+
+mod api;
+mod browser;
+mod pages;
+mod roles;
+mod support;
