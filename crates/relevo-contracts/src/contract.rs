@@ -588,6 +588,21 @@ pub fn check_queues<S: AsRef<str>>(
     )))
 }
 
+/// The version of `provider` that evaluates and invoices `month`: the one in force on the month's
+/// last day, or else the latest-starting one valid on any day of it (a contract that ends mid-month).
+pub fn contract_for_month<'a>(
+    contracts: &'a [Contract],
+    provider: &str,
+    month: Month,
+) -> Option<&'a Contract> {
+    contract_for(contracts, provider, month.last_day()).or_else(|| {
+        contracts
+            .iter()
+            .filter(|c| c.provider == provider && c.covers(month))
+            .max_by_key(|c| c.valid_from)
+    })
+}
+
 /// The contract of `provider` in force on `date`.
 pub fn contract_for<'a>(
     contracts: &'a [Contract],

@@ -32,7 +32,7 @@ pub use contract::{
     BonusPay, BonusPolicy, BonusTier, Contract, CreditPolicy, EarnBack, EscalationStep,
     HolidaySurcharge, Metric, OneTimeFee, Pricing, Rate, Relaxation, StabilisationWindow,
     TARGET_EPSILON, TargetDirection, Term, Tier, TierMode, check_queues, check_versions,
-    contract_for,
+    contract_for, contract_for_month,
 };
 pub use decimal::{Money, Multiplier, Pct, Quantity, UnitPrice};
 pub use error::{ContractError, InputError, Location};

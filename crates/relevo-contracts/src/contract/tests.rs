@@ -316,6 +316,19 @@ fn versions_of_one_provider_must_not_overlap() {
         2
     );
     assert!(contract_for(&all, "acme-bpo", date(2027, 1, 1)).is_none());
+    let june: Month = "2026-06".parse().unwrap();
+    assert_eq!(
+        contract_for_month(&all, "acme-bpo", june).unwrap().version,
+        1
+    );
+    let short = [version(4, "2026-01-01", "2026-06-15")];
+    assert_eq!(
+        contract_for_month(&short, "acme-bpo", june)
+            .unwrap()
+            .version,
+        4
+    );
+    assert!(contract_for_month(&short, "acme-bpo", june.plus(1)).is_none());
 }
 
 #[test]
