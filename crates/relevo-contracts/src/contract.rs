@@ -4,7 +4,7 @@
 //!
 //! The file format and every rule are described in `docs/CONTRACTS.md`; an annotated example is
 //! `examples/contracts/northwind-bpo.toml`. This module does not evaluate anything (that is
-//! [`crate::evaluate`] and [`crate::invoice`]) and does not read files: it takes the text.
+//! [`crate::evaluate()`] and [`crate::expected_invoice`]) and does not read files: it takes the text.
 
 mod parse;
 

@@ -4,11 +4,11 @@
 //!   definitions ([`relevo_core::KpiSettings`]), business-hours [`Calendar`]s, SLA [`Term`]s,
 //!   service credits, bonuses, stabilisation windows, pricing. [`check_versions`] and
 //!   [`check_queues`] refuse contracts that conflict with each other or with the store.
-//! - [`evaluate`] turns a month of measured numbers into a [`Scorecard`]: verdicts, credits with
+//! - [`evaluate()`] turns a month of measured numbers into a [`Scorecard`]: verdicts, credits with
 //!   escalation and the at-risk cap, bonuses, earn-back.
 //! - [`business_seconds_between`] and [`business_deadline`] measure business time exactly, across
 //!   weekends, holidays, split days and daylight-saving changes.
-//! - [`expected_invoice`] prices a month's [`Usage`]; [`reconcile`] compares a vendor's invoice with it.
+//! - [`expected_invoice`] prices a month's [`Usage`]; [`reconcile()`] compares a vendor's invoice with it.
 //!
 //! The crate does no IO: no files, no clock, no SQL. Callers measure (with `relevo-metrics`), store
 //! and print. Money is exact fixed-point ([`Money`] in cents, [`UnitPrice`] in millionths), never a
