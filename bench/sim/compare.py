@@ -3,14 +3,15 @@ with Erlang A within noise.
 
 Usage: compare.py RELEVO_OUT SIMPY_OUT CIW_OUT
 Each file holds the `key=value` lines its driver printed; RELEVO_OUT also has the exact
-Erlang A line. Noise: with 10^6 arrivals at 96 % occupancy a single run's service level and
-abandonment have a standard error of about 0.001 (batch means), so agreement is checked
-to 0.005 absolute (5 standard errors) against the exact values.
+Erlang A line. Noise: with 10^6 arrivals at 96 % occupancy, one run's service level has a
+standard deviation of about 0.0022 and its abandonment about 0.0006 (measured over seeds 2-9
+of bench_mmn: SL 0.8625-0.8688, abandonment 0.0438-0.0453), so each simulator is checked
+against the exact values to 0.008 and 0.003 (about 3.5 and 5 standard deviations).
 """
 
 import sys
 
-TOLERANCE = 0.005
+TOLERANCE = {"service_level": 0.008, "abandonment": 0.003}
 
 
 def lines(path):
@@ -39,8 +40,8 @@ def main(relevo_path, simpy_path, ciw_path):
               f" {vs_simpy:>8.1f}x {vs_ciw:>7.1f}x {float(r['service_level']):>8.4f}"
               f" {float(r['abandonment']):>8.4f} {float(r['asa_s']):>7.3f} {float(r['mean_wait_s']):>7.3f}")
         for measure in ("service_level", "abandonment"):
-            if abs(float(r[measure]) - float(exact[measure])) > TOLERANCE:
-                print(f"  {name}: {measure} {r[measure]} is off the exact {exact[measure]} by more than {TOLERANCE}")
+            if abs(float(r[measure]) - float(exact[measure])) > TOLERANCE[measure]:
+                print(f"  {name}: {measure} {r[measure]} is off the exact {exact[measure]} by more than {TOLERANCE[measure]}")
                 failed = True
     print(f"{'Erlang A':<10} {'':>9} {'':>9} {'':>12} {'':>9} {'':>8} {float(exact['service_level']):>8.4f}"
           f" {float(exact['abandonment']):>8.4f} {'':>7} {float(exact['mean_wait_s']):>7.3f}")
@@ -50,7 +51,7 @@ def main(relevo_path, simpy_path, ciw_path):
     print(f"target >= 50x SimPy: {'met' if ratio >= 50 else 'NOT met'} ({ratio:.0f}x)")
     if failed:
         sys.exit(1)
-    print(f"all three agree with Erlang A within {TOLERANCE} on service level and abandonment")
+    print("all three agree with Erlang A within noise (service level ± 0.008, abandonment ± 0.003)")
 
 
 if __name__ == "__main__":
