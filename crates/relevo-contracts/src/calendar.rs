@@ -2,16 +2,19 @@
 //! instants, and when a number of business seconds after an instant runs out.
 //!
 //! A calendar is an IANA zone, weekly opening hours with any number of blocks a day (09:00–13:00 and
-//! 14:00–18:00) and holiday dates on which it is closed all day. Business time is *elapsed* time
-//! inside open blocks: a block that spans a daylight-saving change is an hour shorter or longer, as
-//! a clock on the wall would say. A block edge that falls in a skipped local hour moves forward by the
-//! gap; one that falls in a repeated hour takes its first occurrence (jiff's "compatible" rule).
+//! 14:00–18:00) and holiday dates on which it is closed all day.
+//!
+//! **Business time is the elapsed time of the instants whose local wall-clock time, in the
+//! calendar's zone, falls inside an open block of a non-holiday date.** Nothing else is assumed, so
+//! daylight-saving changes come out as a wall clock shows them: a block spanning the spring change is
+//! an hour shorter and one spanning the autumn change an hour longer (the repeated local hour is open
+//! twice); a block edge inside a skipped hour opens or closes at the change itself.
 //!
 //! Nothing here reads the clock: instants are milliseconds since the epoch passed in.
 
-use jiff::Timestamp;
 use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
+use jiff::{Timestamp, ToSpan};
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -114,32 +117,52 @@ impl Calendar {
         self.holidays.contains(&date)
     }
 
-    /// The open intervals of one local date as `[start, end)` milliseconds, in order.
-    fn open_ms(&self, date: Date) -> impl Iterator<Item = (i64, i64)> + '_ {
-        let blocks: &[Block] = if self.is_holiday(date) {
-            &[]
-        } else {
-            self.blocks(date.weekday())
-        };
-        blocks.iter().map(move |b| {
-            (
-                self.instant_ms(date, b.start_min),
-                self.instant_ms(date, b.end_min),
-            )
-        })
-    }
-
-    fn instant_ms(&self, date: Date, minute: u16) -> i64 {
-        let (date, minute) = if minute == 1440 {
-            (date.tomorrow().expect("date within range"), 0)
-        } else {
-            (date, minute)
-        };
-        date.at((minute / 60) as i8, (minute % 60) as i8, 0, 0)
-            .to_zoned(self.zone.clone())
-            .expect("date within range")
-            .timestamp()
-            .as_millisecond()
+    /// The open intervals of the local dates `first..=last` as `[start, end)` milliseconds, sorted.
+    ///
+    /// For a block `[s, e)` of date `d`, the open instants are those `t` with
+    /// `d+s ≤ t + offset(t) < d+e`. Between two offset transitions the offset is constant, so on each
+    /// such segment this is one interval `[d+s − offset, d+e − offset)` clipped to the segment. Every
+    /// instant has one local date and time and blocks do not overlap, so the intervals are disjoint.
+    fn open_intervals(&self, first: Date, last: Date) -> Vec<(i64, i64)> {
+        let mut out = Vec::new();
+        let mut d = first;
+        while d <= last {
+            let blocks: &[Block] = if self.is_holiday(d) {
+                &[]
+            } else {
+                self.blocks(d.weekday())
+            };
+            let midnight = civil_ms(d);
+            for b in blocks {
+                let (c0, c1) = (
+                    midnight + i64::from(b.start_min) * 60_000,
+                    midnight + i64::from(b.end_min) * 60_000,
+                );
+                // Offsets lie within ±26 h, so every open instant is inside [lo, hi).
+                let (lo, hi) = (c0 - 26 * 3_600_000, c1 + 26 * 3_600_000);
+                let mut seg_start = lo;
+                let mut off = offset_ms(self.zone.to_offset(ts(lo)));
+                let mut transitions = self.zone.following(ts(lo));
+                loop {
+                    let next = transitions
+                        .next()
+                        .map(|t| (t.timestamp().as_millisecond(), offset_ms(t.offset())))
+                        .filter(|(at, _)| *at < hi);
+                    let seg_end = next.map_or(hi, |(at, _)| at);
+                    let (a, z) = ((c0 - off).max(seg_start), (c1 - off).min(seg_end));
+                    if z > a {
+                        out.push((a, z));
+                    }
+                    match next {
+                        Some((at, o)) => (seg_start, off) = (at, o),
+                        None => break,
+                    }
+                }
+            }
+            d = d.tomorrow().expect("date within range");
+        }
+        out.sort_unstable();
+        out
     }
 
     fn local_date(&self, ms: i64) -> Date {
@@ -148,6 +171,22 @@ impl Calendar {
             .to_zoned(self.zone.clone())
             .date()
     }
+}
+
+fn ts(ms: i64) -> Timestamp {
+    Timestamp::from_millisecond(ms).expect("timestamp within range")
+}
+
+fn offset_ms(o: jiff::tz::Offset) -> i64 {
+    i64::from(o.seconds()) * 1000
+}
+
+/// Local midnight of `d` read as if it were UTC: the "civil" milliseconds of the date.
+fn civil_ms(d: Date) -> i64 {
+    d.to_zoned(TimeZone::UTC)
+        .expect("date within range")
+        .timestamp()
+        .as_millisecond()
 }
 
 fn weekday_name(i: usize) -> &'static str {
@@ -162,21 +201,13 @@ pub fn business_ms_between(cal: &Calendar, start_ms: i64, end_ms: i64) -> i64 {
     if end_ms < start_ms {
         return -business_ms_between(cal, end_ms, start_ms);
     }
-    // Every block of a local date lies between that date's midnight and the next (24:00 is the
-    // next midnight), so the local dates of the two ends bound the search.
-    let (first, last) = (cal.local_date(start_ms), cal.local_date(end_ms));
-    let mut total = 0;
-    let mut d = first;
-    while d <= last {
-        for (a, b) in cal.open_ms(d) {
-            let (a, b) = (a.max(start_ms), b.min(end_ms));
-            if b > a {
-                total += b - a;
-            }
-        }
-        d = d.tomorrow().expect("date within range");
-    }
-    total
+    // One date either side: an autumn change at midnight can give an instant the previous date.
+    let first = cal.local_date(start_ms).yesterday().unwrap_or(Date::MIN);
+    let last = cal.local_date(end_ms).tomorrow().unwrap_or(Date::MAX);
+    cal.open_intervals(first, last)
+        .into_iter()
+        .map(|(a, b)| (b.min(end_ms) - a.max(start_ms)).max(0))
+        .sum()
 }
 
 /// Whole business seconds in `[start_ms, end_ms)` (truncated toward zero); see [`business_ms_between`].
@@ -203,11 +234,18 @@ pub fn business_deadline(cal: &Calendar, start_ms: i64, business_s: i64) -> i64 
     if left <= 0 {
         return start_ms;
     }
-    let mut d = cal.local_date(start_ms);
+    // Walk open intervals in time order, a week of dates at a time. Intervals of dates after a
+    // window's last date all start at or after `horizon` (offsets are under 26 h), so a window is
+    // consumed only up to it; the next window starts two dates back and `pos` (the instant consumed
+    // up to) keeps any interval from counting twice.
+    let mut pos = start_ms;
+    let mut d = cal.local_date(start_ms).yesterday().unwrap_or(Date::MIN);
     // Terminates: the calendar has an open block every week and finitely many holidays.
     loop {
-        for (a, b) in cal.open_ms(d) {
-            let a = a.max(start_ms);
+        let last = d.checked_add(7.days()).expect("date within range");
+        let horizon = civil_ms(last) - 2 * 3_600_000;
+        for (a, b) in cal.open_intervals(d, last) {
+            let (a, b) = (a.max(pos), b.min(horizon));
             if b <= a {
                 continue;
             }
@@ -215,8 +253,9 @@ pub fn business_deadline(cal: &Calendar, start_ms: i64, business_s: i64) -> i64 
                 return a + left;
             }
             left -= b - a;
+            pos = b;
         }
-        d = d.tomorrow().expect("date within range");
+        d = last.checked_sub(2.days()).expect("date within range");
     }
 }
 

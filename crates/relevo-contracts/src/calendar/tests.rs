@@ -211,3 +211,100 @@ fn response_tally_judges_answered_and_overdue_contacts() {
     );
     assert_eq!(t.share(), Some(0.5));
 }
+
+/// xorshift64*: a fixed-seed generator for the brute-force comparisons.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
+    }
+}
+
+/// Compares business time with the definition applied minute by minute — a minute is open when its
+/// local wall-clock time lies in a block of a non-holiday date — over `days` days from `from`
+/// (local midnight), for random pairs of instants and random deadlines.
+fn check_against_brute_force(cal: &Calendar, from: &str, days: i64, seed: u64) {
+    let from_ms = format!("{from}T00:00[{}]", cal.zone_name())
+        .parse::<Zoned>()
+        .unwrap()
+        .timestamp()
+        .as_millisecond();
+    let n = (days * 1440) as usize;
+    let mut prefix = vec![0i64; n + 1];
+    for i in 0..n {
+        let z = Timestamp::from_millisecond(from_ms + i as i64 * 60_000)
+            .unwrap()
+            .to_zoned(cal.zone().clone());
+        let m = z.hour() as u16 * 60 + z.minute() as u16;
+        let open = !cal.is_holiday(z.date())
+            && cal
+                .blocks(z.date().weekday())
+                .iter()
+                .any(|b| b.start_min <= m && m < b.end_min);
+        prefix[i + 1] = prefix[i] + i64::from(open);
+    }
+    let at = |i: usize| from_ms + i as i64 * 60_000;
+    let mut rng = Rng(seed);
+    for _ in 0..400 {
+        let (i, j) = (
+            rng.below(n as u64 + 1) as usize,
+            rng.below(n as u64 + 1) as usize,
+        );
+        assert_eq!(
+            business_ms_between(cal, at(i), at(j)),
+            (prefix[j] - prefix[i]) * 60_000,
+            "between minute {i} and {j} of {from}"
+        );
+        let left = prefix[n] - prefix[i];
+        if left == 0 {
+            continue;
+        }
+        let k = 1 + rng.below(left as u64) as i64;
+        let due = (i..=n).find(|&j| prefix[j] - prefix[i] == k).unwrap();
+        assert_eq!(
+            business_deadline(cal, at(i), k * 60),
+            at(due),
+            "deadline of {k} min from minute {i} of {from}"
+        );
+    }
+}
+
+#[test]
+fn business_time_matches_the_wall_clock_definition_minute_by_minute() {
+    let b = |s| Block::parse(s).unwrap();
+    let weekday = vec![b("09:00-13:00"), b("14:00-18:00")];
+    // London: Sunday blocks with edges inside the skipped hour (29 March, 01:00–02:00 does not
+    // exist) and inside the repeated hour (25 October, 01:00–02:00 happens twice).
+    let sunday = vec![b("00:30-01:30"), b("01:45-03:00")];
+    let london = Calendar::new(
+        "Europe/London",
+        [
+            weekday.clone(),
+            weekday.clone(),
+            weekday.clone(),
+            weekday.clone(),
+            weekday.clone(),
+            vec![b("10:00-14:00")],
+            sunday,
+        ],
+        [date(2026, 10, 26), date(2026, 3, 30)],
+    )
+    .unwrap();
+    check_against_brute_force(&london, "2026-03-25", 9, 1);
+    check_against_brute_force(&london, "2026-10-21", 9, 2);
+    // São Paulo changed its clocks at midnight: on 2018-11-04 local 00:00–01:00 did not exist, and
+    // on 2019-02-16 the hour 23:00–24:00 happened twice (the date ran 25 hours).
+    let night = vec![b("00:00-02:00"), b("08:00-18:00"), b("22:00-24:00")];
+    let sao_paulo = Calendar::new(
+        "America/Sao_Paulo",
+        std::array::from_fn(|_| night.clone()),
+        [],
+    )
+    .unwrap();
+    check_against_brute_force(&sao_paulo, "2018-11-01", 7, 3);
+    check_against_brute_force(&sao_paulo, "2019-02-13", 7, 4);
+}
