@@ -241,3 +241,84 @@ fn zero_replications_is_an_error() {
         .is_err()
     );
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    prop_compose! {
+        /// Up to 3 providers over up to 6 intervals, with closures (0 agents), caps, shares
+        /// that may be zero, an overflow order and finite or infinite patience.
+        fn scenarios()(n in 1usize..4, k in 1usize..7)(
+            rates in prop::collection::vec(0.0f64..0.3, k),
+            agents in prop::collection::vec(prop::collection::vec(0u32..6, k), n),
+            caps in prop::collection::vec(prop::option::of(prop::collection::vec(0u32..40, k)), n),
+            mut shares in prop::collection::vec(0.0f64..1.0, n),
+            overflow in Just((0..n).rev().collect::<Vec<_>>()),
+            patience in prop::option::of(1.0f64..300.0),
+            lognormal in any::<bool>(),
+            random in any::<bool>(),
+        ) -> Scenario {
+            shares[0] += 0.01;
+            let handle_time = if lognormal {
+                Distribution::lognormal(120.0, 90.0).unwrap()
+            } else {
+                exp(120.0)
+            };
+            Scenario {
+                interval_s: 600.0,
+                arrivals_per_s: rates.clone(),
+                providers: agents
+                    .into_iter()
+                    .zip(caps)
+                    .enumerate()
+                    .map(|(i, (agents, caps))| Provider {
+                        name: format!("p{i}"),
+                        agents,
+                        handle_time: handle_time.clone(),
+                        max_contacts_per_interval: caps,
+                    })
+                    .collect(),
+                phases: vec![Phase { name: "all".into(), intervals: 0..rates.len(), shares }],
+                overflow_order: overflow,
+                patience: patience.map(exp),
+                sl_threshold_s: 20.0,
+                splitting: if random { Splitting::Random } else { Splitting::Counted },
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn every_contact_is_counted_once_and_routing_obeys_the_plan(s in scenarios(), seed in any::<u64>()) {
+            let mut sim = Simulation::new(&s, seed).unwrap();
+            let mut routed = vec![vec![0u32; s.intervals()]; s.providers.len()];
+            loop {
+                match sim.step() {
+                    Step::Finished => break,
+                    Step::Arrival { at_s, provider: Some(i) } => {
+                        let k = (at_s / s.interval_s) as usize;
+                        prop_assert!(s.providers[i].agents[k] > 0, "closed provider {i} got a contact");
+                        routed[i][k] += 1;
+                    }
+                    _ => {}
+                }
+            }
+            for (i, p) in s.providers.iter().enumerate() {
+                if let Some(caps) = &p.max_contacts_per_interval {
+                    for (k, &cap) in caps.iter().enumerate() {
+                        prop_assert!(routed[i][k] <= cap);
+                    }
+                }
+            }
+            let o = sim.outcome().clone();
+            let t = o.total();
+            prop_assert_eq!(t.offered, o.arrivals);
+            prop_assert_eq!(t.offered, t.answered + t.abandoned + t.unrouted + t.unresolved);
+            prop_assert!(t.answered_within_t <= t.answered);
+            prop_assert!(s.patience.is_some() || t.abandoned == 0);
+            prop_assert_eq!(o, Simulation::new(&s, seed).unwrap().run_to_end());
+        }
+    }
+}
