@@ -13,6 +13,50 @@
 //! The crate does no IO: no files, no clock, no SQL. Callers measure (with `relevo-metrics`), store
 //! and print. Money is exact fixed-point ([`Money`] in cents, [`UnitPrice`] in millionths), never a
 //! float. Formulas and the file format are in `docs/CONTRACTS.md`.
+//!
+//! ```
+//! use relevo_contracts::{Contract, Money, MonthInput, PeriodMeasure, Verdict, evaluate};
+//!
+//! let contract = Contract::parse(r#"
+//!     provider = "acme-bpo"
+//!     version = 1
+//!     valid_from = 2026-01-01
+//!     valid_to = 2026-12-31
+//!     currency = "EUR"
+//!     timezone = "Europe/Madrid"
+//!     queues = ["billing"]
+//!
+//!     [credits]
+//!     at_risk_pct = 10
+//!
+//!     [[terms]]
+//!     id = "voice-sl"
+//!     metric = "service_level"
+//!     channels = ["voice"]
+//!     target = 0.80
+//!     critical = true
+//!     credit_allocation_pct = 40
+//! "#).unwrap();
+//!
+//! // October: 76 % answered within 20 s; fees 50 000.00 → at risk 5 000.00 → credit 40 % = 2 000.00.
+//! let month = "2026-10".parse().unwrap();
+//! let term = contract.term("voice-sl").unwrap();
+//! let span = contract.periods(term, month)[0];
+//! let input = MonthInput {
+//!     month,
+//!     fees: Money::from_cents(5_000_000),
+//!     measures: [("voice-sl".to_string(), vec![PeriodMeasure {
+//!         first: span.first,
+//!         value: Some(0.76),
+//!         sample: 12_000,
+//!         offered: 12_400,
+//!         forecast_offered: None,
+//!     }])].into(),
+//! };
+//! let card = evaluate(&contract, &input, &[]).unwrap();
+//! assert_eq!(card.term("voice-sl").unwrap().verdict, Verdict::Missed);
+//! assert_eq!(card.credits.to_string(), "2000.00");
+//! ```
 
 mod calendar;
 mod contract;
