@@ -283,3 +283,25 @@ pub fn add_user(
     )?;
     Ok(id)
 }
+
+/// Sets a person's password (Argon2id), ending their sessions (audited); `false` when unknown.
+pub fn set_password(
+    store: &SqliteStore,
+    actor: &str,
+    name: &str,
+    password: &str,
+    cost: PasswordCost,
+    now_ms: i64,
+) -> Result<bool, ApiError> {
+    if password.chars().count() < 8 {
+        return Err(ApiError::bad_field(
+            "password",
+            "a password needs at least 8 characters",
+        ));
+    }
+    let done = store.set_password(name, &hash_password(password, cost)?)?;
+    if done {
+        store.audit(now_ms, actor, "user.password", Some(name), None)?;
+    }
+    Ok(done)
+}

@@ -271,6 +271,20 @@ impl SqliteStore {
         Ok(self.connection().last_insert_rowid())
     }
 
+    /// Replaces a person's password hash and ends their sessions; `false` when there is no such person.
+    pub fn set_password(&self, name: &str, password_hash: &str) -> Result<bool, StoreError> {
+        let conn = self.connection();
+        let n = conn.execute(
+            "UPDATE users SET password_hash = ?2 WHERE name = ?1",
+            params![name, password_hash],
+        )?;
+        conn.execute(
+            "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE name = ?1)",
+            [name],
+        )?;
+        Ok(n == 1)
+    }
+
     /// A person's account and password hash, for checking a login.
     pub fn user_for_login(&self, name: &str) -> Result<Option<(UserInfo, String)>, StoreError> {
         let row = self

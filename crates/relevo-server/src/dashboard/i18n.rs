@@ -159,11 +159,7 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("aht", "AHT", "TMO"),
     ("csat", "CSAT", "CSAT"),
     ("nps", "NPS", "NPS"),
-    (
-        "trend",
-        "Trend (service level per day)",
-        "Tendencia (nivel de servicio por día)",
-    ),
+    ("trend", "SL trend, per day", "Tendencia NS, por día"),
     ("missed", "target missed", "objetivo incumplido"),
     ("met", "target met", "objetivo cumplido"),
     ("target", "Target", "Objetivo"),

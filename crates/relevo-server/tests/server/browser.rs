@@ -1,1 +1,399 @@
-//! End-to-end in a real headless browser (placeholder until the browser driver lands).
+//! End to end in a real headless browser: a real listener, Debian's Chromium driven over the Chrome
+//! DevTools protocol (a minimal WebSocket client below, so nothing is downloaded): log in, see the
+//! overview, switch to Spanish, open a provider page, find the chart, save a screenshot.
+//!
+//! Runs when Chromium is installed, or fails when `RELEVO_BROWSER_TESTS=1` and it is not. With
+//! `RELEVO_E2E_DB=<file>` it runs on a copy of that database (the demo's) in `RELEVO_E2E_TZ`, and
+//! `RELEVO_SCREENSHOT=<file>` says where the PNG goes (default `target/e2e/dashboard.png`).
+
+use crate::support::{PASSWORD, Server, TempDir};
+use relevo_store::Role;
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+#[allow(clippy::disallowed_methods)] // tests read their switches from the environment
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+fn chromium() -> Option<PathBuf> {
+    [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|p| p.exists())
+}
+
+/// A WebSocket client, just enough for the DevTools protocol (text frames, client masking).
+struct Ws {
+    stream: TcpStream,
+    next_id: u64,
+}
+
+impl Ws {
+    fn connect(url: &str) -> Ws {
+        let rest = url.strip_prefix("ws://").expect("ws url");
+        let (host, path) = rest.split_at(rest.find('/').unwrap());
+        let mut stream = TcpStream::connect(host).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+             Sec-WebSocket-Key: cmVsZXZvLWUyZS10ZXN0IQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        )
+        .unwrap();
+        let mut head = Vec::new();
+        let mut b = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            stream.read_exact(&mut b).unwrap();
+            head.push(b[0]);
+        }
+        let head = String::from_utf8_lossy(&head);
+        assert!(head.starts_with("HTTP/1.1 101"), "{head}");
+        Ws { stream, next_id: 0 }
+    }
+
+    fn send_text(&mut self, text: &str) {
+        let p = text.as_bytes();
+        let mut frame = vec![0x81u8];
+        match p.len() {
+            n if n < 126 => frame.push(0x80 | n as u8),
+            n if n < 65_536 => {
+                frame.push(0x80 | 126);
+                frame.extend_from_slice(&(n as u16).to_be_bytes());
+            }
+            n => {
+                frame.push(0x80 | 127);
+                frame.extend_from_slice(&(n as u64).to_be_bytes());
+            }
+        }
+        let mask = [0x5a, 0x17, 0xc3, 0x8e];
+        frame.extend_from_slice(&mask);
+        frame.extend(p.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+        self.stream.write_all(&frame).unwrap();
+    }
+
+    fn read_message(&mut self) -> String {
+        let mut msg = Vec::new();
+        loop {
+            let mut h = [0u8; 2];
+            self.stream.read_exact(&mut h).unwrap();
+            let (fin, opcode) = (h[0] & 0x80 != 0, h[0] & 0x0f);
+            let mut len = u64::from(h[1] & 0x7f);
+            if len == 126 {
+                let mut l = [0u8; 2];
+                self.stream.read_exact(&mut l).unwrap();
+                len = u64::from(u16::from_be_bytes(l));
+            } else if len == 127 {
+                let mut l = [0u8; 8];
+                self.stream.read_exact(&mut l).unwrap();
+                len = u64::from_be_bytes(l);
+            }
+            let mut payload = vec![0u8; len as usize];
+            self.stream.read_exact(&mut payload).unwrap();
+            match opcode {
+                0x8 => panic!("the browser closed the DevTools connection"),
+                0x9 | 0xA => continue,
+                _ => msg.extend_from_slice(&payload),
+            }
+            if fin {
+                return String::from_utf8(msg).unwrap();
+            }
+        }
+    }
+
+    /// Sends a command (to a page session when given) and waits for its answer.
+    fn call(&mut self, session: Option<&str>, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        let mut m = json!({"id": id, "method": method, "params": params});
+        if let Some(s) = session {
+            m["sessionId"] = s.into();
+        }
+        self.send_text(&m.to_string());
+        loop {
+            let v: Value = serde_json::from_str(&self.read_message()).unwrap();
+            if v["id"] == id {
+                assert!(v.get("error").is_none(), "{method}: {v}");
+                return v["result"].clone();
+            }
+        }
+    }
+}
+
+struct Browser {
+    child: Child,
+    ws: Ws,
+    session: String,
+    _profile: TempDir,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Browser {
+    fn launch(exe: &Path, width: u32, height: u32) -> Browser {
+        let profile = TempDir::new("chromium");
+        let mut child = Command::new(exe)
+            .args([
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--hide-scrollbars",
+                "--remote-debugging-address=127.0.0.1",
+                "--remote-debugging-port=0",
+                &format!("--window-size={width},{height}"),
+                &format!("--user-data-dir={}", profile.0.display()),
+                "about:blank",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start chromium");
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let url = loop {
+            let line = lines
+                .next()
+                .expect("chromium printed its DevTools address")
+                .unwrap();
+            if let Some(i) = line.find("ws://") {
+                break line[i..].trim().to_string();
+            }
+        };
+        // Keep draining stderr so Chromium never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        let mut ws = Ws::connect(&url);
+        let target = ws.call(None, "Target.createTarget", json!({"url": "about:blank"}));
+        let attached = ws.call(
+            None,
+            "Target.attachToTarget",
+            json!({"targetId": target["targetId"], "flatten": true}),
+        );
+        let session = attached["sessionId"].as_str().unwrap().to_string();
+        ws.call(Some(&session), "Page.enable", json!({}));
+        ws.call(
+            Some(&session),
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600}),
+        );
+        Browser {
+            child,
+            ws,
+            session,
+            _profile: profile,
+        }
+    }
+
+    fn eval(&mut self, expr: &str) -> Value {
+        let r = self.ws.call(
+            Some(&self.session.clone()),
+            "Runtime.evaluate",
+            json!({"expression": expr, "returnByValue": true, "awaitPromise": true}),
+        );
+        r["result"]["value"].clone()
+    }
+
+    /// Waits until `expr` is true (pages load after navigations and form posts).
+    fn wait_for(&mut self, expr: &str) {
+        for _ in 0..200 {
+            if self.eval(&format!("document.readyState === 'complete' && !!({expr})"))
+                == json!(true)
+            {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let html = self.eval("document.documentElement.outerHTML");
+        panic!("timed out waiting for {expr}; page: {html}");
+    }
+
+    fn goto(&mut self, url: &str) {
+        let s = self.session.clone();
+        self.ws.call(Some(&s), "Page.navigate", json!({"url": url}));
+    }
+
+    fn screenshot(&mut self, path: &Path) {
+        let s = self.session.clone();
+        let r = self.ws.call(
+            Some(&s),
+            "Page.captureScreenshot",
+            json!({"format": "png", "captureBeyondViewport": true}),
+        );
+        let png = base64_decode(r["data"].as_str().unwrap());
+        assert_eq!(&png[1..4], b"PNG");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, png).unwrap();
+    }
+}
+
+fn base64_decode(s: &str) -> Vec<u8> {
+    let val = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        _ => panic!("not base64: {c}"),
+    };
+    let bytes: Vec<u8> = s
+        .bytes()
+        .filter(|c| *c != b'=' && !c.is_ascii_whitespace())
+        .collect();
+    let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
+    for chunk in bytes.chunks(4) {
+        let mut n = 0u32;
+        for (i, c) in chunk.iter().enumerate() {
+            n |= u32::from(val(*c)) << (18 - 6 * i);
+        }
+        let b = n.to_be_bytes();
+        out.extend_from_slice(&b[1..chunk.len()]);
+    }
+    out
+}
+
+/// Serves `state` on a loopback port from its own runtime thread; returns the base URL.
+fn listen(state: relevo_server::AppState) -> String {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(l.local_addr().unwrap()).unwrap();
+            relevo_server::serve(l, state, std::future::pending())
+                .await
+                .unwrap();
+        });
+    });
+    format!("http://{}", rx.recv().unwrap())
+}
+
+#[test]
+fn log_in_switch_to_spanish_open_a_provider_and_find_the_chart() {
+    let required = env("RELEVO_BROWSER_TESTS").as_deref() == Some("1");
+    let Some(exe) = chromium() else {
+        assert!(
+            !required,
+            "RELEVO_BROWSER_TESTS=1 but Chromium is not installed"
+        );
+        eprintln!("browser test skipped: no Chromium (apt-get install chromium)");
+        return;
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (server, user) = match env("RELEVO_E2E_DB") {
+        // A real database (the demo's), copied so the run leaves it untouched.
+        Some(db) => {
+            let s = Server::new("e2e");
+            let copy = s._dir.0.join("demo.db");
+            std::fs::copy(&db, &copy).unwrap();
+            let store = relevo_store::SqliteStore::open(&copy).unwrap();
+            let cost = s.state.config().password_cost;
+            let _ = relevo_server::auth::add_user(
+                &store,
+                "test",
+                &relevo_server::auth::NewUser {
+                    name: "maria",
+                    password: PASSWORD,
+                    role: Role::Admin,
+                    provider: None,
+                },
+                cost,
+                0,
+            );
+            drop(store);
+            let mut config = s.state.config().clone();
+            config.db_path = copy;
+            config.time_zone = env("RELEVO_E2E_TZ").unwrap_or_else(|| "Europe/Madrid".into());
+            let state = relevo_server::AppState::open(
+                config,
+                relevo_server::system_clock(),
+                std::sync::Arc::new(|_: &str| {}),
+            )
+            .unwrap();
+            (Server { state, ..s }, "maria")
+        }
+        None => (rt.block_on(Server::seeded("e2e")), "ana"),
+    };
+    let base = listen(server.state.clone());
+    let shot = env("RELEVO_SCREENSHOT").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e/dashboard.png"),
+        PathBuf::from,
+    );
+
+    let mut b = Browser::launch(&exe, 1280, 900);
+    b.goto(&format!("{base}/overview"));
+    b.wait_for("document.querySelector('form.login')");
+    b.eval(&format!(
+        "document.getElementById('name').value = '{user}'; \
+         document.getElementById('password').value = '{PASSWORD}'; \
+         document.querySelector('form.login').submit(); true"
+    ));
+    b.wait_for("location.pathname === '/overview' && document.querySelector('#providers')");
+    assert_eq!(b.eval("document.documentElement.lang"), json!("en"));
+    assert_eq!(
+        b.eval("document.querySelector('h1').textContent.startsWith('Overview')"),
+        json!(true)
+    );
+    let providers = b.eval("document.querySelectorAll('#providers tbody tr').length");
+    assert!(providers.as_u64().unwrap() >= 2, "{providers}");
+
+    // The switch, with the keyboard's path: it is a link in the navigation.
+    b.eval("document.getElementById('lang-switch').click(); true");
+    b.wait_for("document.documentElement.lang === 'es'");
+    assert_eq!(
+        b.eval("document.querySelector('h1').textContent.startsWith('Resumen')"),
+        json!(true)
+    );
+
+    // The provider page whose service level slipped most: the first row with a missed target.
+    b.eval(
+        "(document.querySelector('#providers tr:has(td.miss) th a') || document.querySelector('#providers th a')).click(); true",
+    );
+    b.wait_for(
+        "location.pathname.startsWith('/providers/') && document.querySelector('#sl-chart')",
+    );
+    assert_eq!(
+        b.eval("document.documentElement.lang"),
+        json!("es"),
+        "the language is remembered"
+    );
+    let bars = b.eval("document.querySelectorAll('#sl-chart rect').length");
+    assert!(bars.as_u64().unwrap() > 0, "{bars}");
+    assert_eq!(
+        b.eval("document.querySelector('#sl-chart').getBoundingClientRect().width > 600"),
+        json!(true)
+    );
+    assert_eq!(b.eval("!!document.querySelector('#sl-chart .target') && !!document.querySelector('#sl-chart .sl-line')"), json!(true));
+    b.screenshot(&shot);
+
+    // Readable on a phone: nothing wider than the screen but the scrollable tables.
+    let mut phone = Browser::launch(&exe, 390, 844);
+    phone.goto(&format!("{base}/login"));
+    phone.wait_for("document.querySelector('form.login')");
+    assert_eq!(
+        phone.eval("document.documentElement.scrollWidth <= 390"),
+        json!(true)
+    );
+    eprintln!("screenshot: {}", shot.display());
+}

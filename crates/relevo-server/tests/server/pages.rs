@@ -1,2 +1,251 @@
-//! Router tests for the dashboard pages: login (CSRF, rate limit, cookies), overview, provider,
-//! queue and planning pages in English and Spanish.
+//! Router tests for the dashboard pages: login (CSRF, rate limit, cookie flags), overview, provider,
+//! queue and planning pages, in English and Spanish.
+
+use crate::support::{PASSWORD, Server, cookie_value};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+
+#[tokio::test]
+async fn login_sets_a_safe_session_cookie_and_needs_the_form_token() {
+    let s = Server::new("login");
+    let r = s.call("GET", "/overview", None, None).await;
+    assert_eq!(
+        (r.status, r.headers["location"].to_str().unwrap()),
+        (StatusCode::SEE_OTHER, "/login")
+    );
+    let form = s.call("GET", "/login", None, None).await;
+    assert!(
+        form.body.contains("name=\"csrf\"")
+            && form.body.contains("autocomplete=\"current-password\"")
+    );
+    let set = form
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect::<Vec<_>>();
+    assert!(
+        set.iter().any(|c| c.starts_with("relevo_login=")
+            && c.contains("HttpOnly")
+            && c.contains("SameSite=Strict")),
+        "{set:?}"
+    );
+
+    // Without the double-submitted token the form is refused (a cross-site post cannot read it).
+    let r = s
+        .send(
+            Request::builder()
+                .method("POST")
+                .uri("/login")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(format!(
+                    "name=ana&password={}&csrf=forged",
+                    PASSWORD.replace(' ', "+")
+                )))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    let sid = s
+        .login("ana", PASSWORD)
+        .await
+        .unwrap_or_else(|r| panic!("{}", r.body));
+    assert_eq!(sid.len(), 64);
+    let r = s.page("/overview", &sid).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("<strong>ana</strong>"));
+    // API writes with only a session cookie need the CSRF header.
+    let r = s
+        .send(
+            Request::builder()
+                .method("POST")
+                .uri("/api/v1/tokens")
+                .header(header::COOKIE, format!("relevo_session={sid}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(r#"{"name":"x","role":"analyst"}"#))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    // Logging out ends the session.
+    let csrf = r_csrf(&s.page("/overview", &sid).await.body);
+    let r = s
+        .send(
+            Request::builder()
+                .method("POST")
+                .uri("/logout")
+                .header(header::COOKIE, format!("relevo_session={sid}"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(format!("csrf={csrf}")))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(cookie_value(&r, "relevo_session").as_deref(), Some(""));
+    assert_eq!(
+        s.page("/overview", &sid).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let audit = s
+        .call("GET", "/api/v1/audit", Some(&s.admin), None)
+        .await
+        .json();
+    let actions: Vec<&str> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(2)
+        .map(|a| a["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["logout", "login"]);
+}
+
+fn r_csrf(body: &str) -> String {
+    let i = body.find("name=\"csrf\" value=\"").unwrap() + 19;
+    body[i..i + 64].to_string()
+}
+
+#[tokio::test]
+async fn failed_logins_are_rate_limited() {
+    let s = Server::new("rate");
+    for _ in 0..5 {
+        let r = s.login("ana", "wrong password").await.unwrap_err();
+        assert_eq!(r.headers["location"], "/login?error=bad");
+    }
+    // Even the right password waits now.
+    let r = s.login("ana", PASSWORD).await.unwrap_err();
+    assert_eq!(r.headers["location"], "/login?error=rate");
+    let page = s.call("GET", "/login?error=rate&lang=es", None, None).await;
+    assert!(page.body.contains("Demasiados intentos fallidos"));
+    // The client's address is limited too: guessing other names does not get around it.
+    let r = s.login("nobody", PASSWORD).await.unwrap_err();
+    assert_eq!(r.headers["location"], "/login?error=rate");
+    let m = s.call("GET", "/metrics", None, None).await;
+    assert!(
+        m.body.contains("relevo_login_failures_total 5"),
+        "{}",
+        m.body
+    );
+}
+
+#[tokio::test]
+async fn overview_in_english_and_spanish_marks_missed_targets() {
+    let s = Server::seeded("overview").await;
+    let sid = s
+        .login("ana", PASSWORD)
+        .await
+        .unwrap_or_else(|r| panic!("{}", r.body));
+    let r = s
+        .page("/overview?from=2026-10-01&to=2026-10-02", &sid)
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let b = &r.body;
+    assert!(b.contains("<html lang=\"en\">") && b.contains("<h1>Overview"));
+    assert!(
+        b.contains("<table id=\"providers\">")
+            && b.contains(
+                "href=\"/providers/zenith?from=2026-10-01&amp;to=2026-10-02&amp;lang=en\""
+            )
+    );
+    // zenith's service level (0 %) and abandonment (25 %) miss their targets; acme's do not.
+    let zenith_row = &b[b.find(">zenith</a>").unwrap()..];
+    let zenith_row = &zenith_row[..zenith_row.find("</tr>").unwrap()];
+    assert_eq!(
+        zenith_row.matches("data-missed=\"true\"").count(),
+        3,
+        "{zenith_row}"
+    );
+    assert!(zenith_row.contains("target missed"));
+    let acme_row = &b[b.find(">acme</a>").unwrap()..];
+    let acme_row = &acme_row[..acme_row.find("</tr>").unwrap()];
+    assert_eq!(acme_row.matches("data-missed").count(), 0, "{acme_row}");
+    assert!(
+        acme_row.contains("class=\"spark\""),
+        "a trend sparkline per provider"
+    );
+    assert!(b.contains("Targets until contracts are set"));
+    assert!(
+        r.headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
+
+    // Spanish from the browser's Accept-Language...
+    let es = s
+        .send(
+            Request::builder()
+                .uri("/overview?from=2026-10-01&to=2026-10-02")
+                .header(header::COOKIE, format!("relevo_session={sid}"))
+                .header(header::ACCEPT_LANGUAGE, "es-ES,es;q=0.9,en;q=0.5")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(
+        es.body.contains("<html lang=\"es\">")
+            && es.body.contains("<h1>Resumen")
+            && es.body.contains("objetivo incumplido")
+    );
+    assert!(es.body.contains("0,0 %"), "Spanish decimal commas");
+    // ...and from the switch, which is remembered.
+    let sw = s
+        .page("/overview?from=2026-10-01&to=2026-10-02&lang=es", &sid)
+        .await;
+    assert_eq!(cookie_value(&sw, "relevo_lang").as_deref(), Some("es"));
+    assert!(sw.body.contains("id=\"lang-switch\">English</a>"));
+}
+
+#[tokio::test]
+async fn provider_queue_and_planning_pages() {
+    let s = Server::seeded("pages").await;
+    let sid = s
+        .login("ana", PASSWORD)
+        .await
+        .unwrap_or_else(|r| panic!("{}", r.body));
+    let r = s
+        .page("/providers/zenith?from=2026-10-01&to=2026-10-01", &sid)
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body
+            .contains("<svg class=\"chart\" id=\"sl-chart\" role=\"img\"")
+    );
+    // One day → 96 quarter hours, each with a volume bar.
+    assert_eq!(r.body.matches("<rect").count(), 96);
+    assert!(r.body.contains("<table id=\"by-queue-channel\">"));
+    assert!(r.body.contains(">billing</a> / voice") && r.body.contains(">tech</a> / chat"));
+    let r = s
+        .page("/providers/nobody?from=2026-10-01&to=2026-10-01", &sid)
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = s
+        .page(
+            "/queues/billing?from=2026-10-01&to=2026-10-02&lang=es",
+            &sid,
+        )
+        .await;
+    assert!(
+        r.body.contains("Proveedores en esta cola")
+            && r.body.contains(">acme</a>")
+            && r.body.contains(">zenith</a>")
+    );
+    let r = s.page("/planning?arrivals=100&per_min=30&aht_s=180&target_sl=80&threshold_s=20&model=erlang_c&shrinkage=30", &sid).await;
+    assert!(
+        r.body.contains("<table id=\"erlang-result\">"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body
+            .contains("<th scope=\"row\">Agents needed</th><td>14</td>"),
+        "Erlang C: 14 agents"
+    );
+    let r = s.page("/planning?arrivals=lots", &sid).await;
+    assert!(r.body.contains("role=\"alert\""));
+    let r = s.page("/", &sid).await;
+    assert_eq!(r.headers["location"], "/overview");
+    let r = s.page("/nowhere", &sid).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}

@@ -72,6 +72,9 @@ fn sessions_and_users() {
     let (p, csrf) = s.session_principal("sid", 50).unwrap().unwrap();
     assert_eq!((p.actor.as_str(), csrf.as_str()), ("user:ana", "csrf"));
     assert_eq!(s.session_principal("sid", 100).unwrap(), None);
+    assert!(s.set_password("ana", "new").unwrap());
+    assert_eq!(s.session_principal("sid", 50).unwrap(), None, "a new password ends sessions");
+    assert!(!s.set_password("nobody", "x").unwrap());
     s.delete_session("sid").unwrap();
     assert_eq!(s.session_principal("sid", 50).unwrap(), None);
 }

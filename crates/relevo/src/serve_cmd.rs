@@ -1,0 +1,110 @@
+//! `relevo serve`: the HTTP API and the dashboard on one listener, until Ctrl-C or SIGTERM; and the
+//! end of `relevo demo`, which serves the demo data with a fresh login.
+
+use crate::cli_util::open_store;
+use anyhow::{Context, Result};
+use relevo_server::{AppState, Config, PasswordCost};
+use relevo_store::Role;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    /// Database file (default: $XDG_DATA_HOME/relevo/relevo.db)
+    #[arg(long, env = "RELEVO_DB")]
+    pub db: Option<PathBuf>,
+    /// Address to listen on (use 0.0.0.0:8080 to accept other machines, behind TLS)
+    #[arg(long, default_value = "127.0.0.1:8080", env = "RELEVO_LISTEN")]
+    pub listen: SocketAddr,
+    /// Time zone of the dashboard's periods (IANA name)
+    #[arg(long, default_value = "UTC", env = "RELEVO_TZ")]
+    pub tz: String,
+    /// Most records in one POST /api/v1/contacts
+    #[arg(long, default_value_t = 10_000)]
+    pub max_batch: usize,
+    /// Largest request body, in MiB
+    #[arg(long, default_value_t = 16)]
+    pub max_body_mib: usize,
+    /// Mark cookies Secure (when a TLS proxy is in front)
+    #[arg(long)]
+    pub secure_cookies: bool,
+}
+
+fn state(db: &Path, tz: &str, tweak: impl FnOnce(&mut Config)) -> Result<AppState> {
+    crate::cli_util::zone(tz)?;
+    let mut config = Config::new(db.to_path_buf());
+    config.time_zone = tz.to_string();
+    tweak(&mut config);
+    AppState::open(
+        config,
+        relevo_server::system_clock(),
+        relevo_server::stderr_log(),
+    )
+    .with_context(|| format!("cannot open database {}", db.display()))
+}
+
+pub fn run(args: &ServeArgs) -> Result<ExitCode> {
+    // Creates the file and its folder when needed, and applies migrations.
+    let (_, path) = open_store(args.db.as_ref())?;
+    let st = state(&path, &args.tz, |c| {
+        c.max_batch_records = args.max_batch;
+        c.max_body_bytes = args.max_body_mib << 20;
+        c.secure_cookies = args.secure_cookies;
+    })?;
+    relevo_server::run_blocking(args.listen, st, |addr| {
+        eprintln!(
+            "relevo: serving {} on http://{addr}/ (API under /api/v1, Ctrl-C to stop)",
+            path.display()
+        );
+    })
+    .with_context(|| format!("cannot serve on {}", args.listen))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// For `relevo demo`: gives the `demo` account (admin) a fresh random password, then serves the
+/// dashboard on `db` at `listen`, printing the address and the login, until Ctrl-C.
+pub fn serve_demo(db: &Path, listen: SocketAddr, tz: &str) -> Result<()> {
+    let store = relevo_store::SqliteStore::open(db)
+        .with_context(|| format!("cannot open database {}", db.display()))?;
+    let password = relevo_server::auth::random_hex().map_err(api_err)?[..16].to_string();
+    let now = now_ms();
+    let cost = PasswordCost::default();
+    let reset = relevo_server::auth::set_password(&store, "demo", "demo", &password, cost, now)
+        .map_err(api_err)?;
+    if !reset {
+        relevo_server::auth::add_user(
+            &store,
+            "demo",
+            &relevo_server::auth::NewUser {
+                name: "demo",
+                password: &password,
+                role: Role::Admin,
+                provider: None,
+            },
+            cost,
+            now,
+        )
+        .map_err(api_err)?;
+    }
+    drop(store);
+    let st = state(db, tz, |_| {})?;
+    relevo_server::run_blocking(listen, st, |addr| {
+        println!();
+        println!("Dashboard: http://{addr}/  (log in as demo / {password}; Ctrl-C to stop)");
+        println!("API:       http://{addr}/api/v1/openapi.json");
+    })
+    .with_context(|| format!("cannot serve on {listen}"))?;
+    Ok(())
+}
+
+fn api_err(e: relevo_server::ApiError) -> anyhow::Error {
+    match e {
+        relevo_server::ApiError::Internal(m) => anyhow::anyhow!(m),
+        other => anyhow::anyhow!(other.message()),
+    }
+}
+
+fn now_ms() -> i64 {
+    (relevo_server::system_clock())()
+}
