@@ -24,7 +24,7 @@ use axum::routing::{get, post};
 use html::{Frame, enc, esc, page};
 use i18n::{LANG_COOKIE, Lang};
 use jiff::tz::TimeZone;
-use relevo_core::KpiSettings;
+use relevo_core::{Channel, KpiSettings};
 use relevo_metrics::{Granularity, Kpis};
 use relevo_store::Scope;
 use serde::Deserialize;
@@ -54,6 +54,8 @@ pub struct PageQuery {
     pub to: Option<String>,
     pub by: Option<String>,
     pub error: Option<String>,
+    /// A channel, or `all`; pages default to voice, the headline view of a contact center.
+    pub channel: Option<String>,
 }
 
 fn html_response(status: StatusCode, lang_cookie: Option<Lang>, body: String) -> Response {
@@ -341,6 +343,10 @@ async fn logout(
 /// A dashboard period: `[from_ms, to_ms)` in the dashboard's zone, and the dates that name it.
 struct Period {
     tz: TimeZone,
+    /// Only this channel (`None`: all channels).
+    channel: Option<Channel>,
+    /// The channel parameter as links carry it (`all` or a channel).
+    channel_param: String,
     from: String,
     to: String,
     from_ms: i64,
@@ -378,8 +384,18 @@ fn period_of(st: &AppState, q: &PageQuery, scope: &Scope) -> Result<Period, ApiE
     if to_ms - from_ms > 366 * 86_400_000 {
         return Err(ApiError::bad_field("to", "a period is at most a year"));
     }
+    let channel = match q.channel.as_deref() {
+        None | Some("") => Some(Channel::Voice),
+        Some("all") => None,
+        Some(c) => Some(
+            c.parse::<Channel>()
+                .map_err(|e| ApiError::bad_field("channel", e))?,
+        ),
+    };
     Ok(Period {
         tz,
+        channel,
+        channel_param: channel.map_or_else(|| "all".to_string(), |c| c.as_str().to_string()),
         from,
         to,
         from_ms,
@@ -388,10 +404,27 @@ fn period_of(st: &AppState, q: &PageQuery, scope: &Scope) -> Result<Period, ApiE
 }
 
 fn period_form(lang: Lang, action: &str, p: &Period) -> String {
+    let mut options = format!(
+        "<option value=\"all\"{}>{}</option>",
+        if p.channel.is_none() { " selected" } else { "" },
+        lang.t("all_channels")
+    );
+    for &c in Channel::ALL {
+        let _ = write!(
+            options,
+            "<option value=\"{c}\"{}>{c}</option>",
+            if p.channel == Some(c) {
+                " selected"
+            } else {
+                ""
+            }
+        );
+    }
     format!(
         "<form class=\"period\" method=\"get\" action=\"{}\" aria-label=\"{}\">\
          <label>{}<input type=\"date\" name=\"from\" value=\"{}\"></label>\
          <label>{}<input type=\"date\" name=\"to\" value=\"{}\"></label>\
+         <label>{}<select name=\"channel\" id=\"channel\">{options}</select></label>\
          <input type=\"hidden\" name=\"lang\" value=\"{}\">\
          <button class=\"primary\" type=\"submit\">{}</button></form>",
         esc(action),
@@ -400,6 +433,7 @@ fn period_form(lang: Lang, action: &str, p: &Period) -> String {
         esc(&p.from),
         lang.t("to"),
         esc(&p.to),
+        lang.t("channel"),
         lang.code(),
         lang.t("show")
     )
@@ -444,7 +478,16 @@ fn kpi_header(lang: Lang, first: &str, with_trend: bool) -> String {
     h
 }
 
-fn kpi_cells(st: &AppState, lang: Lang, k: &Kpis) -> String {
+/// Whether the ASA target (seconds) means anything for a row of this channel: only for contacts
+/// answered live. Email and web forms wait hours by design; rows mixing channels get no ASA mark.
+fn asa_applies(channel: Option<Channel>) -> bool {
+    matches!(
+        channel,
+        Some(Channel::Voice | Channel::Chat | Channel::Messaging)
+    )
+}
+
+fn kpi_cells(st: &AppState, lang: Lang, k: &Kpis, channel: Option<Channel>) -> String {
     let t = st.config().targets;
     let mut row = format!("<td>{}</td>", lang.int(k.offered));
     row.push_str(&kpi_cell(
@@ -455,7 +498,9 @@ fn kpi_cells(st: &AppState, lang: Lang, k: &Kpis) -> String {
     row.push_str(&kpi_cell(
         lang,
         lang.secs(k.asa_s),
-        k.asa_s.map(|v| v > t.asa_s),
+        k.asa_s
+            .filter(|_| asa_applies(channel))
+            .map(|v| v > t.asa_s),
     ));
     row.push_str(&kpi_cell(
         lang,
@@ -512,7 +557,11 @@ async fn overview(
                         series_by: Granularity::Day,
                         settings: &settings(),
                     },
-                    &|c| Some(c.provider.to_string()),
+                    &|c| {
+                        p.channel
+                            .is_none_or(|ch| ch == c.channel)
+                            .then(|| c.provider.to_string())
+                    },
                 )?)
             })?;
             let queues = st.read(|s| Ok(relevo_store::auth::scoped_queues(s, &scope)?))?;
@@ -523,7 +572,11 @@ async fn overview(
         Ok(v) => v,
         Err(e) => return page_error(lang, &caller, e),
     };
-    let range = [("from", p.from.as_str()), ("to", p.to.as_str())];
+    let range = [
+        ("from", p.from.as_str()),
+        ("to", p.to.as_str()),
+        ("channel", p.channel_param.as_str()),
+    ];
     let mut body = format!(
         "<h1>{} <small class=\"note\">{} – {}</small></h1>{}",
         lang.t("overview"),
@@ -544,14 +597,14 @@ async fn overview(
             let link = format!(
                 "/providers/{}{}",
                 enc(name),
-                html::query(&[range[0], range[1], ("lang", lang.code())])
+                html::query(&[range[0], range[1], range[2], ("lang", lang.code())])
             );
             let _ = write!(
                 body,
                 "<tr><th scope=\"row\"><a href=\"{}\">{}</a></th>{}{}</tr>",
                 esc(&link),
                 esc(name),
-                kpi_cells(&st, lang, &r.total),
+                kpi_cells(&st, lang, &r.total, p.channel),
                 trend_cell(&st, lang, name, r)
             );
         }
@@ -562,7 +615,7 @@ async fn overview(
         let link = format!(
             "/queues/{}{}",
             enc(qk),
-            html::query(&[range[0], range[1], ("lang", lang.code())])
+            html::query(&[range[0], range[1], range[2], ("lang", lang.code())])
         );
         let _ = write!(body, "<li><a href=\"{}\">{}</a></li>", esc(&link), esc(qk));
     }
@@ -637,7 +690,7 @@ async fn provider_page(
                         series_by: g,
                         settings: &settings(),
                     },
-                    &|_| Some(String::new()),
+                    &|c| p.channel.is_none_or(|ch| ch == c.channel).then(String::new),
                 )?)
             })?;
             let by_qc = st.read(|s| {
@@ -669,7 +722,11 @@ async fn provider_page(
         );
     };
     let path = format!("/providers/{}", enc(&key));
-    let range = [("from", p.from.as_str()), ("to", p.to.as_str())];
+    let range = [
+        ("from", p.from.as_str()),
+        ("to", p.to.as_str()),
+        ("channel", p.channel_param.as_str()),
+    ];
     let mut body = format!(
         "<h1>{}: {} <small class=\"note\">{} – {}</small></h1>{}",
         lang.t("provider"),
@@ -738,15 +795,19 @@ async fn provider_page(
     let _ = write!(
         body,
         "<tr><th scope=\"row\">{}</th>{}<td></td></tr>",
-        lang.t("total"),
-        kpi_cells(&st, lang, &all.total),
+        esc(&format!(
+            "{} · {}",
+            lang.t("total"),
+            p.channel.map_or(lang.t("all_channels"), |c| c.as_str())
+        )),
+        kpi_cells(&st, lang, &all.total, p.channel),
     );
     for (k, r) in &by_qc {
         let (queue, channel) = k.split_once('\u{1f}').unwrap_or((k, ""));
         let link = format!(
             "/queues/{}{}",
             enc(queue),
-            html::query(&[range[0], range[1], ("lang", lang.code())])
+            html::query(&[range[0], range[1], range[2], ("lang", lang.code())])
         );
         let name = format!("{queue} / {channel}");
         let _ = write!(
@@ -755,7 +816,7 @@ async fn provider_page(
             esc(&link),
             esc(queue),
             esc(channel),
-            kpi_cells(&st, lang, &r.total),
+            kpi_cells(&st, lang, &r.total, channel.parse().ok()),
             trend_cell(&st, lang, &name, r)
         );
     }
@@ -810,7 +871,10 @@ async fn queue_page(
                         series_by: Granularity::Day,
                         settings: &settings(),
                     },
-                    &|c| (c.queue == qk).then(|| c.provider.to_string()),
+                    &|c| {
+                        (c.queue == qk && p.channel.is_none_or(|ch| ch == c.channel))
+                            .then(|| c.provider.to_string())
+                    },
                 )?)
             })?;
             let by_channel = st.read(|s| {
@@ -835,7 +899,11 @@ async fn queue_page(
         Err(e) => return page_error(lang, &caller, e),
     };
     let path = format!("/queues/{}", enc(&key));
-    let range = [("from", p.from.as_str()), ("to", p.to.as_str())];
+    let range = [
+        ("from", p.from.as_str()),
+        ("to", p.to.as_str()),
+        ("channel", p.channel_param.as_str()),
+    ];
     let mut body = format!(
         "<h1>{}: {} <small class=\"note\">{} – {}</small></h1>{}<h2>{}</h2>",
         lang.t("queue"),
@@ -857,14 +925,14 @@ async fn queue_page(
             let link = format!(
                 "/providers/{}{}",
                 enc(name),
-                html::query(&[range[0], range[1], ("lang", lang.code())])
+                html::query(&[range[0], range[1], range[2], ("lang", lang.code())])
             );
             let _ = write!(
                 body,
                 "<tr><th scope=\"row\"><a href=\"{}\">{}</a></th>{}{}</tr>",
                 esc(&link),
                 esc(name),
-                kpi_cells(&st, lang, &r.total),
+                kpi_cells(&st, lang, &r.total, p.channel),
                 trend_cell(&st, lang, name, r)
             );
         }
@@ -887,7 +955,7 @@ async fn queue_page(
                 "<tr><th scope=\"row\">{} / {}</th>{}</tr>",
                 esc(prov),
                 esc(ch),
-                kpi_cells(&st, lang, &r.total)
+                kpi_cells(&st, lang, &r.total, ch.parse().ok())
             );
         }
         body.push_str("</tbody></table></div>");

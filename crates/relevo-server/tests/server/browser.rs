@@ -4,7 +4,8 @@
 //!
 //! Runs when Chromium is installed, or fails when `RELEVO_BROWSER_TESTS=1` and it is not. With
 //! `RELEVO_E2E_DB=<file>` it runs on a copy of that database (the demo's) in `RELEVO_E2E_TZ`, and
-//! `RELEVO_SCREENSHOT=<file>` says where the PNG goes (default `target/e2e/dashboard.png`).
+//! `RELEVO_SCREENSHOT=<file>` says where the PNG goes (default `target/e2e/dashboard.png`);
+//! `RELEVO_E2E_QUERY` adds a period to the overview (`from=2026-10-19&to=2026-10-25`).
 
 use crate::support::{PASSWORD, Server, TempDir};
 use relevo_store::Role;
@@ -342,7 +343,8 @@ fn log_in_switch_to_spanish_open_a_provider_and_find_the_chart() {
     );
 
     let mut b = Browser::launch(&exe, 1280, 900);
-    b.goto(&format!("{base}/overview"));
+    let period = env("RELEVO_E2E_QUERY").map_or_else(String::new, |q| format!("?{q}"));
+    b.goto(&format!("{base}/overview{period}"));
     b.wait_for("document.querySelector('form.login')");
     b.eval(&format!(
         "document.getElementById('name').value = '{user}'; \
@@ -350,6 +352,10 @@ fn log_in_switch_to_spanish_open_a_provider_and_find_the_chart() {
          document.querySelector('form.login').submit(); true"
     ));
     b.wait_for("location.pathname === '/overview' && document.querySelector('#providers')");
+    if !period.is_empty() {
+        b.goto(&format!("{base}/overview{period}"));
+        b.wait_for("location.search.includes('from=') && document.querySelector('#providers')");
+    }
     assert_eq!(b.eval("document.documentElement.lang"), json!("en"));
     assert_eq!(
         b.eval("document.querySelector('h1').textContent.startsWith('Overview')"),
@@ -366,9 +372,11 @@ fn log_in_switch_to_spanish_open_a_provider_and_find_the_chart() {
         json!(true)
     );
 
-    // The provider page whose service level slipped most: the first row with a missed target.
+    // The provider that missed most targets.
     b.eval(
-        "(document.querySelector('#providers tr:has(td.miss) th a') || document.querySelector('#providers th a')).click(); true",
+        "[...document.querySelectorAll('#providers tbody tr')] \
+         .sort((x, y) => y.querySelectorAll('td.miss').length - x.querySelectorAll('td.miss').length)[0] \
+         .querySelector('th a').click(); true",
     );
     b.wait_for(
         "location.pathname.startsWith('/providers/') && document.querySelector('#sl-chart')",

@@ -145,7 +145,7 @@ async fn overview_in_english_and_spanish_marks_missed_targets() {
     assert!(
         b.contains("<table id=\"providers\">")
             && b.contains(
-                "href=\"/providers/zenith?from=2026-10-01&amp;to=2026-10-02&amp;lang=en\""
+                "href=\"/providers/zenith?from=2026-10-01&amp;to=2026-10-02&amp;channel=voice&amp;lang=en\""
             )
     );
     // zenith's service level (0 %) and abandonment (25 %) miss their targets; acme's do not.
