@@ -6,10 +6,12 @@
 //! that contains SQL. It does not parse input formats and does not compute KPIs (it returns cells).
 
 pub mod auth;
+pub mod contracts;
 mod schema;
 mod sqlite;
 
 pub use auth::{Principal, Role};
+pub use contracts::{NewContract, StoredContract};
 pub use sqlite::SqliteStore;
 
 use relevo_core::{Channel, ContactRecord};
@@ -134,7 +136,12 @@ pub trait Store {
     fn import_hours(&mut self, rows: &[HoursInput]) -> Result<u64, StoreError>;
 
     /// Hours per quarter hour with `from ≤ interval < to`, within `scope`.
-    fn hours(&self, from_interval: i64, to_interval: i64, scope: &Scope) -> Result<Vec<HoursCell>, StoreError>;
+    fn hours(
+        &self,
+        from_interval: i64,
+        to_interval: i64,
+        scope: &Scope,
+    ) -> Result<Vec<HoursCell>, StoreError>;
 
     /// Number of stored records and the span of `arrived_at` (ms).
     fn summary(&self, scope: &Scope) -> Result<Summary, StoreError>;

@@ -109,6 +109,10 @@ impl SqliteStore {
     }
 
     /// The underlying connection, for sibling modules of later features (contracts, tokens).
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
     pub fn connection(&self) -> &Connection {
         &self.conn
     }

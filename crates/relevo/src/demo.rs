@@ -34,6 +34,13 @@ pub struct DemoArgs {
     pub no_report: bool,
 }
 
+/// Contract files shipped with the demo (the annotated examples in `examples/contracts/`).
+const DEMO_CONTRACTS: [(&str, &str); 3] = [
+    ("northwind-bpo.toml", include_str!("../../../examples/contracts/northwind-bpo.toml")),
+    ("sur-contact.toml", include_str!("../../../examples/contracts/sur-contact.toml")),
+    ("inhouse.toml", include_str!("../../../examples/contracts/inhouse.toml")),
+];
+
 /// SplitMix64 (Steele, Lea & Flood 2014): small, fast, good enough for synthetic data.
 struct Rng(u64);
 
@@ -719,6 +726,15 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
         "contacts",
     )?;
     import(&db, std::slice::from_ref(&written.hours), None, "hours")?;
+    // The BPOs' contracts (and the in-house cost model), as a vendor manager would add them.
+    for (name, text) in DEMO_CONTRACTS {
+        let path = args.dir.join(name);
+        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        crate::contract_cmd::run(&crate::contract_cmd::ContractArgs {
+            command: crate::contract_cmd::ContractCommand::Add { file: path, by: Some("relevo demo".into()) },
+            db: Some(db.clone()),
+        })?;
+    }
     let (store, _) = open_store(Some(&db))?;
     if !args.no_report {
         let (slip_from, _) = slip_week(end);
@@ -750,9 +766,21 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
             "Voice, weekly per provider, Europe/Madrid (northwind-bpo's service slipped the week of {slip_from}):"
         );
         print!("{}", crate::report_cmd::render(&spec, &rows, "table")?);
+        let last_month = relevo_contracts::Month::of(end.first_of_month().yesterday()?);
+        println!();
+        println!("Contracts, {last_month}:");
+        for provider in ["northwind-bpo", "sur-contact"] {
+            match crate::contract_cmd::summary_line(&store, provider, last_month, now_ms) {
+                Ok(line) => println!("  {line}"),
+                Err(e) => println!("  {provider}: {e:#}"),
+            }
+        }
         println!();
         println!("Try next:");
         println!("  export RELEVO_DB={}", db.display());
+        println!("  relevo scorecard --provider northwind-bpo --period {last_month}");
+        println!("  relevo invoice --provider sur-contact --month {last_month}");
+        println!("  relevo costs --period {last_month}");
         println!(
             "  relevo report --from {from} --to {end} --by week --group provider,channel --tz Europe/Madrid"
         );

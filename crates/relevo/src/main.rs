@@ -1,6 +1,7 @@
 //! The `relevo` binary: argument parsing, configuration and wiring. The libraries do the work.
 
 mod cli_util;
+mod contract_cmd;
 mod demo;
 mod erlang_cmd;
 mod forecast_cmd;
@@ -30,6 +31,14 @@ enum Command {
     Check(report_cmd::CheckArgs),
     /// Write a realistic seeded demo data set, import it and print a report
     Demo(demo::DemoArgs),
+    /// Contracts: add a version, list, show
+    Contract(contract_cmd::ContractArgs),
+    /// A provider's month judged against its contract: verdicts, credits, bonuses, earn-back
+    Scorecard(contract_cmd::ScorecardArgs),
+    /// A provider's expected invoice for a month, and reconciliation with the one it sent
+    Invoice(contract_cmd::InvoiceArgs),
+    /// Cost per contact and per handled minute for every provider side by side
+    Costs(contract_cmd::CostsArgs),
     /// Erlang C / Erlang A: measures for a number of agents, or the agents needed for targets
     Erlang(erlang_cmd::ErlangArgs),
     /// Required agents and scheduled FTE per interval from a queue's forecast, split across providers
@@ -68,6 +77,10 @@ fn main() -> ExitCode {
         Command::Demo(a) => demo::run(a),
         Command::Forecast(a) => forecast(a),
         Command::Plan(a) => plan_cmd::run(a),
+        Command::Contract(a) => contract_cmd::run(a),
+        Command::Scorecard(a) => contract_cmd::run_scorecard(a),
+        Command::Invoice(a) => contract_cmd::run_invoice(a),
+        Command::Costs(a) => contract_cmd::run_costs(a),
         Command::Erlang(a) => erlang_cmd::run(a).map(|()| ExitCode::SUCCESS),
     };
     match result {
