@@ -108,11 +108,12 @@ impl SqliteStore {
         hash_customer(&self.hash_key, customer)
     }
 
-    /// The underlying connection, for sibling modules of later features (contracts, tokens).
+    /// The underlying connection, mutable, for sibling modules that need their own transactions.
     pub(crate) fn conn_mut(&mut self) -> &mut Connection {
         &mut self.conn
     }
 
+    /// The underlying connection, for sibling modules of later features (contracts, tokens).
     pub fn connection(&self) -> &Connection {
         &self.conn
     }
