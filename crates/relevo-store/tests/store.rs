@@ -420,3 +420,25 @@ fn an_outbound_call_to_the_customer_is_not_a_repeat_contact() {
         [(1, 1)]
     );
 }
+
+#[test]
+fn contract_versions_are_kept_never_rewritten_and_audited() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let v1 = relevo_store::NewContract {
+        provider: "acme",
+        version: 1,
+        valid_from: "2026-01-01",
+        valid_to: Some("2026-12-31"),
+        source: "provider = \"acme\"",
+        added_at_ms: 1_000,
+        added_by: "vendor-manager",
+    };
+    store.add_contract(&v1).unwrap();
+    let err = store.add_contract(&relevo_store::NewContract { source: "changed", ..v1.clone() }).unwrap_err();
+    assert_eq!(err.to_string(), "acme version 1 is stored already; contract versions are never rewritten: add version 2");
+    store.add_contract(&relevo_store::NewContract { version: 2, valid_from: "2027-01-01", valid_to: None, ..v1 }).unwrap();
+    let stored = store.contracts(Some("acme")).unwrap();
+    assert_eq!(stored.iter().map(|c| (c.version, c.source.as_str())).collect::<Vec<_>>(), [(1, "provider = \"acme\""), (2, "provider = \"acme\"")]);
+    let audit: i64 = store.connection().query_row("SELECT count(*) FROM audit_log WHERE action = 'contract.add' AND actor = 'vendor-manager'", [], |r| r.get(0)).unwrap();
+    assert_eq!(audit, 2);
+}
