@@ -375,7 +375,7 @@ fn multi_row_batches_split_new_and_stored_identities() {
 #[test]
 fn hours_spread_over_quarter_hours_and_resending_changes_nothing() {
     let mut store = SqliteStore::open_in_memory().unwrap();
-    let t0 = 1_790_000_100_000 - 1_790_000_100_000 % 900_000;
+    let t0 = 1_790_000_100_000; // a quarter hour: 1_790_000_100_000 % 900_000 == 0
     let rows = vec![relevo_store::HoursInput {
         provider: "acme".into(),
         queue: "billing".into(),
@@ -434,11 +434,32 @@ fn contract_versions_are_kept_never_rewritten_and_audited() {
         added_by: "vendor-manager",
     };
     store.add_contract(&v1).unwrap();
-    let err = store.add_contract(&relevo_store::NewContract { source: "changed", ..v1.clone() }).unwrap_err();
-    assert_eq!(err.to_string(), "acme version 1 is stored already; contract versions are never rewritten: add version 2");
-    store.add_contract(&relevo_store::NewContract { version: 2, valid_from: "2027-01-01", valid_to: None, ..v1 }).unwrap();
+    let err = store
+        .add_contract(&relevo_store::NewContract {
+            source: "changed",
+            ..v1.clone()
+        })
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "acme version 1 is stored already; contract versions are never rewritten: add version 2"
+    );
+    store
+        .add_contract(&relevo_store::NewContract {
+            version: 2,
+            valid_from: "2027-01-01",
+            valid_to: None,
+            ..v1
+        })
+        .unwrap();
     let stored = store.contracts(Some("acme")).unwrap();
-    assert_eq!(stored.iter().map(|c| (c.version, c.source.as_str())).collect::<Vec<_>>(), [(1, "provider = \"acme\""), (2, "provider = \"acme\"")]);
+    assert_eq!(
+        stored
+            .iter()
+            .map(|c| (c.version, c.source.as_str()))
+            .collect::<Vec<_>>(),
+        [(1, "provider = \"acme\""), (2, "provider = \"acme\"")]
+    );
     let audit: i64 = store.connection().query_row("SELECT count(*) FROM audit_log WHERE action = 'contract.add' AND actor = 'vendor-manager'", [], |r| r.get(0)).unwrap();
     assert_eq!(audit, 2);
 }

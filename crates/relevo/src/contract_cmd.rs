@@ -7,8 +7,9 @@
 use crate::cli_util::{open_store, thousands};
 use anyhow::{Context, Result, bail};
 use relevo_contracts::{
-    Contract, Metric, Month, MonthInput, PeriodMeasure, PeriodSpan, Quantity, Scorecard, Tolerance, Usage,
-    contract_for_month, evaluate, expected_invoice, inhouse_cost, parse_billed_csv, reconcile, tally_responses,
+    Contract, Metric, Month, MonthInput, PeriodMeasure, PeriodSpan, Quantity, Scorecard, Tolerance,
+    Usage, contract_for_month, evaluate, expected_invoice, inhouse_cost, parse_billed_csv,
+    reconcile, tally_responses,
 };
 use relevo_core::{AbandonTreatment, Channel, interval_of, interval_start_ms};
 use relevo_metrics::{Acc, Kpis};
@@ -65,8 +66,13 @@ fn load(store: &SqliteStore, provider: Option<&str>) -> Result<Vec<Contract>> {
         .contracts(provider)?
         .into_iter()
         .map(|c| {
-            Contract::parse(&c.source)
-                .map_err(|e| anyhow::anyhow!("stored contract {} v{} no longer parses: {e}", c.provider, c.version))
+            Contract::parse(&c.source).map_err(|e| {
+                anyhow::anyhow!(
+                    "stored contract {} v{} no longer parses: {e}",
+                    c.provider,
+                    c.version
+                )
+            })
         })
         .collect()
 }
@@ -76,17 +82,23 @@ pub fn run(args: &ContractArgs) -> Result<ExitCode> {
     match &args.command {
         ContractCommand::Add { file, by } => {
             let name = file.display().to_string();
-            let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {name}"))?;
+            let text =
+                std::fs::read_to_string(file).with_context(|| format!("cannot read {name}"))?;
             let contract = Contract::parse(&text).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
             let known: Vec<String> = relevo_store::auth::scoped_queues(&store, &Scope::All)?;
-            relevo_contracts::check_queues(&contract, &known).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+            relevo_contracts::check_queues(&contract, &known)
+                .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
             let mut all = load(&store, Some(&contract.provider))?;
             all.push(contract.clone());
             relevo_contracts::check_versions(&all).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
-            #[allow(clippy::disallowed_methods)] // the binary is the edge that reads the environment
+            #[allow(clippy::disallowed_methods)]
+            // the binary is the edge that reads the environment
             let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
             let by = by.clone().unwrap_or(user);
-            let (from, to) = (contract.valid_from.to_string(), contract.valid_to.to_string());
+            let (from, to) = (
+                contract.valid_from.to_string(),
+                contract.valid_to.to_string(),
+            );
             store.add_contract(&NewContract {
                 provider: &contract.provider,
                 version: i64::from(contract.version),
@@ -96,16 +108,24 @@ pub fn run(args: &ContractArgs) -> Result<ExitCode> {
                 added_at_ms: now_ms(),
                 added_by: &by,
             })?;
-            println!("added {} v{} (valid {from} to {to}), by {by}", contract.provider, contract.version);
+            println!(
+                "added {} v{} (valid {from} to {to}), by {by}",
+                contract.provider, contract.version
+            );
         }
         ContractCommand::List { provider } => {
             let stored = store.contracts(provider.as_deref())?;
             if stored.is_empty() {
                 println!("no contracts stored (add one with: relevo contract add FILE)");
             }
-            println!("{:<16} {:>7}  {:<10}  {:<10}  {:<20}  added by", "provider", "version", "from", "to", "added at");
+            println!(
+                "{:<16} {:>7}  {:<10}  {:<10}  {:<20}  added by",
+                "provider", "version", "from", "to", "added at"
+            );
             for c in stored {
-                let at = jiff::Timestamp::from_millisecond(c.added_at_ms).map(|t| t.to_string()).unwrap_or_default();
+                let at = jiff::Timestamp::from_millisecond(c.added_at_ms)
+                    .map(|t| t.to_string())
+                    .unwrap_or_default();
                 println!(
                     "{:<16} {:>7}  {:<10}  {:<10}  {:<20}  {}",
                     c.provider,
@@ -130,15 +150,28 @@ pub fn run(args: &ContractArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn term_scope<'a>(contract: &'a Contract, queues: &'a [String], channels: &'a [Channel]) -> (&'a [String], &'a [Channel]) {
+fn term_scope<'a>(
+    contract: &'a Contract,
+    queues: &'a [String],
+    channels: &'a [Channel],
+) -> (&'a [String], &'a [Channel]) {
     (
-        if queues.is_empty() { &contract.queues } else { queues },
-        if channels.is_empty() { &contract.channels } else { channels },
+        if queues.is_empty() {
+            &contract.queues
+        } else {
+            queues
+        },
+        if channels.is_empty() {
+            &contract.channels
+        } else {
+            channels
+        },
     )
 }
 
 fn in_scope(queues: &[String], channels: &[Channel], queue: &str, channel: Channel) -> bool {
-    (queues.is_empty() || queues.iter().any(|q| q == queue)) && (channels.is_empty() || channels.contains(&channel))
+    (queues.is_empty() || queues.iter().any(|q| q == queue))
+        && (channels.is_empty() || channels.contains(&channel))
 }
 
 /// The cube roll-up of a provider over `[from_ms, to_ms)` on some queues and channels, with FCR.
@@ -152,14 +185,25 @@ fn roll_up(
 ) -> Result<Acc> {
     let provider = Scope::Provider(contract.provider.clone());
     let mut acc = Acc::default();
-    store.for_each_cell(interval_of(from_ms), interval_of(to_ms - 1) + 1, &provider, &mut |c, cell| {
-        let t = interval_start_ms(c.interval);
-        if t >= from_ms && t < to_ms && in_scope(scope.0, scope.1, c.queue, c.channel) {
-            acc.add_cell(cell, c.channel, &contract.kpi);
-        }
-    })?;
+    store.for_each_cell(
+        interval_of(from_ms),
+        interval_of(to_ms - 1) + 1,
+        &provider,
+        &mut |c, cell| {
+            let t = interval_start_ms(c.interval);
+            if t >= from_ms && t < to_ms && in_scope(scope.0, scope.1, c.queue, c.channel) {
+                acc.add_cell(cell, c.channel, &contract.kpi);
+            }
+        },
+    )?;
     if with_fcr {
-        for (k, f) in store.fcr(from_ms, to_ms, contract.kpi.fcr_window_days, as_of_ms, &provider)? {
+        for (k, f) in store.fcr(
+            from_ms,
+            to_ms,
+            contract.kpi.fcr_window_days,
+            as_of_ms,
+            &provider,
+        )? {
             if in_scope(scope.0, scope.1, &k.queue, k.channel) {
                 acc.fcr_eligible += f.eligible;
                 acc.fcr_resolved += f.resolved;
@@ -170,19 +214,47 @@ fn roll_up(
 }
 
 /// A term's measured value and sample over one period (CONTRACTS.md §2 says which denominator).
-fn measure(store: &SqliteStore, contract: &Contract, term: &relevo_contracts::Term, span: &PeriodSpan, as_of_ms: i64) -> Result<PeriodMeasure> {
+fn measure(
+    store: &SqliteStore,
+    contract: &Contract,
+    term: &relevo_contracts::Term,
+    span: &PeriodSpan,
+    as_of_ms: i64,
+) -> Result<PeriodMeasure> {
     let bounds = span.bounds_ms(contract.zone());
     let scope = term_scope(contract, &term.queues, &term.channels);
     if term.metric == Metric::BusinessResponseWithin {
-        let name = term.calendar.as_deref().context("a business-hours term names no calendar")?;
-        let cal = contract.calendars.get(name).with_context(|| format!("unknown calendar {name:?}"))?;
-        let within = term.within_business_s.context("a business-hours term has no within time")?;
-        let pairs = store.response_times(&contract.provider, scope.0, scope.1, bounds.0, bounds.1)?;
+        let name = term
+            .calendar
+            .as_deref()
+            .context("a business-hours term names no calendar")?;
+        let cal = contract
+            .calendars
+            .get(name)
+            .with_context(|| format!("unknown calendar {name:?}"))?;
+        let within = term
+            .within_business_s
+            .context("a business-hours term has no within time")?;
+        let pairs =
+            store.response_times(&contract.provider, scope.0, scope.1, bounds.0, bounds.1)?;
         let offered = pairs.len() as u64;
         let tally = tally_responses(cal, within, as_of_ms, pairs);
-        return Ok(PeriodMeasure { first: span.first, value: tally.share(), sample: tally.judged(), offered, forecast_offered: None });
+        return Ok(PeriodMeasure {
+            first: span.first,
+            value: tally.share(),
+            sample: tally.judged(),
+            offered,
+            forecast_offered: None,
+        });
     }
-    let acc = roll_up(store, contract, scope, bounds, term.metric == Metric::Fcr, as_of_ms)?;
+    let acc = roll_up(
+        store,
+        contract,
+        scope,
+        bounds,
+        term.metric == Metric::Fcr,
+        as_of_ms,
+    )?;
     let k = Kpis::compute(&acc, &contract.kpi);
     let c = &acc.cell;
     let mut sl_base = c.answered + c.abandoned - acc.short_abandoned;
@@ -206,37 +278,65 @@ fn measure(store: &SqliteStore, contract: &Contract, term: &relevo_contracts::Te
         Metric::Fcr => (k.fcr, acc.fcr_eligible),
         Metric::BusinessResponseWithin => unreachable!("handled above"),
     };
-    Ok(PeriodMeasure { first: span.first, value, sample: sample.max(0) as u64, offered: c.offered.max(0) as u64, forecast_offered: None })
+    Ok(PeriodMeasure {
+        first: span.first,
+        value,
+        sample: sample.max(0) as u64,
+        offered: c.offered.max(0) as u64,
+        forecast_offered: None,
+    })
 }
 
 /// A month's billable usage of the contract's provider on the contract's scope.
-fn usage(store: &SqliteStore, contract: &Contract, month: Month, pricing: Option<&relevo_contracts::Pricing>) -> Result<Usage> {
-    let span = PeriodSpan { first: month.first_day(), last: month.last_day() };
+fn usage(
+    store: &SqliteStore,
+    contract: &Contract,
+    month: Month,
+    pricing: Option<&relevo_contracts::Pricing>,
+) -> Result<Usage> {
+    let span = PeriodSpan {
+        first: month.first_day(),
+        last: month.last_day(),
+    };
     let (from_ms, to_ms) = span.bounds_ms(contract.zone());
     let provider = Scope::Provider(contract.provider.clone());
     let holidays = pricing
         .and_then(|p| p.holiday_surcharge.as_ref())
-        .and_then(|h| contract.calendars.get(&h.calendar).map(|c| (c.zone().clone(), c.holidays().clone())));
+        .and_then(|h| {
+            contract
+                .calendars
+                .get(&h.calendar)
+                .map(|c| (c.zone().clone(), c.holidays().clone()))
+        });
     let mut u = Usage::empty(month);
     let mut handle_ms = 0i64;
     let mut err = None;
-    store.for_each_cell(interval_of(from_ms), interval_of(to_ms - 1) + 1, &provider, &mut |c, cell| {
-        let t = interval_start_ms(c.interval);
-        if t < from_ms || t >= to_ms || !in_scope(&contract.queues, &contract.channels, c.queue, c.channel) {
-            return;
-        }
-        *u.handled_contacts.entry(c.channel).or_default() += cell.answered.max(0) as u64;
-        handle_ms += cell.talk_ms + cell.hold_ms + cell.acw_ms;
-        if let Some((zone, days)) = &holidays {
-            match jiff::Timestamp::from_millisecond(t) {
-                Ok(ts) if days.contains(&ts.to_zoned(zone.clone()).date()) => {
-                    *u.holiday_contacts.entry(c.channel).or_default() += cell.answered.max(0) as u64;
-                }
-                Ok(_) => {}
-                Err(e) => err = Some(e),
+    store.for_each_cell(
+        interval_of(from_ms),
+        interval_of(to_ms - 1) + 1,
+        &provider,
+        &mut |c, cell| {
+            let t = interval_start_ms(c.interval);
+            if t < from_ms
+                || t >= to_ms
+                || !in_scope(&contract.queues, &contract.channels, c.queue, c.channel)
+            {
+                return;
             }
-        }
-    })?;
+            *u.handled_contacts.entry(c.channel).or_default() += cell.answered.max(0) as u64;
+            handle_ms += cell.talk_ms + cell.hold_ms + cell.acw_ms;
+            if let Some((zone, days)) = &holidays {
+                match jiff::Timestamp::from_millisecond(t) {
+                    Ok(ts) if days.contains(&ts.to_zoned(zone.clone()).date()) => {
+                        *u.holiday_contacts.entry(c.channel).or_default() +=
+                            cell.answered.max(0) as u64;
+                    }
+                    Ok(_) => {}
+                    Err(e) => err = Some(e),
+                }
+            }
+        },
+    )?;
     if let Some(e) = err {
         bail!("timestamp out of range: {e}");
     }
@@ -253,9 +353,18 @@ fn usage(store: &SqliteStore, contract: &Contract, month: Month, pricing: Option
     Ok(u)
 }
 
-fn month_input(store: &SqliteStore, contract: &Contract, month: Month, as_of_ms: i64) -> Result<MonthInput> {
+fn month_input(
+    store: &SqliteStore,
+    contract: &Contract,
+    month: Month,
+    as_of_ms: i64,
+) -> Result<MonthInput> {
     let fees = match &contract.pricing {
-        Some(_) => expected_invoice(contract, &usage(store, contract, month, contract.pricing.as_ref())?)?.fees(),
+        Some(_) => expected_invoice(
+            contract,
+            &usage(store, contract, month, contract.pricing.as_ref())?,
+        )?
+        .fees(),
         None => relevo_contracts::Money::default(),
     };
     let mut measures = BTreeMap::new();
@@ -266,15 +375,28 @@ fn month_input(store: &SqliteStore, contract: &Contract, month: Month, as_of_ms:
         }
         measures.insert(term.id.clone(), list);
     }
-    Ok(MonthInput { month, fees, measures })
+    Ok(MonthInput {
+        month,
+        fees,
+        measures,
+    })
 }
 
 /// The scorecard of `month`, after evaluating up to twelve earlier months in order for escalation
 /// and earn-back (each under the contract version in force then).
-fn scorecard(store: &SqliteStore, provider: &str, month: Month, as_of_ms: i64) -> Result<(Contract, Scorecard)> {
+fn scorecard(
+    store: &SqliteStore,
+    provider: &str,
+    month: Month,
+    as_of_ms: i64,
+) -> Result<(Contract, Scorecard)> {
     let contracts = load(store, Some(provider))?;
     let contract = contract_for_month(&contracts, provider, month)
-        .with_context(|| format!("no contract of {provider:?} is in force in {month} (see: relevo contract list)"))?
+        .with_context(|| {
+            format!(
+                "no contract of {provider:?} is in force in {month} (see: relevo contract list)"
+            )
+        })?
         .clone();
     let mut history: Vec<Scorecard> = Vec::new();
     for back in (1..=HISTORY_MONTHS).rev() {
@@ -290,15 +412,32 @@ fn scorecard(store: &SqliteStore, provider: &str, month: Month, as_of_ms: i64) -
 }
 
 /// One line for a provider's month: verdict counts, credits (and whether the cap binds), invoice total.
-pub fn summary_line(store: &SqliteStore, provider: &str, month: Month, as_of_ms: i64) -> Result<String> {
+pub fn summary_line(
+    store: &SqliteStore,
+    provider: &str,
+    month: Month,
+    as_of_ms: i64,
+) -> Result<String> {
     let (contract, card) = scorecard(store, provider, month, as_of_ms)?;
-    let missed = card.terms.iter().filter(|t| t.verdict.as_str() == "missed").count();
-    let met = card.terms.iter().filter(|t| t.verdict.as_str() == "met").count();
+    let missed = card
+        .terms
+        .iter()
+        .filter(|t| t.verdict.as_str() == "missed")
+        .count();
+    let met = card
+        .terms
+        .iter()
+        .filter(|t| t.verdict.as_str() == "met")
+        .count();
     let mut line = format!(
         "{provider} v{}: {met} terms met, {missed} missed; credits {}{}",
         contract.version,
         card.credits,
-        if card.cap_binds { " (at-risk cap binds)" } else { "" }
+        if card.cap_binds {
+            " (at-risk cap binds)"
+        } else {
+            ""
+        }
     );
     if !card.stabilisation.is_empty() {
         line.push_str("; in its stabilisation window");
@@ -380,7 +519,11 @@ pub fn run_scorecard(args: &ScorecardArgs) -> Result<ExitCode> {
 }
 
 fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
 }
 
 #[derive(clap::Args, Debug)]
@@ -406,8 +549,16 @@ pub fn run_invoice(args: &InvoiceArgs) -> Result<ExitCode> {
     let (store, _) = open_store(args.db.as_ref())?;
     let as_of = args.as_of.map_or_else(now_ms, |t| t.as_millisecond());
     let (contract, card) = scorecard(&store, &args.provider, args.month, as_of)?;
-    let pricing = contract.pricing.as_ref().with_context(|| format!("{} v{} has no [pricing]", contract.provider, contract.version))?;
-    let mut invoice = expected_invoice(&contract, &usage(&store, &contract, args.month, Some(pricing))?)?;
+    let pricing = contract.pricing.as_ref().with_context(|| {
+        format!(
+            "{} v{} has no [pricing]",
+            contract.provider, contract.version
+        )
+    })?;
+    let mut invoice = expected_invoice(
+        &contract,
+        &usage(&store, &contract, args.month, Some(pricing))?,
+    )?;
     invoice.add_scorecard(&card);
     match args.format.as_str() {
         "table" => print!("{}", invoice.render()),
@@ -420,7 +571,11 @@ pub fn run_invoice(args: &InvoiceArgs) -> Result<ExitCode> {
         let billed = parse_billed_csv(&text).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
         let rec = reconcile(&invoice, &billed, &Tolerance::default());
         println!();
-        println!("reconciliation with {name}: {} difference{}", rec.differences.len(), if rec.differences.len() == 1 { "" } else { "s" });
+        println!(
+            "reconciliation with {name}: {} difference{}",
+            rec.differences.len(),
+            if rec.differences.len() == 1 { "" } else { "s" }
+        );
         print!("{}", rec.render());
     }
     Ok(ExitCode::SUCCESS)
@@ -442,11 +597,20 @@ pub struct CostsArgs {
 pub fn run_costs(args: &CostsArgs) -> Result<ExitCode> {
     let (store, _) = open_store(args.db.as_ref())?;
     let as_of = args.as_of.map_or_else(now_ms, |t| t.as_millisecond());
-    let providers: std::collections::BTreeSet<String> = store.contracts(None)?.into_iter().map(|c| c.provider).collect();
-    println!("{:<16} {:<8} {:>10} {:>12} {:>14} {:>12} {:>12}", "provider", "model", "handled", "minutes", "total", "per contact", "per minute");
+    let providers: std::collections::BTreeSet<String> = store
+        .contracts(None)?
+        .into_iter()
+        .map(|c| c.provider)
+        .collect();
+    println!(
+        "{:<16} {:<8} {:>10} {:>12} {:>14} {:>12} {:>12}",
+        "provider", "model", "handled", "minutes", "total", "per contact", "per minute"
+    );
     for p in providers {
         let contracts = load(&store, Some(&p))?;
-        let Some(contract) = contract_for_month(&contracts, &p, args.period) else { continue };
+        let Some(contract) = contract_for_month(&contracts, &p, args.period) else {
+            continue;
+        };
         let (model, total, u) = if let Some(pricing) = &contract.pricing {
             let (_, card) = scorecard(&store, &p, args.period, as_of)?;
             let u = usage(&store, contract, args.period, Some(pricing))?;
@@ -454,7 +618,12 @@ pub fn run_costs(args: &CostsArgs) -> Result<ExitCode> {
             inv.add_scorecard(&card);
             ("invoice", inv.total(), u)
         } else if contract.inhouse_cost.is_some() {
-            let u = usage(&store, contract, args.period, contract.inhouse_cost.as_ref())?;
+            let u = usage(
+                &store,
+                contract,
+                args.period,
+                contract.inhouse_cost.as_ref(),
+            )?;
             ("in-house", inhouse_cost(contract, &u)?.total(), u)
         } else {
             continue;
@@ -469,8 +638,16 @@ pub fn run_costs(args: &CostsArgs) -> Result<ExitCode> {
             thousands(handled),
             thousands(minutes.round() as u64),
             format!("{total} {}", contract.currency),
-            if handled > 0 { format!("{:.2}", cents / handled as f64) } else { "–".into() },
-            if minutes > 0.0 { format!("{:.3}", cents / minutes) } else { "–".into() },
+            if handled > 0 {
+                format!("{:.2}", cents / handled as f64)
+            } else {
+                "–".into()
+            },
+            if minutes > 0.0 {
+                format!("{:.3}", cents / minutes)
+            } else {
+                "–".into()
+            },
         );
     }
     Ok(ExitCode::SUCCESS)
