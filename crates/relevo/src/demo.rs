@@ -36,9 +36,18 @@ pub struct DemoArgs {
 
 /// Contract files shipped with the demo (the annotated examples in `examples/contracts/`).
 const DEMO_CONTRACTS: [(&str, &str); 3] = [
-    ("northwind-bpo.toml", include_str!("../../../examples/contracts/northwind-bpo.toml")),
-    ("sur-contact.toml", include_str!("../../../examples/contracts/sur-contact.toml")),
-    ("inhouse.toml", include_str!("../../../examples/contracts/inhouse.toml")),
+    (
+        "northwind-bpo.toml",
+        include_str!("../../../examples/contracts/northwind-bpo.toml"),
+    ),
+    (
+        "sur-contact.toml",
+        include_str!("../../../examples/contracts/sur-contact.toml"),
+    ),
+    (
+        "inhouse.toml",
+        include_str!("../../../examples/contracts/inhouse.toml"),
+    ),
 ];
 
 /// SplitMix64 (Steele, Lea & Flood 2014): small, fast, good enough for synthetic data.
@@ -731,7 +740,10 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
         let path = args.dir.join(name);
         std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
         crate::contract_cmd::run(&crate::contract_cmd::ContractArgs {
-            command: crate::contract_cmd::ContractCommand::Add { file: path, by: Some("relevo demo".into()) },
+            command: crate::contract_cmd::ContractCommand::Add {
+                file: path,
+                by: Some("relevo demo".into()),
+            },
             db: Some(db.clone()),
         })?;
     }

@@ -580,46 +580,171 @@ fn hours_import_is_strict_and_idempotent() {
 }
 
 fn example_contract(name: &str) -> String {
-    format!("{}/../../examples/contracts/{name}", env!("CARGO_MANIFEST_DIR"))
+    format!(
+        "{}/../../examples/contracts/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
 }
 
 #[test]
 fn contracts_scorecard_invoice_and_reconciliation_on_demo_data() {
     let d = temp_dir("contracts");
-    assert!(relevo(&d, &["demo", "--dir", "demo", "--days", "70", "--end", "2026-11-15", "--no-report"]).ok);
+    assert!(
+        relevo(
+            &d,
+            &[
+                "demo",
+                "--dir",
+                "demo",
+                "--days",
+                "70",
+                "--end",
+                "2026-11-15",
+                "--no-report"
+            ]
+        )
+        .ok
+    );
     let db = d.join("demo/relevo.db");
     let db = db.to_str().unwrap();
     // The demo added the three contracts; adding one again is refused (versions are never rewritten).
     let list = relevo(&d, &["contract", "list", "--db", db]).stdout;
-    assert!(list.contains("northwind-bpo") && list.contains("sur-contact") && list.contains("relevo demo"), "{list}");
-    let again = relevo(&d, &["contract", "add", &example_contract("northwind-bpo.toml"), "--db", db]);
+    assert!(
+        list.contains("northwind-bpo")
+            && list.contains("sur-contact")
+            && list.contains("relevo demo"),
+        "{list}"
+    );
+    let again = relevo(
+        &d,
+        &[
+            "contract",
+            "add",
+            &example_contract("northwind-bpo.toml"),
+            "--db",
+            db,
+        ],
+    );
     assert!(!again.ok);
-    assert!(again.stderr.contains("northwind-bpo version 2 is given twice"), "{}", again.stderr);
+    assert!(
+        again
+            .stderr
+            .contains("northwind-bpo version 2 is given twice"),
+        "{}",
+        again.stderr
+    );
 
-    let card = relevo(&d, &["scorecard", "--db", db, "--provider", "northwind-bpo", "--period", "2026-10", "--format", "json", "--as-of", "2026-11-16T00:00:00Z"]);
+    let card = relevo(
+        &d,
+        &[
+            "scorecard",
+            "--db",
+            db,
+            "--provider",
+            "northwind-bpo",
+            "--period",
+            "2026-10",
+            "--format",
+            "json",
+            "--as-of",
+            "2026-11-16T00:00:00Z",
+        ],
+    );
     assert!(card.ok, "{}", card.stderr);
     let v: serde_json::Value = serde_json::from_str(&card.stdout).unwrap();
     // October holds northwind's slipping week (2026-09-28..10-04 for a 2026-11-15 end is 2026-10-13..19):
     // voice service level misses and the credits hit the at-risk cap.
-    let voice = v["terms"].as_array().unwrap().iter().find(|t| t["term"] == "voice-sl").unwrap();
+    let voice = v["terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["term"] == "voice-sl")
+        .unwrap();
     assert_eq!(voice["verdict"], "missed", "{voice}");
     assert_eq!(v["cap_binds"], true, "{v}");
     assert_eq!(v["credits"], v["at_risk"], "{v}");
 
-    let sur = relevo(&d, &["scorecard", "--db", db, "--provider", "sur-contact", "--period", "2026-10", "--as-of", "2026-11-16T00:00:00Z"]).stdout;
+    let sur = relevo(
+        &d,
+        &[
+            "scorecard",
+            "--db",
+            db,
+            "--provider",
+            "sur-contact",
+            "--period",
+            "2026-10",
+            "--as-of",
+            "2026-11-16T00:00:00Z",
+        ],
+    )
+    .stdout;
     assert!(sur.contains("stabilisation window"), "{sur}");
 
     // The invoice as CSV, over-billed on one line by the provider, reconciles to one difference in amount.
-    let inv = relevo(&d, &["invoice", "--db", db, "--provider", "northwind-bpo", "--month", "2026-10", "--format", "csv", "--as-of", "2026-11-16T00:00:00Z"]).stdout;
+    let inv = relevo(
+        &d,
+        &[
+            "invoice",
+            "--db",
+            db,
+            "--provider",
+            "northwind-bpo",
+            "--month",
+            "2026-10",
+            "--format",
+            "csv",
+            "--as-of",
+            "2026-11-16T00:00:00Z",
+        ],
+    )
+    .stdout;
     let mut lines: Vec<String> = inv.lines().map(str::to_string).collect();
-    let monthly = lines.iter().position(|l| l.starts_with("monthly fee")).expect("a monthly fee line");
+    let monthly = lines
+        .iter()
+        .position(|l| l.starts_with("monthly fee"))
+        .expect("a monthly fee line");
     lines[monthly] = "monthly fee,1,2750.00,2750.00".into();
     std::fs::write(d.join("vendor.csv"), lines.join("\n") + "\n").unwrap();
-    let rec = relevo(&d, &["invoice", "--db", db, "--provider", "northwind-bpo", "--month", "2026-10", "--vendor-invoice", "vendor.csv", "--as-of", "2026-11-16T00:00:00Z"]).stdout;
-    assert!(rec.contains("reconciliation with vendor.csv: 2 differences"), "{rec}");
-    assert!(rec.contains("\"monthly fee\": unit price 2750.00, expected 2500.00"), "{rec}");
+    let rec = relevo(
+        &d,
+        &[
+            "invoice",
+            "--db",
+            db,
+            "--provider",
+            "northwind-bpo",
+            "--month",
+            "2026-10",
+            "--vendor-invoice",
+            "vendor.csv",
+            "--as-of",
+            "2026-11-16T00:00:00Z",
+        ],
+    )
+    .stdout;
+    assert!(
+        rec.contains("reconciliation with vendor.csv: 2 differences"),
+        "{rec}"
+    );
+    assert!(
+        rec.contains("\"monthly fee\": unit price 2750.00, expected 2500.00"),
+        "{rec}"
+    );
 
-    let costs = relevo(&d, &["costs", "--db", db, "--period", "2026-10", "--as-of", "2026-11-16T00:00:00Z"]).stdout;
+    let costs = relevo(
+        &d,
+        &[
+            "costs",
+            "--db",
+            db,
+            "--period",
+            "2026-10",
+            "--as-of",
+            "2026-11-16T00:00:00Z",
+        ],
+    )
+    .stdout;
     for p in ["inhouse", "northwind-bpo", "sur-contact"] {
         assert!(costs.contains(p), "{costs}");
     }
@@ -631,13 +756,24 @@ fn bad_contract_files_name_the_key_and_line() {
     std::fs::write(d.join("in.csv"), CSV).unwrap();
     assert!(relevo(&d, &["import", "in.csv"]).ok);
     let text = std::fs::read_to_string(example_contract("northwind-bpo.toml")).unwrap();
-    std::fs::write(d.join("bad.toml"), text.replacen("currency = \"EUR\"", "currency = 12", 1)).unwrap();
+    std::fs::write(
+        d.join("bad.toml"),
+        text.replacen("currency = \"EUR\"", "currency = 12", 1),
+    )
+    .unwrap();
     let r = relevo(&d, &["contract", "add", "bad.toml"]);
     assert!(!r.ok);
-    assert!(r.stderr.starts_with("error: bad.toml: line "), "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with("error: bad.toml: line "),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("currency"), "{}", r.stderr);
     // A valid file whose queues the store has never seen is refused with the reason.
-    let r = relevo(&d, &["contract", "add", &example_contract("northwind-bpo.toml")]);
+    let r = relevo(
+        &d,
+        &["contract", "add", &example_contract("northwind-bpo.toml")],
+    );
     assert!(!r.ok);
     assert!(r.stderr.contains("billing-en"), "{}", r.stderr);
 }
