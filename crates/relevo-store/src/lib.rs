@@ -9,10 +9,14 @@ pub mod auth;
 pub mod contracts;
 mod schema;
 mod sqlite;
+pub mod transitions;
 
 pub use auth::{Principal, Role};
 pub use contracts::{NewContract, StoredContract};
 pub use sqlite::SqliteStore;
+pub use transitions::{
+    NewTransition, NewTransitionEvent, StoredTransition, StoredTransitionEvent, TransitionSave,
+};
 
 use relevo_core::{Channel, ContactRecord};
 use relevo_metrics::Cell;

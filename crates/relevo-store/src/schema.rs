@@ -121,6 +121,36 @@ pub const MIGRATIONS: &[&str] = &[
         UNIQUE (provider, version)
     );
     "#,
+    // 4: transitions (phased cut-overs between providers): the plan's text, the state machine's state
+    // as JSON with a version for optimistic saves, and every event with its webhook delivery outcome.
+    r#"
+    CREATE TABLE transitions (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        queue TEXT NOT NULL,
+        from_provider TEXT NOT NULL,
+        to_provider TEXT NOT NULL,
+        plan TEXT NOT NULL,
+        state TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        created_by TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+    );
+    CREATE TABLE transition_events (
+        id INTEGER PRIMARY KEY,
+        transition_id INTEGER NOT NULL REFERENCES transitions(id),
+        at INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        event TEXT NOT NULL,
+        recorded_at INTEGER NOT NULL,
+        delivered_at INTEGER,
+        delivery_error TEXT
+    );
+    CREATE INDEX transition_events_transition ON transition_events (transition_id, id);
+    "#,
 ];
 
 /// Secondary indexes on contacts: dropped and rebuilt around bulk loads (sorting once beats inserting
