@@ -48,7 +48,9 @@ impl SqliteStore {
     fn setup(mut conn: Connection) -> Result<Self, StoreError> {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.pragma_update(None, "cache_size", -131_072)?; // 128 MiB page cache
+        conn.pragma_update(None, "cache_size", -262_144)?; // 256 MiB page cache (also the sorter's memory)
+        // Index builds after bulk loads may sort on a second thread.
+        conn.pragma_update(None, "threads", 2)?;
         // Sorts (index builds) spill to temporary files past the page cache: memory stays bounded.
         conn.pragma_update(None, "temp_store", "FILE")?;
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
