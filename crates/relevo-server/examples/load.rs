@@ -3,13 +3,16 @@
 //! batches, and the overview page's latency (p50/p99) with and without ingest running.
 //!
 //! ```text
-//! cargo run --release -p relevo-server --example load -- DB [SECONDS] [INGEST_CLIENTS] [BATCH]
+//! cargo run --release -p relevo-server --example load -- DB [SECONDS] [INGEST_CLIENTS] [BATCH] [FLAGS]
 //! ```
 //!
 //! The server runs in this process on a real loopback listener (the same `relevo_server::serve` the
 //! binary runs); the clients are plain keep-alive HTTP/1.1 connections on their own threads, so
 //! client and server share the machine's cores. New records go to provider `load-bpo`, arriving in
-//! the last week of the store's data, so the overview's default period includes them.
+//! the last week of the store's data, so the overview's default period includes them: as a live
+//! feed (consecutive records 0.15 s apart), or with the flag `spread` scattered over the whole
+//! week. Each record has a customer key (50,000 customers) unless the flags say `no-customers`
+//! (then the key goes into `agent`): FLAGS is a comma list, e.g. `spread,no-customers`.
 
 use relevo_store::auth::NewToken;
 use relevo_store::{Role, Scope, SqliteStore, Store};
@@ -28,6 +31,9 @@ fn main() {
     let secs: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(20);
     let clients: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(2);
     let batch: usize = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(1_000);
+    let flags = args.get(5).cloned().unwrap_or_default();
+    let spread = flags.split(',').any(|f| f == "spread");
+    let customers = !flags.split(',').any(|f| f == "no-customers");
 
     let store = SqliteStore::open(std::path::Path::new(&db)).expect("open the database");
     let summary = store.summary(&Scope::All).unwrap();
@@ -88,23 +94,63 @@ fn main() {
     let (status, body) = c.get("/overview");
     assert_eq!(status, 200, "{body}");
     let seq = Arc::new(AtomicU64::new(0));
-    let (status, body) = c.post_contacts(&make_batch(&seq, batch, last_ms));
+    let (status, body) = c.post_contacts(&make_batch(&seq, batch, last_ms, spread, customers));
     assert_eq!(status, 200, "{body}");
 
-    let alone = overview_latencies(addr, &token, Duration::from_secs(secs.min(10)), None);
+    let alone = overview_latencies(addr, &token, Duration::from_secs(secs.min(10)));
     report("overview alone", &alone);
 
+    let (n, elapsed, worst) = ingest(
+        addr,
+        &token,
+        &seq,
+        clients,
+        (batch, last_ms, spread, customers),
+        || std::thread::sleep(Duration::from_secs(secs)),
+    );
+    println!(
+        "ingest alone: {n} contacts in {elapsed:.1} s = {:.0} contacts/s ({} batches of {batch}; slowest batch {:.0} ms)",
+        n as f64 / elapsed,
+        n / batch as u64,
+        worst.as_secs_f64() * 1000.0
+    );
+    let mut during = Vec::new();
+    let (n, elapsed, worst) = ingest(
+        addr,
+        &token,
+        &seq,
+        clients,
+        (batch, last_ms, spread, customers),
+        || during = overview_latencies(addr, &token, Duration::from_secs(secs)),
+    );
+    println!(
+        "ingest with overview polling: {n} contacts in {elapsed:.1} s = {:.0} contacts/s (slowest batch {:.0} ms)",
+        n as f64 / elapsed,
+        worst.as_secs_f64() * 1000.0
+    );
+    report("overview during ingest", &during);
+}
+
+/// Runs `clients` ingest connections while `during` runs; returns contacts, seconds, slowest batch.
+fn ingest(
+    addr: SocketAddr,
+    token: &str,
+    seq: &Arc<AtomicU64>,
+    clients: usize,
+    (batch, last_ms, spread, customers): (usize, i64, bool, bool),
+    during: impl FnOnce(),
+) -> (u64, f64, Duration) {
     let stop = Arc::new(AtomicBool::new(false));
     let done = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
     let mut threads = Vec::new();
     for _ in 0..clients {
-        let (stop, done, seq, token) = (stop.clone(), done.clone(), seq.clone(), token.clone());
+        let (stop, done, seq, token) = (stop.clone(), done.clone(), seq.clone(), token.to_string());
         threads.push(std::thread::spawn(move || {
             let mut c = Conn::new(addr, &token);
             let mut worst = Duration::ZERO;
             while !stop.load(Ordering::Relaxed) {
-                let body = make_batch(&seq, batch, last_ms);
+                let body = make_batch(&seq, batch, last_ms, spread, customers);
                 let t = Instant::now();
                 let (status, text) = c.post_contacts(&body);
                 worst = worst.max(t.elapsed());
@@ -114,22 +160,18 @@ fn main() {
             worst
         }));
     }
-    let during = overview_latencies(addr, &token, Duration::from_secs(secs), Some(&done));
+    during();
     stop.store(true, Ordering::Relaxed);
     let worst: Duration = threads
         .into_iter()
         .map(|t| t.join().unwrap())
         .max()
         .unwrap();
-    let elapsed = started.elapsed().as_secs_f64();
-    let n = done.load(Ordering::Relaxed);
-    println!(
-        "ingest: {n} contacts in {elapsed:.1} s = {:.0} contacts/s ({} batches of {batch}; slowest batch {:.0} ms)",
-        n as f64 / elapsed,
-        n / batch as u64,
-        worst.as_secs_f64() * 1000.0
-    );
-    report("overview during ingest", &during);
+    (
+        done.load(Ordering::Relaxed),
+        started.elapsed().as_secs_f64(),
+        worst,
+    )
 }
 
 fn report(what: &str, lat: &[Duration]) {
@@ -146,12 +188,7 @@ fn report(what: &str, lat: &[Duration]) {
 }
 
 /// Requests the overview back to back (one every 20 ms at most) for `span`.
-fn overview_latencies(
-    addr: SocketAddr,
-    token: &str,
-    span: Duration,
-    _ingested: Option<&AtomicU64>,
-) -> Vec<Duration> {
+fn overview_latencies(addr: SocketAddr, token: &str, span: Duration) -> Vec<Duration> {
     let mut c = Conn::new(addr, token);
     let end = Instant::now() + span;
     let mut out = Vec::new();
@@ -168,14 +205,27 @@ fn overview_latencies(
     out
 }
 
+/// When record `k` arrived: a live feed (a record every 0.15 s of data, so a batch covers a few
+/// minutes and touches a handful of cube cells) or, with `spread`, scattered over the week (every
+/// record in its own cell: the worst case for the cube).
+fn arrival_s(k: u64, last_ms: i64, spread: bool) -> i64 {
+    let week = 7 * 86_400;
+    let offset = if spread {
+        k * 7919 % week
+    } else {
+        k * 150 / 1000 % week
+    };
+    last_ms / 1000 - week as i64 + offset as i64
+}
+
 /// A batch of new records (JSON array) for provider `load-bpo`, arriving over the store's last week.
-fn make_batch(seq: &AtomicU64, n: usize, last_ms: i64) -> String {
+fn make_batch(seq: &AtomicU64, n: usize, last_ms: i64, spread: bool, customers: bool) -> String {
     let first = seq.fetch_add(n as u64, Ordering::Relaxed);
     let mut s = String::with_capacity(n * 330);
     s.push('[');
     for i in 0..n as u64 {
         let k = first + i;
-        let arrived_s = last_ms / 1000 - 7 * 86_400 + (k * 7919 % (7 * 86_400)) as i64;
+        let arrived_s = arrival_s(k, last_ms, spread);
         let t = jiff::Timestamp::from_second(arrived_s).unwrap();
         let wait = (k % 60) as i64;
         let answered = jiff::Timestamp::from_second(arrived_s + wait).unwrap();
@@ -184,8 +234,9 @@ fn make_batch(seq: &AtomicU64, n: usize, last_ms: i64) -> String {
             s.push(',');
         }
         s.push_str(&format!(
-            "{{\"contact_id\":\"load-{k}\",\"provider\":\"load-bpo\",\"queue\":\"{queue}\",\"channel\":\"voice\",\"arrived_at\":\"{t}\",\"answered_at\":\"{answered}\",\"talk_s\":{},\"acw_s\":20,\"customer\":\"c{}\",\"csat\":{}}}",
+            "{{\"contact_id\":\"load-{k}\",\"provider\":\"load-bpo\",\"queue\":\"{queue}\",\"channel\":\"voice\",\"arrived_at\":\"{t}\",\"answered_at\":\"{answered}\",\"talk_s\":{},\"acw_s\":20,\"{}\":\"c{}\",\"csat\":{}}}",
             120 + k % 300,
+            if customers { "customer" } else { "agent" },
             k % 50_000,
             1 + k % 5
         ));

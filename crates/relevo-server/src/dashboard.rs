@@ -359,10 +359,10 @@ fn period_of(st: &AppState, q: &PageQuery, scope: &Scope) -> Result<Period, ApiE
     let (from, to) = match (&q.from, &q.to) {
         (Some(f), Some(t)) if !f.is_empty() && !t.is_empty() => (f.clone(), t.clone()),
         _ => {
-            let last = st
-                .read(|s| Ok(relevo_store::Store::summary(s, scope)?))?
-                .last_arrived_ms
-                .unwrap_or_else(|| st.now_ms());
+            let last = st.read(|s| Ok(s.data_span(scope)?))?.map_or_else(
+                || st.now_ms(),
+                |(_, last)| relevo_core::interval_start_ms(last),
+            );
             let end = jiff::Timestamp::from_millisecond(last)
                 .map_err(|e| ApiError::Internal(e.to_string()))?
                 .to_zoned(tz.clone())

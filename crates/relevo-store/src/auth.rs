@@ -439,6 +439,33 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// The first and last cube intervals with data within `scope`, from the group spans (cheap at
+    /// any size, unlike scanning contacts): what a dashboard's default period is built from.
+    pub fn data_span(&self, scope: &Scope) -> Result<Option<(i64, i64)>, StoreError> {
+        let (sql, provider) = match scope {
+            Scope::All => (
+                "SELECT min(first_interval), max(last_interval) FROM cube_groups",
+                None,
+            ),
+            Scope::Provider(p) => (
+                "SELECT min(g.first_interval), max(g.last_interval) FROM cube_groups g \
+                 JOIN providers p ON p.id = g.provider_id WHERE p.key = ?1",
+                Some(p),
+            ),
+        };
+        let row: (Option<i64>, Option<i64>) = match provider {
+            None => self
+                .connection()
+                .query_row(sql, [], |r| Ok((r.get(0)?, r.get(1)?)))?,
+            Some(p) => self
+                .connection()
+                .query_row(sql, [p], |r| Ok((r.get(0)?, r.get(1)?)))?,
+        };
+        Ok(row.0.zip(row.1))
+    }
+}
+
 /// Provider keys with data, within `scope` (from the cube's groups, so the scope filter is the store's).
 pub fn scoped_providers(store: &dyn Store, scope: &Scope) -> Result<Vec<String>, StoreError> {
     let set: BTreeSet<String> = store

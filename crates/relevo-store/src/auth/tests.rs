@@ -73,7 +73,11 @@ fn sessions_and_users() {
     assert_eq!((p.actor.as_str(), csrf.as_str()), ("user:ana", "csrf"));
     assert_eq!(s.session_principal("sid", 100).unwrap(), None);
     assert!(s.set_password("ana", "new").unwrap());
-    assert_eq!(s.session_principal("sid", 50).unwrap(), None, "a new password ends sessions");
+    assert_eq!(
+        s.session_principal("sid", 50).unwrap(),
+        None,
+        "a new password ends sessions"
+    );
     assert!(!s.set_password("nobody", "x").unwrap());
     s.delete_session("sid").unwrap();
     assert_eq!(s.session_principal("sid", 50).unwrap(), None);
@@ -95,4 +99,45 @@ fn login_failures_and_audit() {
     let log = s.audit_log(10).unwrap();
     assert_eq!(log[0].action, "token.revoke");
     assert_eq!(log.len(), 2);
+}
+
+#[test]
+fn data_span_follows_the_scope() {
+    use crate::Store;
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    assert_eq!(s.data_span(&Scope::All).unwrap(), None);
+    let rec = |provider: &str, at: i64| relevo_core::ContactRecord {
+        contact_id: format!("{provider}{at}"),
+        provider: provider.into(),
+        queue: "q".into(),
+        channel: relevo_core::Channel::Voice,
+        direction: relevo_core::Direction::Inbound,
+        arrived_at_ms: at,
+        answered_at_ms: Some(at + 1000),
+        abandoned_at_ms: None,
+        ended_at_ms: None,
+        outcome: relevo_core::Outcome::Answered,
+        talk_ms: None,
+        hold_ms: None,
+        acw_ms: None,
+        agent: None,
+        customer: None,
+        reason: None,
+        resolved: None,
+        transferred: None,
+        csat: None,
+        nps: None,
+        qa_milli: None,
+        language: None,
+        updated_at_ms: at + 1000,
+    };
+    let records = vec![rec("a", 0), rec("a", 900_000), rec("b", 9_000_000)];
+    s.import("t", 3, &mut records.into_iter().map(Ok), &mut |_| {})
+        .unwrap();
+    assert_eq!(s.data_span(&Scope::All).unwrap(), Some((0, 10)));
+    assert_eq!(
+        s.data_span(&Scope::Provider("a".into())).unwrap(),
+        Some((0, 1))
+    );
+    assert_eq!(s.data_span(&Scope::Provider("zz".into())).unwrap(), None);
 }
