@@ -265,17 +265,21 @@ pub fn format_duration(ms: i64) -> String {
     format!("{sign}{}", parts.join(" "))
 }
 
-fn parse_instant(value: &toml::Value, zone: &TimeZone) -> Result<i64, String> {
-    let text = match value {
-        toml::Value::String(s) => s.clone(),
-        toml::Value::Datetime(d) => d.to_string(),
-        other => {
-            return Err(format!(
-                "expected a date or a time, got a {}",
-                other.type_str()
-            ));
-        }
-    };
+fn toml_instant(value: &toml::Value, zone: &TimeZone) -> Result<i64, String> {
+    match value {
+        toml::Value::String(s) => parse_instant(s, zone),
+        toml::Value::Datetime(d) => parse_instant(&d.to_string(), zone),
+        other => Err(format!(
+            "expected a date or a time, got a {}",
+            other.type_str()
+        )),
+    }
+}
+
+/// An instant written as an RFC 3339 timestamp (`2026-11-02T08:00:00+01:00`), a local date-time
+/// (`2026-11-02T08:00`) or a date (its local midnight), the local forms read in `zone`.
+pub fn parse_instant(text: &str, zone: &TimeZone) -> Result<i64, String> {
+    let text = text.trim();
     if let Ok(t) = text.parse::<jiff::Timestamp>() {
         return Ok(t.as_millisecond());
     }
@@ -396,7 +400,7 @@ impl TransitionPlan {
                 ));
             }
             let earliest_ms = match &p.earliest {
-                Some(v) => Some(parse_instant(v, &zone).map_err(|e| invalid(key("earliest"), e))?),
+                Some(v) => Some(toml_instant(v, &zone).map_err(|e| invalid(key("earliest"), e))?),
                 None => None,
             };
             if let (Some(e), Some(prev)) =

@@ -178,7 +178,8 @@ fn durations_and_dates() {
         ("2026-01-02T06:00:00+01:00", 1_767_330_000_000),
     ] {
         let v = toml::Value::String(text.to_owned());
-        assert_eq!(parse_instant(&v, &utc), Ok(want), "{text}");
+        assert_eq!(toml_instant(&v, &utc), Ok(want), "{text}");
+        assert_eq!(parse_instant(text, &utc), Ok(want), "{text}");
     }
     assert_eq!(fmt_share(0.125), "12.5");
     assert_eq!(fmt_share(0.1), "10");
