@@ -616,3 +616,204 @@ pub async fn get_audit(
     })
     .await
 }
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct HoursResult {
+    /// Rows received.
+    pub rows: usize,
+    /// Quarter-hour cells written (a row may span several).
+    pub cells: u64,
+}
+
+/// `POST /api/v1/hours`: provider hours as the canonical hours CSV (docs/HOURS.md); one request is
+/// one transaction, and re-sending replaces the same cells.
+pub async fn post_hours(
+    State(st): State<AppState>,
+    caller: Caller,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<HoursResult>, ApiError> {
+    caller.require(Perm::Ingest)?;
+    let body = body?;
+    st.blocking(move |st| {
+        let scope = caller.scope();
+        let opts = Options {
+            provider: match &scope {
+                Scope::Provider(p) => Some(p.clone()),
+                Scope::All => None,
+            },
+            ..Options::default()
+        };
+        let (rows, diags) =
+            relevo_import::parse_hours(&body[..], &opts).map_err(|d| ApiError::BadRequest {
+                message: d.to_string(),
+                field: d.column.clone(),
+            })?;
+        // Data rows start on line 2: index = line − 2.
+        let mut errors: Vec<RecordError> = diags
+            .into_iter()
+            .map(|d| RecordError {
+                index: (d.line.max(2) - 2) as usize,
+                field: d.column,
+                value: d.value,
+                reason: d.reason,
+            })
+            .collect();
+        for (index, r) in rows.iter().enumerate() {
+            if !scope.permits(&r.provider) {
+                errors.push(RecordError {
+                    index,
+                    field: Some("provider".into()),
+                    value: Some(r.provider.clone()),
+                    reason: "outside this caller's access: a provider sends only its own hours"
+                        .into(),
+                });
+            }
+        }
+        if !errors.is_empty() {
+            errors.sort_by_key(|e| e.index);
+            return Err(ApiError::InvalidRecords(errors));
+        }
+        if rows.is_empty() {
+            return Err(ApiError::bad("the body holds no rows of hours"));
+        }
+        if rows.len() > st.config().max_batch_records {
+            return Err(ApiError::bad(format!(
+                "too many rows: at most {} in one request",
+                st.config().max_batch_records
+            )));
+        }
+        let input: Vec<relevo_store::HoursInput> = rows
+            .iter()
+            .map(|r| relevo_store::HoursInput {
+                provider: r.provider.clone(),
+                queue: r.queue.clone(),
+                start_ms: r.start_ms,
+                end_ms: r.end_ms,
+                staffed_ms: r.staffed_ms,
+                productive_ms: r.productive_ms,
+                scheduled_ms: r.scheduled_ms,
+            })
+            .collect();
+        let now = st.now_ms();
+        let actor = caller.principal.actor.clone();
+        let cells = st.write(|w| {
+            let cells = w.import_hours(&input)?;
+            w.audit(
+                now,
+                &actor,
+                "hours.push",
+                None,
+                Some(&format!("rows={} cells={cells}", input.len())),
+            )?;
+            Ok(cells)
+        })?;
+        Ok(Json(HoursResult {
+            rows: input.len(),
+            cells,
+        }))
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HoursQuery {
+    pub from: String,
+    pub to: String,
+    pub tz: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct HoursDto {
+    pub period_start: String,
+    pub provider: String,
+    pub queue: String,
+    pub staffed_s: f64,
+    pub productive_s: f64,
+    pub scheduled_s: f64,
+}
+
+/// `GET /api/v1/hours`: stored hours per quarter hour, within the caller's scope.
+pub async fn get_hours(
+    State(st): State<AppState>,
+    caller: Caller,
+    q: Result<Query<HoursQuery>, QueryRejection>,
+) -> Result<Json<Vec<HoursDto>>, ApiError> {
+    caller.require(Perm::Read)?;
+    let Query(q) = q?;
+    let scope = caller.scope();
+    st.blocking(move |st| {
+        let tz = kpis::zone(q.tz.as_deref().unwrap_or("UTC"))?;
+        let from = kpis::bound_ms(&q.from, &tz, false, "from")?;
+        let to = kpis::bound_ms(&q.to, &tz, true, "to")?;
+        if from >= to {
+            return Err(ApiError::bad_field("to", "the range ends before it starts"));
+        }
+        let (fi, ti) = (
+            relevo_core::interval_of(from),
+            relevo_core::interval_of(to - 1) + 1,
+        );
+        let cells = st.read(|s| Ok(s.hours(fi, ti, &scope)?))?;
+        Ok(Json(
+            cells
+                .into_iter()
+                .map(|c| HoursDto {
+                    period_start: relevo_metrics::period::format_rfc3339(
+                        relevo_core::interval_start_ms(c.interval),
+                        &tz,
+                    ),
+                    provider: c.provider,
+                    queue: c.queue,
+                    staffed_s: c.staffed_ms as f64 / 1000.0,
+                    productive_s: c.productive_ms as f64 / 1000.0,
+                    scheduled_s: c.scheduled_ms as f64 / 1000.0,
+                })
+                .collect(),
+        ))
+    })
+    .await
+}
+
+#[derive(Debug, Serialize)]
+pub struct ContractDto {
+    pub id: i64,
+    pub provider: String,
+    pub version: i64,
+    pub valid_from: String,
+    pub valid_to: Option<String>,
+    pub added_at: String,
+    pub added_by: String,
+    /// The contract file (TOML), as stored.
+    pub source: String,
+}
+
+/// `GET /api/v1/contracts`: stored contract versions; a provider sees its own.
+pub async fn get_contracts(
+    State(st): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<ContractDto>>, ApiError> {
+    caller.require(Perm::Read)?;
+    let scope = caller.scope();
+    st.blocking(move |st| {
+        let provider = match &scope {
+            Scope::All => None,
+            Scope::Provider(p) => Some(p.as_str()),
+        };
+        let list = st.read(|s| Ok(s.contracts(provider)?))?;
+        Ok(Json(
+            list.into_iter()
+                .map(|c| ContractDto {
+                    id: c.id,
+                    provider: c.provider,
+                    version: c.version,
+                    valid_from: c.valid_from,
+                    valid_to: c.valid_to,
+                    added_at: rfc3339(c.added_at_ms),
+                    added_by: c.added_by,
+                    source: c.source,
+                })
+                .collect(),
+        ))
+    })
+    .await
+}

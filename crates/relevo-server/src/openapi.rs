@@ -297,6 +297,61 @@ pub const ROUTES: &[ApiRoute] = &[
         handler: || get(api::get_kpis),
     },
     ApiRoute {
+        method: "post",
+        path: "/api/v1/hours",
+        summary: "Push provider hours (the canonical hours CSV of docs/HOURS.md); one request is atomic, re-sending replaces the same cells",
+        roles: "admin, manager, provider (its own hours only)",
+        params: &[],
+        body: Some((&["text/csv"], "HoursCsv")),
+        ok: (200, Some("HoursResult")),
+        public: false,
+        handler: || post(api::post_hours),
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/hours",
+        summary: "Stored hours per quarter hour",
+        roles: "all (a provider sees its own)",
+        params: &[
+            Param(
+                "from",
+                In::Query,
+                "string",
+                true,
+                "first day (inclusive) or RFC 3339 instant",
+            ),
+            Param(
+                "to",
+                In::Query,
+                "string",
+                true,
+                "last day (inclusive) or RFC 3339 instant (exclusive)",
+            ),
+            Param(
+                "tz",
+                In::Query,
+                "string",
+                false,
+                "IANA time zone (default UTC)",
+            ),
+        ],
+        body: None,
+        ok: (200, Some("Hours")),
+        public: false,
+        handler: || get(api::get_hours),
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/contracts",
+        summary: "Stored contract versions with their files (scorecards and invoices: `relevo contract`)",
+        roles: "all (a provider sees its own)",
+        params: &[],
+        body: None,
+        ok: (200, Some("Contracts")),
+        public: false,
+        handler: || get(api::get_contracts),
+    },
+    ApiRoute {
         method: "get",
         path: "/api/v1/providers",
         summary: "Provider keys with data",
@@ -498,6 +553,17 @@ fn schemas() -> Value {
                 "rows": {"type": "array", "items": {"$ref": "#/components/schemas/KpiRow"}}
             }
         },
+        "HoursCsv": {"type": "string", "description": "CSV with provider (optional for a provider caller), queue, period_start, period_end (optional), staffed_s, productive_s, scheduled_s"},
+        "HoursResult": {"type": "object", "properties": {"rows": s("integer"), "cells": s("integer")}},
+        "Hours": {"type": "array", "items": {"type": "object", "properties": {
+            "period_start": s("string"), "provider": s("string"), "queue": s("string"),
+            "staffed_s": s("number"), "productive_s": s("number"), "scheduled_s": s("number")
+        }}},
+        "Contracts": {"type": "array", "items": {"type": "object", "properties": {
+            "id": s("integer"), "provider": s("string"), "version": s("integer"),
+            "valid_from": s("string"), "valid_to": ns("string"), "added_at": s("string"),
+            "added_by": s("string"), "source": {"type": "string", "description": "the contract file (TOML)"}
+        }}},
         "Keys": {"type": "object", "properties": {"items": {"type": "array", "items": s("string")}}},
         "Me": {"type": "object", "properties": {"actor": s("string"), "role": s("string"), "provider": ns("string")}},
         "ErlangResult": {
@@ -612,7 +678,7 @@ pub fn document() -> Value {
                 error_response("the role may not do this, or the data is outside its scope"),
             );
         }
-        if r.path == "/api/v1/contacts" {
+        if r.path == "/api/v1/contacts" || (r.path == "/api/v1/hours" && r.method == "post") {
             responses.insert("413".into(), error_response("body over the size limit"));
             responses.insert(
                 "422".into(),

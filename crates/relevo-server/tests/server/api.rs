@@ -513,3 +513,78 @@ async fn tokens_users_and_audit() {
             .starts_with("token:1:")
     );
 }
+
+#[tokio::test]
+async fn hours_and_contracts() {
+    let s = Server::seeded("hours").await;
+    let r = s
+        .call(
+            "GET",
+            "/api/v1/hours?from=2026-10-01&to=2026-10-01",
+            Some(&s.analyst),
+            None,
+        )
+        .await;
+    let v = r.json();
+    let rows: Vec<String> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            format!(
+                "{} {} {} {}",
+                h["period_start"].as_str().unwrap(),
+                h["provider"].as_str().unwrap(),
+                h["queue"].as_str().unwrap(),
+                h["staffed_s"]
+            )
+        })
+        .collect();
+    expect![""]
+    .assert_eq(&rows.join("\n"));
+    // A provider's hours need no provider column; bad rows are listed with their index.
+    let body = "queue,period_start,staffed_s,productive_s,scheduled_s\nbilling,2026-10-01T10:00:00Z,900,900,900\nbilling,2026-10-01T10:07:00Z,900,900,900\n";
+    let r = s
+        .call("POST", "/api/v1/hours", Some(&s.acme), Some(body))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(
+        (
+            r.json()["error"]["invalid"][0]["index"].as_i64(),
+            r.json()["error"]["invalid"][0]["field"].as_str()
+        ),
+        (Some(1), Some("period_start"))
+    );
+    let r = s
+        .call(
+            "POST",
+            "/api/v1/hours",
+            Some(&s.acme),
+            Some(&body.replace("10:07", "10:15")),
+        )
+        .await;
+    expect![[r#"{"rows":2,"cells":2}"#]].assert_eq(&r.body);
+    let r = s
+        .call("POST", "/api/v1/hours", Some(&s.analyst), Some(body))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = s
+        .call(
+            "POST",
+            "/api/v1/hours",
+            Some(&s.admin),
+            Some("colour\nred\n"),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.json()["error"]["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("colour"))
+    );
+
+    let r = s
+        .call("GET", "/api/v1/contracts", Some(&s.manager), None)
+        .await;
+    let list = r.json();
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    assert_eq!(list[0]["source"], "provider = \"acme\"\nversion = 1\n");
+}

@@ -11,6 +11,8 @@ const READS: &[&str] = &[
     "/api/v1/kpis?from=2026-10-01&to=2026-10-02&provider=zenith",
     "/api/v1/kpis?from=2026-10-01&to=2026-10-02&queue=tech&group=queue",
     "/api/v1/providers",
+    "/api/v1/hours?from=2026-10-01&to=2026-10-02",
+    "/api/v1/contracts",
     "/api/v1/queues",
     "/api/v1/me",
     "/api/v1/erlang?arrivals=10&aht_s=100&agents=3",
@@ -140,6 +142,13 @@ async fn a_provider_cannot_write_another_providers_records() {
         .await
         .json();
     assert_eq!(before, after, "nothing of zenith changed");
+    // Hours too.
+    let hours = "provider,queue,period_start,staffed_s,productive_s,scheduled_s\nzenith,tech,2026-10-01T08:00:00Z,900,900,900\n";
+    let r = s
+        .call("POST", "/api/v1/hours", Some(&s.acme), Some(hours))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["invalid"][0]["field"], "provider");
     // Records without a provider are the caller's own.
     let mut own = contact(
         "acme",

@@ -124,6 +124,12 @@ pub fn seed_records() -> Vec<serde_json::Value> {
     out
 }
 
+/// Both providers' hours on the morning of 2026-10-01.
+pub const HOURS: &str = "provider,queue,period_start,period_end,staffed_s,productive_s,scheduled_s
+acme,billing,2026-10-01T08:00:00Z,2026-10-01T09:00:00Z,14400,10800,14400
+zenith,tech,2026-10-01T08:00:00Z,2026-10-01T08:30:00Z,3600,1800,3600
+";
+
 pub const PASSWORD: &str = "correct horse battery";
 
 impl Server {
@@ -177,6 +183,20 @@ impl Server {
                 NOW_MS,
             )
             .unwrap();
+        }
+        let mut store = store;
+        for provider in ["acme", "zenith"] {
+            store
+                .add_contract(&relevo_store::contracts::NewContract {
+                    provider,
+                    version: 1,
+                    valid_from: "2026-01-01",
+                    valid_to: Some("2026-12-31"),
+                    source: &format!("provider = \"{provider}\"\nversion = 1\n"),
+                    added_at_ms: NOW_MS,
+                    added_by: "test",
+                })
+                .unwrap();
         }
         drop(store);
         let mut config = Config::new(db);
