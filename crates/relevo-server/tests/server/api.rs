@@ -540,7 +540,13 @@ async fn hours_and_contracts() {
             )
         })
         .collect();
-    expect![""]
+    expect![[r#"
+        2026-10-01T08:00:00+00:00 acme billing 3600.0
+        2026-10-01T08:00:00+00:00 zenith tech 1800.0
+        2026-10-01T08:15:00+00:00 acme billing 3600.0
+        2026-10-01T08:15:00+00:00 zenith tech 1800.0
+        2026-10-01T08:30:00+00:00 acme billing 3600.0
+        2026-10-01T08:45:00+00:00 acme billing 3600.0"#]]
     .assert_eq(&rows.join("\n"));
     // A provider's hours need no provider column; bad rows are listed with their index.
     let body = "queue,period_start,staffed_s,productive_s,scheduled_s\nbilling,2026-10-01T10:00:00Z,900,900,900\nbilling,2026-10-01T10:07:00Z,900,900,900\n";

@@ -236,6 +236,10 @@ impl Server {
             )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let r = s
+            .call("POST", "/api/v1/hours", Some(&s.admin.clone()), Some(HOURS))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         s
     }
 
