@@ -15,7 +15,7 @@ use crate::api::{ErlangQuery, erlang};
 use crate::auth::{self, Caller, LOGIN_CSRF_COOKIE, SESSION_COOKIE, Via};
 use crate::error::ApiError;
 use crate::kpis::{Rollup, Window, bound_ms, rollup, zone};
-use crate::state::AppState;
+use crate::state::{AppState, Targets};
 use axum::Router;
 use axum::extract::{ConnectInfo, FromRequest, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -24,6 +24,7 @@ use axum::routing::{get, post};
 use html::{Frame, enc, esc, page};
 use i18n::{LANG_COOKIE, Lang};
 use jiff::tz::TimeZone;
+use relevo_contracts::Metric;
 use relevo_core::{Channel, KpiSettings};
 use relevo_metrics::{Granularity, Kpis};
 use relevo_store::Scope;
@@ -487,8 +488,103 @@ fn asa_applies(channel: Option<Channel>) -> bool {
     )
 }
 
-fn kpi_cells(st: &AppState, lang: Lang, k: &Kpis, channel: Option<Channel>) -> String {
-    let t = st.config().targets;
+/// The targets a row is marked against, and the contract they come from (none: the defaults).
+#[derive(Clone, Debug)]
+struct RowTargets {
+    t: Targets,
+    contract: Option<String>,
+}
+
+/// The targets of `provider`'s contract in force on `day` for `channel` (and `queue`): the first
+/// service-level, abandonment and ASA terms that cover them. Anything a contract does not pin keeps
+/// the default; a stabilisation window's relaxed target is not applied here (scorecards do).
+fn contract_targets(
+    s: &relevo_store::SqliteStore,
+    defaults: Targets,
+    provider: &str,
+    channel: Option<Channel>,
+    queue: Option<&str>,
+    day: jiff::civil::Date,
+) -> Result<RowTargets, ApiError> {
+    let mut out = RowTargets {
+        t: defaults,
+        contract: None,
+    };
+    let Some(channel) = channel else {
+        return Ok(out);
+    };
+    let contract = s
+        .contracts(Some(provider))?
+        .iter()
+        .filter_map(|c| relevo_contracts::Contract::parse(&c.source).ok())
+        .filter(|c| c.valid_from <= day && day <= c.valid_to)
+        .max_by_key(|c| c.version);
+    let Some(c) = contract else {
+        return Ok(out);
+    };
+    let term = |m: Metric| {
+        c.terms.iter().find(|t| {
+            t.metric == m
+                && t.channels.contains(&channel)
+                && queue.is_none_or(|q| t.queues.iter().any(|tq| tq == q))
+        })
+    };
+    if let Some(t) = term(Metric::ServiceLevel) {
+        out.t.service_level = t.target;
+    }
+    if let Some(t) = term(Metric::AbandonRate) {
+        out.t.abandon_rate = t.target;
+    }
+    if let Some(t) = term(Metric::AsaS) {
+        out.t.asa_s = t.target;
+    }
+    out.contract = Some(format!("{} v{}", c.provider, c.version));
+    Ok(out)
+}
+
+/// A line under a row's name saying where its targets come from, when a contract sets them.
+fn targets_note(lang: Lang, rt: &RowTargets) -> String {
+    match &rt.contract {
+        None => String::new(),
+        Some(c) => format!(
+            "<small class=\"note contract\">{} {}: {} ≥ {}, {} ≤ {}, {} ≤ {}</small>",
+            lang.t("contract"),
+            esc(c),
+            lang.t("sl"),
+            lang.pct(Some(rt.t.service_level)),
+            lang.t("abandon"),
+            lang.pct(Some(rt.t.abandon_rate)),
+            lang.t("asa"),
+            lang.secs(Some(rt.t.asa_s))
+        ),
+    }
+}
+
+/// The last day of a period in its zone (contracts are chosen by it).
+fn last_day(p: &Period) -> jiff::civil::Date {
+    jiff::Timestamp::from_millisecond(p.to_ms - 1)
+        .map(|t| t.to_zoned(p.tz.clone()).date())
+        .unwrap_or_default()
+}
+
+/// Targets for each provider of a table (keys of `rows`).
+fn targets_of(
+    st: &AppState,
+    rows: &std::collections::BTreeMap<String, Rollup>,
+    p: &Period,
+    queue: Option<&str>,
+) -> Result<std::collections::BTreeMap<String, RowTargets>, ApiError> {
+    let defaults = st.config().targets;
+    let day = last_day(p);
+    rows.keys()
+        .map(|k| {
+            let rt = st.read(|s| contract_targets(s, defaults, k, p.channel, queue, day))?;
+            Ok((k.clone(), rt))
+        })
+        .collect()
+}
+
+fn kpi_cells(lang: Lang, k: &Kpis, channel: Option<Channel>, t: &Targets) -> String {
     let mut row = format!("<td>{}</td>", lang.int(k.offered));
     row.push_str(&kpi_cell(
         lang,
@@ -517,13 +613,13 @@ fn kpi_cells(st: &AppState, lang: Lang, k: &Kpis, channel: Option<Channel>) -> S
     row
 }
 
-fn trend_cell(st: &AppState, lang: Lang, name: &str, r: &Rollup) -> String {
+fn trend_cell(lang: Lang, name: &str, r: &Rollup, t: &Targets) -> String {
     let values: Vec<Option<f64>> = r.series.iter().map(|(_, k)| k.service_level).collect();
     format!(
         "<td>{}</td>",
         sparkline(
             &values,
-            Some(st.config().targets.service_level),
+            Some(t.service_level),
             &format!("{} — {name}", lang.t("trend"))
         )
     )
@@ -565,10 +661,11 @@ async fn overview(
                 )?)
             })?;
             let queues = st.read(|s| Ok(relevo_store::auth::scoped_queues(s, &scope)?))?;
-            Ok((p, by_provider, queues))
+            let targets = targets_of(st, &by_provider, &p, None)?;
+            Ok((p, by_provider, queues, targets))
         })
         .await;
-    let (p, by_provider, queues) = match result {
+    let (p, by_provider, queues, targets) = match result {
         Ok(v) => v,
         Err(e) => return page_error(lang, &caller, e),
     };
@@ -599,13 +696,15 @@ async fn overview(
                 enc(name),
                 html::query(&[range[0], range[1], range[2], ("lang", lang.code())])
             );
+            let rt = &targets[name];
             let _ = write!(
                 body,
-                "<tr><th scope=\"row\"><a href=\"{}\">{}</a></th>{}{}</tr>",
+                "<tr><th scope=\"row\"><a href=\"{}\">{}</a>{}</th>{}{}</tr>",
                 esc(&link),
                 esc(name),
-                kpi_cells(&st, lang, &r.total, p.channel),
-                trend_cell(&st, lang, name, r)
+                targets_note(lang, rt),
+                kpi_cells(lang, &r.total, p.channel, &rt.t),
+                trend_cell(lang, name, r, &rt.t)
             );
         }
         body.push_str("</tbody></table></div>");
@@ -675,6 +774,7 @@ async fn provider_page(
         Ok(s) => s,
         Err(e) => return page_error(lang, &caller, e),
     };
+    let key_ = key.clone();
     let result = st
         .blocking(move |st| {
             let p = period_of(st, &q, &scope)?;
@@ -707,10 +807,24 @@ async fn provider_page(
                     &|c| Some(format!("{}\u{1f}{}", c.queue, c.channel)),
                 )?)
             })?;
-            Ok((p, g, series, by_qc))
+            let defaults = st.config().targets;
+            let day = last_day(&p);
+            let page_targets =
+                st.read(|s| contract_targets(s, defaults, &key_, p.channel, None, day))?;
+            let row_targets = by_qc
+                .keys()
+                .map(|k| {
+                    let (q, ch) = k.split_once('\u{1f}').unwrap_or((k, ""));
+                    let rt = st.read(|s| {
+                        contract_targets(s, defaults, &key_, ch.parse().ok(), Some(q), day)
+                    })?;
+                    Ok((k.clone(), rt))
+                })
+                .collect::<Result<std::collections::BTreeMap<_, _>, ApiError>>()?;
+            Ok((p, g, series, by_qc, page_targets, row_targets))
         })
         .await;
-    let (p, g, series, by_qc) = match result {
+    let (p, g, series, by_qc, page_targets, row_targets) = match result {
         Ok(v) => v,
         Err(e) => return page_error(lang, &caller, e),
     };
@@ -728,14 +842,15 @@ async fn provider_page(
         ("channel", p.channel_param.as_str()),
     ];
     let mut body = format!(
-        "<h1>{}: {} <small class=\"note\">{} – {}</small></h1>{}",
+        "<h1>{}: {} <small class=\"note\">{} – {}</small></h1><p>{}</p>{}",
         lang.t("provider"),
         esc(&key),
         esc(&p.from),
         esc(&p.to),
+        targets_note(lang, &page_targets),
         period_form(lang, &path, &p)
     );
-    let target = st.config().targets.service_level;
+    let target = page_targets.t.service_level;
     let points: Vec<SlPoint> = all
         .series
         .iter()
@@ -800,7 +915,7 @@ async fn provider_page(
             lang.t("total"),
             p.channel.map_or(lang.t("all_channels"), |c| c.as_str())
         )),
-        kpi_cells(&st, lang, &all.total, p.channel),
+        kpi_cells(lang, &all.total, p.channel, &page_targets.t),
     );
     for (k, r) in &by_qc {
         let (queue, channel) = k.split_once('\u{1f}').unwrap_or((k, ""));
@@ -816,8 +931,8 @@ async fn provider_page(
             esc(&link),
             esc(queue),
             esc(channel),
-            kpi_cells(&st, lang, &r.total, channel.parse().ok()),
-            trend_cell(&st, lang, &name, r)
+            kpi_cells(lang, &r.total, channel.parse().ok(), &row_targets[k].t),
+            trend_cell(lang, &name, r, &row_targets[k].t)
         );
     }
     body.push_str("</tbody></table></div>");
@@ -891,10 +1006,23 @@ async fn queue_page(
                     &|c| (c.queue == qk).then(|| format!("{}\u{1f}{}", c.provider, c.channel)),
                 )?)
             })?;
-            Ok((p, by_provider, by_channel))
+            let targets = targets_of(st, &by_provider, &p, Some(&qk))?;
+            let defaults = st.config().targets;
+            let day = last_day(&p);
+            let channel_targets = by_channel
+                .keys()
+                .map(|k| {
+                    let (prov, ch) = k.split_once('\u{1f}').unwrap_or((k, ""));
+                    let rt = st.read(|s| {
+                        contract_targets(s, defaults, prov, ch.parse().ok(), Some(&qk), day)
+                    })?;
+                    Ok((k.clone(), rt))
+                })
+                .collect::<Result<std::collections::BTreeMap<_, _>, ApiError>>()?;
+            Ok((p, by_provider, by_channel, targets, channel_targets))
         })
         .await;
-    let (p, by_provider, by_channel) = match result {
+    let (p, by_provider, by_channel, targets, channel_targets) = match result {
         Ok(v) => v,
         Err(e) => return page_error(lang, &caller, e),
     };
@@ -927,13 +1055,15 @@ async fn queue_page(
                 enc(name),
                 html::query(&[range[0], range[1], range[2], ("lang", lang.code())])
             );
+            let rt = &targets[name];
             let _ = write!(
                 body,
-                "<tr><th scope=\"row\"><a href=\"{}\">{}</a></th>{}{}</tr>",
+                "<tr><th scope=\"row\"><a href=\"{}\">{}</a>{}</th>{}{}</tr>",
                 esc(&link),
                 esc(name),
-                kpi_cells(&st, lang, &r.total, p.channel),
-                trend_cell(&st, lang, name, r)
+                targets_note(lang, rt),
+                kpi_cells(lang, &r.total, p.channel, &rt.t),
+                trend_cell(lang, name, r, &rt.t)
             );
         }
         body.push_str("</tbody></table></div>");
@@ -955,7 +1085,7 @@ async fn queue_page(
                 "<tr><th scope=\"row\">{} / {}</th>{}</tr>",
                 esc(prov),
                 esc(ch),
-                kpi_cells(&st, lang, &r.total, ch.parse().ok())
+                kpi_cells(lang, &r.total, ch.parse().ok(), &channel_targets[k].t)
             );
         }
         body.push_str("</tbody></table></div>");

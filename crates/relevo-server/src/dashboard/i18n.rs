@@ -165,8 +165,8 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("target", "Target", "Objetivo"),
     (
         "targets_note",
-        "Targets until contracts are set: service level ≥ 80 %, abandoned ≤ 5 %, ASA ≤ 30 s.",
-        "Objetivos mientras no haya contratos: nivel de servicio ≥ 80 %, abandono ≤ 5 %, TMR ≤ 30 s.",
+        "Targets come from each provider's contract where one sets them (named under the row); otherwise service level ≥ 80 %, abandoned ≤ 5 %, ASA ≤ 30 s (live channels).",
+        "Los objetivos vienen del contrato de cada proveedor cuando lo fija (indicado bajo la fila); si no, nivel de servicio ≥ 80 %, abandono ≤ 5 %, TMR ≤ 30 s (canales en vivo).",
     ),
     (
         "no_data",
@@ -243,4 +243,5 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("line_sl", "line: service level", "línea: nivel de servicio"),
     ("dashed_target", "dashed: target", "discontinua: objetivo"),
     ("total", "Total", "Total"),
+    ("contract", "Contract", "Contrato"),
 ];

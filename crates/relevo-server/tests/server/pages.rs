@@ -249,3 +249,67 @@ async fn provider_queue_and_planning_pages() {
     let r = s.page("/nowhere", &sid).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_contract_sets_the_targets_a_row_is_marked_against() {
+    let s = Server::seeded("contract-targets").await;
+    let contract = r#"
+provider = "zenith"
+version = 2
+valid_from = 2026-07-01
+valid_to = 2027-06-30
+currency = "EUR"
+timezone = "UTC"
+queues = ["billing", "tech"]
+
+[credits]
+at_risk_pct = 10
+
+[[terms]]
+id = "voice-sl"
+metric = "service_level"
+channels = ["voice"]
+target = 0.0
+critical = true
+credit_allocation_pct = 40
+
+[[terms]]
+id = "voice-abandon"
+metric = "abandon_rate"
+channels = ["voice"]
+target = 0.30
+"#;
+    let mut store = relevo_store::SqliteStore::open(&s.state.config().db_path).unwrap();
+    store
+        .add_contract(&relevo_store::contracts::NewContract {
+            provider: "zenith",
+            version: 2,
+            valid_from: "2026-07-01",
+            valid_to: Some("2027-06-30"),
+            source: contract,
+            added_at_ms: 0,
+            added_by: "test",
+        })
+        .unwrap();
+    let sid = s
+        .login("ana", PASSWORD)
+        .await
+        .unwrap_or_else(|r| panic!("{}", r.body));
+    let r = s
+        .page("/overview?from=2026-10-01&to=2026-10-02", &sid)
+        .await;
+    let b = &r.body;
+    let zenith_row = &b[b.find(">zenith</a>").unwrap()..];
+    let zenith_row = &zenith_row[..zenith_row.find("</tr>").unwrap()];
+    assert!(
+        zenith_row
+            .contains("Contract zenith v2: Service level ≥ 0.0 %, Abandoned ≤ 30.0 %, ASA ≤ 30 s"),
+        "{zenith_row}"
+    );
+    // Only the ASA (default, 45 s) is missed now: service level 0 % ≥ 0 %, abandonment 25 % ≤ 30 %.
+    assert_eq!(
+        zenith_row.matches("data-missed=\"true\"").count(),
+        1,
+        "{zenith_row}"
+    );
+}
