@@ -164,7 +164,7 @@ async fn overview_in_english_and_spanish_marks_missed_targets() {
         acme_row.contains("class=\"spark\""),
         "a trend sparkline per provider"
     );
-    assert!(b.contains("Targets until contracts are set"));
+    assert!(b.contains("Targets come from each provider's contract"));
     assert!(
         r.headers["content-security-policy"]
             .to_str()
