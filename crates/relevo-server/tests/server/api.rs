@@ -594,3 +594,42 @@ async fn hours_and_contracts() {
     assert_eq!(list.as_array().unwrap().len(), 2);
     assert_eq!(list[0]["source"], "provider = \"acme\"\nversion = 1\n");
 }
+
+/// A real listener: a request over TCP, then a graceful shutdown that lets `serve` return.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serves_on_a_socket_and_shuts_down_gracefully() {
+    use std::io::{Read, Write};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let s = Server::new("socket");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    let server = tokio::spawn(relevo_server::serve(
+        listener,
+        s.state.clone(),
+        async move {
+            while !flag.load(Ordering::Relaxed) {
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+        },
+    ));
+    let answer = tokio::task::spawn_blocking(move || {
+        let mut conn = std::net::TcpStream::connect(addr).unwrap();
+        conn.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        let mut answer = String::new();
+        conn.read_to_string(&mut answer).unwrap();
+        answer
+    })
+    .await
+    .unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+    assert!(answer.ends_with(r#"{"status":"ok"}"#), "{answer}");
+    stop.store(true, Ordering::Relaxed);
+    server.await.unwrap().unwrap();
+    let log = s.log.lock().unwrap();
+    assert!(log.iter().any(|l| l.contains("msg=listening")));
+    assert!(log.last().unwrap().contains("msg=stopped"));
+}

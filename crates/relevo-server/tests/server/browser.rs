@@ -397,11 +397,25 @@ fn log_in_switch_to_spanish_open_a_provider_and_find_the_chart() {
 
     // Readable on a phone: nothing wider than the screen but the scrollable tables.
     let mut phone = Browser::launch(&exe, 390, 844);
-    phone.goto(&format!("{base}/login"));
+    phone.goto(&format!("{base}/overview{period}"));
     phone.wait_for("document.querySelector('form.login')");
     assert_eq!(
         phone.eval("document.documentElement.scrollWidth <= 390"),
         json!(true)
     );
+    phone.eval(&format!(
+        "document.getElementById('name').value = '{user}'; \
+         document.getElementById('password').value = '{PASSWORD}'; \
+         document.querySelector('form.login').submit(); true"
+    ));
+    phone.wait_for("location.pathname === '/overview' && document.querySelector('#providers')");
+    let width = phone.eval("document.documentElement.scrollWidth");
+    assert!(
+        width.as_u64().unwrap() <= 390,
+        "the overview is {width} px wide on a 390 px phone"
+    );
+    if let Some(p) = env("RELEVO_PHONE_SCREENSHOT") {
+        phone.screenshot(Path::new(&p));
+    }
     eprintln!("screenshot: {}", shot.display());
 }
