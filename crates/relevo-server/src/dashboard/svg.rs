@@ -166,10 +166,16 @@ pub fn sl_chart(points: &[SlPoint], target: f64, title: &str, desc: &str) -> Str
     // X labels: at most about 12.
     let every = (points.len() / 12).max(1);
     for (i, p) in points.iter().enumerate().filter(|(i, _)| i % every == 0) {
+        let x = left + slot * (i as f64 + 0.5);
+        // Labels near the right edge end at their tick instead of running off the chart.
+        let anchor = if x > w - right - 40.0 {
+            "end"
+        } else {
+            "middle"
+        };
         let _ = write!(
             out,
-            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"middle\" fill=\"#4a4a4a\">{}</text>",
-            left + slot * (i as f64 + 0.5),
+            "<text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"{anchor}\" fill=\"#4a4a4a\">{}</text>",
             h - bottom + 18.0,
             esc(&p.label)
         );

@@ -6,6 +6,9 @@ use axum::http::StatusCode;
 
 /// Every read endpoint and page, with and without naming the other provider or its queue.
 const READS: &[&str] = &[
+    "/healthz",
+    "/metrics",
+    "/api/v1/openapi.json",
     "/api/v1/kpis?from=2026-10-01&to=2026-10-02&group=provider,queue,channel",
     "/api/v1/kpis?from=2026-10-01&to=2026-10-02&group=provider&format=csv",
     "/api/v1/kpis?from=2026-10-01&to=2026-10-02&provider=zenith",
