@@ -165,17 +165,17 @@ pub fn sl_chart(points: &[SlPoint], target: f64, title: &str, desc: &str) -> Str
     }
     // X labels: at most about 12.
     let every = (points.len() / 12).max(1);
+    // Labels are about 75 px wide: keep them inside the chart and apart from each other.
+    let mut last_x = f64::NEG_INFINITY;
     for (i, p) in points.iter().enumerate().filter(|(i, _)| i % every == 0) {
-        let x = left + slot * (i as f64 + 0.5);
-        // Labels near the right edge end at their tick instead of running off the chart.
-        let anchor = if x > w - right - 40.0 {
-            "end"
-        } else {
-            "middle"
-        };
+        let x = (left + slot * (i as f64 + 0.5)).min(w - right - 38.0);
+        if x - last_x < 80.0 {
+            continue;
+        }
+        last_x = x;
         let _ = write!(
             out,
-            "<text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"{anchor}\" fill=\"#4a4a4a\">{}</text>",
+            "<text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"middle\" fill=\"#4a4a4a\">{}</text>",
             h - bottom + 18.0,
             esc(&p.label)
         );
