@@ -777,3 +777,608 @@ fn bad_contract_files_name_the_key_and_line() {
     assert!(!r.ok);
     assert!(r.stderr.contains("billing-en"), "{}", r.stderr);
 }
+
+/// SHA-256 (FIPS 180-4), written out so the test checks webhook signatures independently of the
+/// code that makes them.
+fn sha256(data: &[u8]) -> [u8; 32] {
+    const K: [u32; 64] = [
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+        0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+        0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+        0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+        0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+        0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+        0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+        0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+        0xc67178f2,
+    ];
+    let mut h: [u32; 8] = [
+        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
+        0x5be0cd19,
+    ];
+    let mut msg = data.to_vec();
+    msg.push(0x80);
+    while msg.len() % 64 != 56 {
+        msg.push(0);
+    }
+    msg.extend_from_slice(&((data.len() as u64) * 8).to_be_bytes());
+    for block in msg.chunks(64) {
+        let mut w = [0u32; 64];
+        for i in 0..16 {
+            w[i] = u32::from_be_bytes(block[4 * i..4 * i + 4].try_into().unwrap());
+        }
+        for i in 16..64 {
+            let s0 = w[i - 15].rotate_right(7) ^ w[i - 15].rotate_right(18) ^ (w[i - 15] >> 3);
+            let s1 = w[i - 2].rotate_right(17) ^ w[i - 2].rotate_right(19) ^ (w[i - 2] >> 10);
+            w[i] = w[i - 16]
+                .wrapping_add(s0)
+                .wrapping_add(w[i - 7])
+                .wrapping_add(s1);
+        }
+        let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut hh] = h;
+        for i in 0..64 {
+            let s1 = e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25);
+            let ch = (e & f) ^ (!e & g);
+            let t1 = hh
+                .wrapping_add(s1)
+                .wrapping_add(ch)
+                .wrapping_add(K[i])
+                .wrapping_add(w[i]);
+            let s0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
+            let maj = (a & b) ^ (a & c) ^ (b & c);
+            let t2 = s0.wrapping_add(maj);
+            hh = g;
+            g = f;
+            f = e;
+            e = d.wrapping_add(t1);
+            d = c;
+            c = b;
+            b = a;
+            a = t1.wrapping_add(t2);
+        }
+        for (x, v) in h.iter_mut().zip([a, b, c, d, e, f, g, hh]) {
+            *x = x.wrapping_add(v);
+        }
+    }
+    let mut out = [0u8; 32];
+    for (i, v) in h.iter().enumerate() {
+        out[4 * i..4 * i + 4].copy_from_slice(&v.to_be_bytes());
+    }
+    out
+}
+
+/// `sha256=<hex>` of HMAC-SHA256 (RFC 2104) of `body` under `key` (keys up to 64 bytes).
+fn hmac_sha256_header(key: &[u8], body: &[u8]) -> String {
+    let mut k = [0u8; 64];
+    k[..key.len()].copy_from_slice(key);
+    let inner: Vec<u8> = k
+        .iter()
+        .map(|b| b ^ 0x36)
+        .chain(body.iter().copied())
+        .collect();
+    let outer: Vec<u8> = k.iter().map(|b| b ^ 0x5c).chain(sha256(&inner)).collect();
+    let hex: String = sha256(&outer).iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256={hex}")
+}
+
+/// Requests a webhook receiver got: head (request line and headers) and body.
+type Received = std::sync::Arc<std::sync::Mutex<Vec<(String, Vec<u8>)>>>;
+
+/// A loopback webhook receiver: records each request's headers and body and answers 200.
+struct Receiver {
+    port: u16,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Receiver {
+    fn start(port: u16, requests: Received) -> Receiver {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (stop2, requests2) = (stop.clone(), requests.clone());
+        let thread = std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                if stop2.load(std::sync::atomic::Ordering::SeqCst) {
+                    break;
+                }
+                let mut conn = conn.unwrap();
+                let mut data = Vec::new();
+                let mut buf = [0u8; 4096];
+                let (head, body_start) = loop {
+                    let n = conn.read(&mut buf).unwrap();
+                    assert!(n > 0, "connection closed before the headers ended");
+                    data.extend_from_slice(&buf[..n]);
+                    if let Some(i) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+                        break (String::from_utf8(data[..i].to_vec()).unwrap(), i + 4);
+                    }
+                };
+                let length: usize = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("Content-Length: "))
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                while data.len() < body_start + length {
+                    let n = conn.read(&mut buf).unwrap();
+                    data.extend_from_slice(&buf[..n]);
+                }
+                requests2
+                    .lock()
+                    .unwrap()
+                    .push((head, data[body_start..body_start + length].to_vec()));
+                conn.write_all(
+                    b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                )
+                .unwrap();
+            }
+        });
+        Receiver {
+            port,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// Stops accepting (the port is closed until a new receiver binds it).
+    fn stop(mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        let _ = std::net::TcpStream::connect(("127.0.0.1", self.port));
+        self.thread.take().unwrap().join().unwrap();
+    }
+}
+
+const NORTHWIND_PLAN: &str = r#"
+name = "billing-en to northwind"
+queue = "billing-en"
+channels = ["voice"]
+from = "inhouse"
+to = "northwind-bpo"
+time_zone = "Europe/Madrid"
+
+[[phases]]
+name = "parallel ramp"
+share = 0.10
+earliest = 2026-09-14
+min_duration = "3d"
+
+[[phases]]
+share = 0.25
+earliest = 2026-09-21
+min_duration = "3d"
+
+[[phases]]
+share = 0.50
+earliest = 2026-09-25
+min_duration = "3d"
+
+[[phases]]
+share = 0.75
+earliest = 2026-10-12
+min_duration = "7d"
+
+[[phases]]
+share = 1.0
+earliest = 2026-10-26
+
+[gate]
+window = "3d"
+min_volume = 100
+guardrails = [
+    { kpi = "service_level", min = 0.70 },
+    { kpi = "abandon_rate", max = 0.15 },
+    { kpi = "aht_s", max = 420 },
+]
+
+[on_fail]
+action = "hold"
+escalate_to = "rollback_one"
+escalate_after = "2d"
+
+[webhook]
+url = "http://127.0.0.1:PORT/hooks/relevo"
+secret = "test-secret"
+"#;
+
+/// The demo's slipping BPO week replayed day by day against a plan that moves billing-en to
+/// northwind-bpo: the gate passes and the plan advances, then the slip fails it — hold, then a
+/// rollback every two days while it keeps failing — and it recovers without advancing until a
+/// person says so. Each evaluation is its own process (state from the database); the webhook
+/// receiver is down for one day and gets the missed events, in order, on the next run.
+#[test]
+fn transition_replay_of_the_slipping_week_holds_then_rolls_back() {
+    // The test's own HMAC-SHA256 against RFC 4231 §4.3 first.
+    assert_eq!(
+        hmac_sha256_header(b"Jefe", b"what do ya want for nothing?"),
+        "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+    );
+    let d = temp_dir("transition-replay");
+    let r = relevo(
+        &d,
+        &[
+            "demo",
+            "--dir",
+            "demo",
+            "--days",
+            "60",
+            "--end",
+            "2026-10-31",
+            "--no-report",
+        ],
+    );
+    assert!(r.ok, "{}", r.stderr);
+    let db = d.join("demo/relevo.db");
+    let db = db.to_str().unwrap();
+    let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let mut receiver = Some(Receiver::start(0, requests.clone()));
+    let port = receiver.as_ref().unwrap().port;
+    std::fs::write(
+        d.join("plan.toml"),
+        NORTHWIND_PLAN.replace("PORT", &port.to_string()),
+    )
+    .unwrap();
+    let r = relevo(
+        &d,
+        &[
+            "transition",
+            "create",
+            "plan.toml",
+            "--db",
+            db,
+            "--at",
+            "2026-09-13",
+            "--actor",
+            "user:vm",
+        ],
+    );
+    assert!(r.ok, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "created transition 1: billing-en to northwind (billing-en on voice from inhouse to northwind-bpo, 5 phases)\n"
+    );
+    let mut trace = String::new();
+    let start: jiff::civil::Date = "2026-09-14".parse().unwrap();
+    for i in 0..25 {
+        let day = start
+            .checked_add(jiff::Span::new().days(i))
+            .unwrap()
+            .to_string();
+        if day == "2026-09-29" {
+            // The receiver is down the day the gate fails: the events wait in the database.
+            receiver.take().unwrap().stop();
+        }
+        if day == "2026-09-30" {
+            receiver = Some(Receiver::start(port, requests.clone()));
+        }
+        let r = relevo(
+            &d,
+            &["transition", "evaluate", "1", "--db", db, "--as-of", &day],
+        );
+        assert!(r.ok, "{day}: {}", r.stderr);
+        if day == "2026-09-29" {
+            assert!(r.stderr.contains("not delivered"), "{}", r.stderr);
+        }
+        let gate = r
+            .stdout
+            .lines()
+            .nth(1)
+            .unwrap()
+            .trim()
+            .split(' ')
+            .nth(1)
+            .unwrap()
+            .to_owned();
+        let now = r
+            .stdout
+            .lines()
+            .find(|l| l.contains("now: phase"))
+            .unwrap()
+            .trim()
+            .to_owned();
+        trace.push_str(&format!("{day} {gate:<12} {now}\n"));
+        for l in r.stdout.lines().filter(|l| l.starts_with("  2026")) {
+            let words: Vec<&str> = l.split_whitespace().collect();
+            trace.push_str(&format!(
+                "    {} by {}\n",
+                words[3],
+                words[5].trim_end_matches(':')
+            ));
+        }
+    }
+    assert_eq!(
+        trace,
+        "\
+2026-09-14 insufficient now: phase 1/5 parallel ramp (10 %) since 2026-09-14 00:00 CEST (running)
+    advanced by guardrail
+2026-09-15 pass         now: phase 1/5 parallel ramp (10 %) since 2026-09-14 00:00 CEST (running)
+2026-09-16 pass         now: phase 1/5 parallel ramp (10 %) since 2026-09-14 00:00 CEST (running)
+2026-09-17 pass         now: phase 1/5 parallel ramp (10 %) since 2026-09-14 00:00 CEST (running)
+2026-09-18 pass         now: phase 1/5 parallel ramp (10 %) since 2026-09-14 00:00 CEST (running)
+2026-09-19 pass         now: phase 1/5 parallel ramp (10 %) since 2026-09-14 00:00 CEST (running)
+2026-09-20 pass         now: phase 1/5 parallel ramp (10 %) since 2026-09-14 00:00 CEST (running)
+2026-09-21 pass         now: phase 2/5 25 % since 2026-09-21 00:00 CEST (running)
+    advanced by guardrail
+2026-09-22 pass         now: phase 2/5 25 % since 2026-09-21 00:00 CEST (running)
+2026-09-23 pass         now: phase 2/5 25 % since 2026-09-21 00:00 CEST (running)
+2026-09-24 pass         now: phase 2/5 25 % since 2026-09-21 00:00 CEST (running)
+2026-09-25 pass         now: phase 3/5 50 % since 2026-09-25 00:00 CEST (running)
+    advanced by guardrail
+2026-09-26 pass         now: phase 3/5 50 % since 2026-09-25 00:00 CEST (running)
+2026-09-27 pass         now: phase 3/5 50 % since 2026-09-25 00:00 CEST (running)
+2026-09-28 pass         now: phase 3/5 50 % since 2026-09-25 00:00 CEST (running)
+2026-09-29 fail         now: phase 3/5 50 % since 2026-09-25 00:00 CEST (held by guardrail)
+    gate_failed by guardrail
+    held by guardrail
+2026-09-30 fail         now: phase 3/5 50 % since 2026-09-25 00:00 CEST (held by guardrail)
+2026-10-01 fail         now: phase 2/5 25 % since 2026-10-01 00:00 CEST (rolled back, held by guardrail)
+    rolled_back by guardrail
+2026-10-02 fail         now: phase 2/5 25 % since 2026-10-01 00:00 CEST (rolled back, held by guardrail)
+2026-10-03 fail         now: phase 1/5 parallel ramp (10 %) since 2026-10-03 00:00 CEST (rolled back, held by guardrail)
+    rolled_back by guardrail
+2026-10-04 insufficient now: phase 1/5 parallel ramp (10 %) since 2026-10-03 00:00 CEST (rolled back, held by guardrail)
+2026-10-05 insufficient now: phase 1/5 parallel ramp (10 %) since 2026-10-03 00:00 CEST (rolled back, held by guardrail)
+2026-10-06 fail         now: phase 0/5 baseline (0 %) since 2026-10-06 00:00 CEST (rolled back, held by guardrail)
+    rolled_back by guardrail
+2026-10-07 pass         now: phase 0/5 baseline (0 %) since 2026-10-06 00:00 CEST (rolled back, held by guardrail)
+    gate_recovered by guardrail
+2026-10-08 pass         now: phase 0/5 baseline (0 %) since 2026-10-06 00:00 CEST (rolled back, held by guardrail)
+"
+    );
+    // A person restarts the ramp.
+    let r = relevo(
+        &d,
+        &[
+            "transition",
+            "advance",
+            "1",
+            "--db",
+            db,
+            "--at",
+            "2026-10-08T09:00:00+02:00",
+            "--reason",
+            "northwind fixed its staffing",
+            "--actor",
+            "user:vm",
+        ],
+    );
+    assert!(r.ok, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("advanced by user:vm: northwind fixed its staffing"),
+        "{}",
+        r.stdout
+    );
+    let r = relevo(
+        &d,
+        &["transition", "rollback", "1", "--db", db, "--reason", ""],
+    );
+    assert!(!r.ok);
+    assert_eq!(
+        r.stderr,
+        "error: transition 1: cannot rollback: give a reason\n"
+    );
+
+    // The webhooks: every event, in order, signed with the plan's secret.
+    receiver.take().unwrap().stop();
+    let got = requests.lock().unwrap().clone();
+    let mut kinds = Vec::new();
+    for (head, body) in &got {
+        assert!(
+            head.starts_with("POST /hooks/relevo HTTP/1.1\r\n"),
+            "{head}"
+        );
+        let sig = head
+            .lines()
+            .find_map(|l| l.strip_prefix("X-Relevo-Signature: "))
+            .unwrap();
+        assert_eq!(sig, hmac_sha256_header(b"test-secret", body), "{head}");
+        assert_ne!(sig, hmac_sha256_header(b"wrong", body));
+        let v: serde_json::Value = serde_json::from_slice(body).unwrap();
+        kinds.push(v["event"]["kind"].as_str().unwrap().to_owned());
+        if v["event"]["kind"] == "held" {
+            assert_eq!(v["event"]["at"], "2026-09-28T22:00:00Z");
+            assert_eq!(v["event"]["from_phase"]["share"], 0.5);
+            let checks = v["event"]["gate"]["checks"].as_array().unwrap();
+            let sl = &checks[0];
+            assert_eq!(sl["kpi"], "service_level");
+            assert_eq!(sl["status"], "fail");
+            assert!(sl["value"].as_f64().unwrap() < 0.7, "{sl}");
+            assert!(sl["volume"].as_i64().unwrap() >= 100, "{sl}");
+        }
+    }
+    assert_eq!(
+        kinds,
+        [
+            "advanced",
+            "advanced",
+            "advanced",
+            "gate_failed",
+            "held",
+            "rolled_back",
+            "rolled_back",
+            "rolled_back",
+            "gate_recovered",
+            "advanced"
+        ]
+    );
+
+    // The audit log has every change, with who and why.
+    let store = relevo_store::SqliteStore::open(std::path::Path::new(db)).unwrap();
+    let audit: Vec<String> = store
+        .audit_log(1000)
+        .unwrap()
+        .into_iter()
+        .rev()
+        .filter(|a| a.action.starts_with("transition.") && a.action != "transition.evaluate")
+        .map(|a| format!("{} {} {}", a.actor, a.action, a.target.unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        audit,
+        [
+            "user:vm transition.create transition:1",
+            "guardrail transition.advanced transition:1",
+            "guardrail transition.advanced transition:1",
+            "guardrail transition.advanced transition:1",
+            "guardrail transition.gate_failed transition:1",
+            "guardrail transition.held transition:1",
+            "guardrail transition.rolled_back transition:1",
+            "guardrail transition.rolled_back transition:1",
+            "guardrail transition.rolled_back transition:1",
+            "guardrail transition.gate_recovered transition:1",
+            "user:vm transition.advance transition:1",
+            "user:vm transition.advanced transition:1",
+        ]
+    );
+    let evaluations = store
+        .audit_log(1000)
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.action == "transition.evaluate")
+        .count();
+    assert_eq!(evaluations, 25);
+    let events = store.transition_events(1).unwrap();
+    assert!(events.iter().all(|e| e.delivered_at_ms.is_some()));
+
+    // Status: the timeline, target vs actual shares, guardrails vs thresholds, the events.
+    let r = relevo(
+        &d,
+        &[
+            "transition",
+            "status",
+            "1",
+            "--db",
+            db,
+            "--as-of",
+            "2026-10-10",
+        ],
+    );
+    assert!(r.ok, "{}", r.stderr);
+    for want in [
+        "now: phase 1/5 parallel ramp (10 %) since 2026-10-08 09:00 CEST (running)",
+        "▶ 1  parallel ramp              10 %  from 2026-09-14 00:00 CEST  min 3d  last entered 2026-10-08 09:00 CEST",
+        "northwind-bpo        target  10.0 %  actual 100.0 %",
+        "inhouse              target  90.0 %  actual   0.0 %",
+        "service_level",
+        "[delivered]",
+    ] {
+        assert!(r.stdout.contains(want), "{want:?} not in:\n{}", r.stdout);
+    }
+    let r = relevo(&d, &["transition", "status", "--db", db]);
+    assert!(
+        r.stdout
+            .contains("1  billing-en to northwind  billing-en inhouse → northwind-bpo  phase 1/5"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// `relevo simulate` on the demo's history: the same seed gives the same output, another seed
+/// another one; the typical week is the store's history (its weekly volume equals the report's),
+/// and each phase splits it at the plan's shares.
+#[test]
+fn simulate_a_transition_plan_on_the_store_history_is_deterministic() {
+    let d = temp_dir("simulate");
+    let r = relevo(
+        &d,
+        &[
+            "demo",
+            "--dir",
+            "demo",
+            "--days",
+            "60",
+            "--end",
+            "2026-10-31",
+            "--no-report",
+        ],
+    );
+    assert!(r.ok, "{}", r.stderr);
+    let db = d.join("demo/relevo.db");
+    let db = db.to_str().unwrap();
+    let plan = format!(
+        "{}/../../examples/transitions/sur-contact-billing.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let sim = |seed: &str, format: &str| {
+        let r = relevo(
+            &d,
+            &[
+                "simulate",
+                "--plan",
+                &plan,
+                "--db",
+                db,
+                "--replications",
+                "4",
+                "--seed",
+                seed,
+                "--weeks",
+                "4",
+                "--format",
+                format,
+            ],
+        );
+        assert!(r.ok, "{}", r.stderr);
+        r.stdout
+    };
+    let first = sim("7", "json");
+    assert_eq!(first, sim("7", "json"));
+    assert_ne!(first, sim("8", "json"));
+    let v: serde_json::Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(v["history"]["from"], "2026-09-28 00:00 CEST");
+    assert_eq!(v["history"]["to"], "2026-10-26 00:00 CET");
+    let weekly = v["history"]["offered_per_week"].as_f64().unwrap();
+    let report = relevo(
+        &d,
+        &[
+            "report",
+            "--db",
+            db,
+            "--from",
+            "2026-09-28",
+            "--to",
+            "2026-10-25",
+            "--by",
+            "week",
+            "--queue",
+            "billing-es",
+            "--channel",
+            "voice",
+            "--tz",
+            "Europe/Madrid",
+            "--format",
+            "json",
+        ],
+    );
+    let rows: serde_json::Value = serde_json::from_str(&report.stdout).unwrap();
+    let offered: f64 = rows["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["offered"].as_f64().unwrap())
+        .sum();
+    assert!(
+        (weekly - offered / 4.0).abs() < 1e-6,
+        "{weekly} vs {offered}"
+    );
+    let phases = v["phases"].as_array().unwrap();
+    assert_eq!(phases.len(), 6);
+    for p in phases {
+        let share = p["share"].as_f64().unwrap();
+        let all = p["all"]["offered"]["mean"].as_f64().unwrap();
+        assert!((all - weekly).abs() < 0.05 * weekly, "{p}");
+        let to = p["providers"][1]["offered"]["mean"].as_f64().unwrap();
+        assert!((to - share * all).abs() <= 0.02 * all + 2.0, "{p}");
+        let sl = &p["all"]["service_level"];
+        assert!(sl["mean"].as_f64().unwrap() > 0.5, "{p}");
+        assert!(sl["half_width"].as_f64().unwrap() < 0.1, "{p}");
+    }
+    assert!(phases[0]["providers"][1]["service_level"].is_null());
+    let table = sim("7", "table");
+    assert!(table.contains("parallel ramp (10 %)"), "{table}");
+    assert!(
+        table.contains("staffing: provider hours scaled to the phase's share"),
+        "{table}"
+    );
+}
