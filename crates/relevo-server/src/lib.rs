@@ -58,7 +58,12 @@ pub async fn serve(
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await?;
-    state.log("level=info msg=stopped");
+    state.log(&format!(
+        "ts={} level=info msg=stopped",
+        jiff::Timestamp::from_millisecond(state.now_ms())
+            .map(|t| t.to_string())
+            .unwrap_or_default()
+    ));
     Ok(())
 }
 

@@ -136,7 +136,7 @@ pub fn token(args: &TokenArgs) -> Result<ExitCode> {
                     "{:>4}  {:<16} {:<9} {:<16} {:<16} {:<16} {:<16}",
                     t.id,
                     t.name,
-                    t.role,
+                    t.role.as_str(),
                     t.provider.as_deref().unwrap_or("-"),
                     date(t.expires_at_ms),
                     date(t.revoked_at_ms),
@@ -219,7 +219,7 @@ pub fn user(args: &UserArgs) -> Result<ExitCode> {
                 println!(
                     "{:<20} {:<9} {}",
                     u.name,
-                    u.role,
+                    u.role.as_str(),
                     u.provider.as_deref().unwrap_or("")
                 );
             }
