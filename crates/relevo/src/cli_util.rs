@@ -45,22 +45,25 @@ pub fn zone(name: &str) -> Result<TimeZone> {
 
 /// A report bound: a date (a whole day in `tz`; `--to` dates are inclusive) or an RFC 3339 instant.
 pub fn bound_ms(text: &str, tz: &TimeZone, is_end: bool, flag: &str) -> Result<i64> {
-    if let Ok(d) = text.parse::<Date>() {
-        let day = if is_end {
-            d.tomorrow().context("date out of range")?
-        } else {
-            d
-        };
-        let z = day.to_zoned(tz.clone()).context("date out of range")?;
-        return Ok(z
-            .start_of_day()
-            .context("date out of range")?
-            .timestamp()
-            .as_millisecond());
+    // An instant first: jiff also reads the date part of "2026-10-01T08:00:00+02:00" as a Date.
+    if let Ok(t) = text.parse::<jiff::Timestamp>() {
+        return Ok(t.as_millisecond());
     }
-    match text.parse::<jiff::Timestamp>() {
-        Ok(t) => Ok(t.as_millisecond()),
-        Err(_) => bail!(
+    let is_plain_date = text.len() == 10 && text.as_bytes().get(4) == Some(&b'-');
+    match text.parse::<Date>() {
+        Ok(d) if is_plain_date => {
+            let day = if is_end {
+                d.tomorrow().context("date out of range")?
+            } else {
+                d
+            };
+            let z = day.to_zoned(tz.clone()).context("date out of range")?;
+            Ok(z.start_of_day()
+                .context("date out of range")?
+                .timestamp()
+                .as_millisecond())
+        }
+        _ => bail!(
             "{flag} {text:?}: expected a date like 2026-10-01 or an RFC 3339 time like 2026-10-01T08:00:00+02:00"
         ),
     }

@@ -29,9 +29,15 @@ pub struct DemoArgs {
     /// Last day of history (default: yesterday in Europe/Madrid)
     #[arg(long)]
     pub end: Option<Date>,
-    /// Only write and import the data; print no report
+    /// Only write and import the data: print no report and do not serve the dashboard
     #[arg(long)]
     pub no_report: bool,
+    /// Print the report but do not serve the dashboard afterwards
+    #[arg(long)]
+    pub no_serve: bool,
+    /// Where the dashboard listens at the end
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
 }
 
 /// Contract files shipped with the demo (the annotated examples in `examples/contracts/`).
@@ -806,6 +812,10 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
             "  relevo forecast --queue billing-es --tz Europe/Madrid --interval 60m --backtest 14"
         );
         println!("  relevo check");
+        if !args.no_serve {
+            drop(store);
+            crate::serve_cmd::serve_demo(&db, args.listen, "Europe/Madrid")?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

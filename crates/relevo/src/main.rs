@@ -1,5 +1,6 @@
 //! The `relevo` binary: argument parsing, configuration and wiring. The libraries do the work.
 
+mod admin_cmd;
 mod cli_util;
 mod contract_cmd;
 mod demo;
@@ -9,6 +10,9 @@ mod import_cmd;
 mod plan_cmd;
 mod progress;
 mod report_cmd;
+mod serve_cmd;
+mod simulate_cmd;
+mod transition_cmd;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -39,6 +43,16 @@ enum Command {
     Invoice(contract_cmd::InvoiceArgs),
     /// Cost per contact and per handled minute for every provider side by side
     Costs(contract_cmd::CostsArgs),
+    /// Serve the HTTP API and the dashboard
+    Serve(serve_cmd::ServeArgs),
+    /// API tokens: create (shown once), list, revoke
+    Token(admin_cmd::TokenArgs),
+    /// Dashboard accounts: add, list, disable
+    User(admin_cmd::UserArgs),
+    /// Phased cut-over of a queue to another provider, gated on the incoming provider's KPIs
+    Transition(transition_cmd::TransitionArgs),
+    /// What-if: each phase of a transition plan simulated on a typical week, with confidence intervals
+    Simulate(simulate_cmd::SimulateArgs),
     /// Erlang C / Erlang A: measures for a number of agents, or the agents needed for targets
     Erlang(erlang_cmd::ErlangArgs),
     /// Required agents and scheduled FTE per interval from a queue's forecast, split across providers
@@ -81,6 +95,11 @@ fn main() -> ExitCode {
         Command::Scorecard(a) => contract_cmd::run_scorecard(a),
         Command::Invoice(a) => contract_cmd::run_invoice(a),
         Command::Costs(a) => contract_cmd::run_costs(a),
+        Command::Serve(a) => serve_cmd::run(a),
+        Command::Token(a) => admin_cmd::token(a),
+        Command::User(a) => admin_cmd::user(a),
+        Command::Transition(a) => transition_cmd::run(a),
+        Command::Simulate(a) => simulate_cmd::run(a),
         Command::Erlang(a) => erlang_cmd::run(a).map(|()| ExitCode::SUCCESS),
     };
     match result {

@@ -1382,3 +1382,56 @@ fn simulate_a_transition_plan_on_the_store_history_is_deterministic() {
         "{table}"
     );
 }
+
+#[test]
+fn report_bounds_take_instants_half_open_and_dates_whole() {
+    let d = temp_dir("bounds");
+    std::fs::write(d.join("in.csv"), CSV).unwrap();
+    assert!(relevo(&d, &["import", "in.csv"]).ok);
+    let hours = relevo(
+        &d,
+        &[
+            "report",
+            "--from",
+            "2026-10-01T08:00:00+00:00",
+            "--to",
+            "2026-10-01T09:00:00Z",
+            "--by",
+            "hour",
+            "--format",
+            "csv",
+        ],
+    )
+    .stdout;
+    assert_eq!(hours.lines().count(), 2, "{hours}");
+    assert!(
+        hours.contains("\n2026-10-01T08:00:00+00:00,,,,3,"),
+        "{hours}"
+    );
+    let days = relevo(
+        &d,
+        &[
+            "report",
+            "--from",
+            "2026-10-01",
+            "--to",
+            "2026-10-01",
+            "--by",
+            "hour",
+            "--format",
+            "csv",
+        ],
+    )
+    .stdout;
+    assert_eq!(days.lines().count(), 25, "{days}");
+    let bad = relevo(
+        &d,
+        &["report", "--from", "2026-10-01T08", "--to", "2026-10-02"],
+    );
+    assert!(
+        bad.stderr
+            .contains("--from \"2026-10-01T08\": expected a date"),
+        "{}",
+        bad.stderr
+    );
+}
