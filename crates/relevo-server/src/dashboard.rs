@@ -458,16 +458,21 @@ fn kpi_cell(lang: Lang, text: String, missed: Option<bool>) -> String {
     }
 }
 
-fn kpi_header(lang: Lang, first: &str, with_trend: bool) -> String {
+/// A KPI table's header; `t` shows under the marked columns (a row's own contract may differ, and
+/// says so under its name).
+fn kpi_header(lang: Lang, first: &str, with_trend: bool, t: &Targets) -> String {
     let mut h = format!(
-        "<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}<br><small>≥ 80 %</small></th>\
-         <th scope=\"col\">{}<br><small>≤ 30 s</small></th><th scope=\"col\">{}<br><small>≤ 5 %</small></th>\
+        "<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}<br><small>≥ {}</small></th>\
+         <th scope=\"col\">{}<br><small>≤ {}</small></th><th scope=\"col\">{}<br><small>≤ {}</small></th>\
          <th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th>",
         first,
         lang.t("offered"),
         lang.t("sl"),
+        lang.pct(Some(t.service_level)),
         lang.t("asa"),
+        lang.secs(Some(t.asa_s)),
         lang.t("abandon"),
+        lang.pct(Some(t.abandon_rate)),
         lang.t("aht"),
         lang.t("csat"),
         lang.t("nps"),
@@ -688,7 +693,7 @@ async fn overview(
         let _ = write!(
             body,
             "<div class=\"table-wrap\"><table id=\"providers\">{}<tbody>",
-            kpi_header(lang, lang.t("provider"), true)
+            kpi_header(lang, lang.t("provider"), true, &st.config().targets)
         );
         for (name, r) in &by_provider {
             let link = format!(
@@ -904,7 +909,8 @@ async fn provider_page(
         kpi_header(
             lang,
             &format!("{} / {}", lang.t("queue"), lang.t("channel")),
-            true
+            true,
+            &page_targets.t
         )
     );
     let _ = write!(
@@ -1047,7 +1053,7 @@ async fn queue_page(
         let _ = write!(
             body,
             "<div class=\"table-wrap\"><table id=\"queue-providers\">{}<tbody>",
-            kpi_header(lang, lang.t("provider"), true)
+            kpi_header(lang, lang.t("provider"), true, &st.config().targets)
         );
         for (name, r) in &by_provider {
             let link = format!(
@@ -1075,7 +1081,8 @@ async fn queue_page(
             kpi_header(
                 lang,
                 &format!("{} / {}", lang.t("provider"), lang.t("channel")),
-                false
+                false,
+                &st.config().targets
             )
         );
         for (k, r) in &by_channel {

@@ -8,6 +8,8 @@ use std::fmt::Write as _;
 const LINE: &str = "#0b4f8a";
 const TARGET: &str = "#a4001d";
 const BAR: &str = "#9cc3e6";
+/// Bar outlines reach 3:1 against white (WCAG 1.4.11), which the light fill alone does not.
+const BAR_EDGE: &str = "#4f7fae";
 
 fn polyline_segments(points: &[Option<(f64, f64)>]) -> Vec<Vec<(f64, f64)>> {
     let mut segs = vec![Vec::new()];
@@ -118,7 +120,7 @@ pub fn sl_chart(points: &[SlPoint], target: f64, title: &str, desc: &str) -> Str
         let bh = ph * 0.9 * p.offered as f64 / max_vol;
         let _ = write!(
             out,
-            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bh:.1}\" fill=\"{BAR}\"><title>{}: {}</title></rect>",
+            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bh:.1}\" fill=\"{BAR}\" stroke=\"{BAR_EDGE}\" stroke-width=\"0.6\"><title>{}: {}</title></rect>",
             left + slot * i as f64 + slot * 0.1,
             top + ph - bh,
             (slot * 0.8).max(0.5),
