@@ -151,13 +151,22 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX transition_events_transition ON transition_events (transition_id, id);
     "#,
+    // 5: the customer index is now keyed by arrival day (see SECONDARY_INDEXES); drop the old one.
+    r#"
+    DROP INDEX IF EXISTS contacts_customer;
+    "#,
 ];
 
 /// Secondary indexes on contacts: dropped and rebuilt around bulk loads (sorting once beats inserting
 /// random keys one by one). Name, then the statement that creates it.
+///
+/// The customer index is keyed by arrival day first: contacts pushed as they happen land in the
+/// newest pages (a key led by the customer hash puts every new contact on a random page, one page
+/// written per record), and first-contact resolution reads a range of days in one scan.
 pub const SECONDARY_INDEXES: &[(&str, &str)] = &[(
-    "contacts_customer",
-    "CREATE INDEX IF NOT EXISTS contacts_customer ON contacts (customer_hash, arrived_at) WHERE customer_hash IS NOT NULL",
+    "contacts_customer_day",
+    "CREATE INDEX IF NOT EXISTS contacts_customer_day ON contacts (arrived_at / 86400000, customer_hash, arrived_at) \
+     WHERE customer_hash IS NOT NULL AND direction = 0",
 )];
 
 /// Loads at least this large (and at least as large as the stored data) use the bulk path.

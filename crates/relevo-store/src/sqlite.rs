@@ -658,22 +658,48 @@ impl Store for SqliteStore {
         as_of_ms: i64,
         scope: &Scope,
     ) -> Result<Vec<(CellKey, FcrCount)>, StoreError> {
+        const DAY_MS: i64 = 86_400_000;
         let clause = scope_clause(scope);
-        let window_ms = i64::from(window_days) * 86_400_000;
+        let window_ms = i64::from(window_days) * DAY_MS;
+        let (first_day, last_day) = (
+            from_ms.div_euclid(DAY_MS),
+            (to_ms + window_ms).div_euclid(DAY_MS),
+        );
+        // 1. Every inbound contact with a customer key from the range's start to its end plus the
+        //    window, by customer (one scan of the day-keyed index).
+        let mut arrivals: HashMap<i64, Vec<i64>> = HashMap::new();
+        {
+            let mut st = self.conn.prepare_cached(&format!(
+                "SELECT customer_hash, arrived_at FROM contacts INDEXED BY contacts_customer_day \
+                 WHERE arrived_at / 86400000 BETWEEN ?1 AND ?2 AND customer_hash IS NOT NULL \
+                 AND direction = {inbound} AND arrived_at >= ?3 AND arrived_at <= ?4",
+                inbound = Direction::Inbound.code(),
+            ))?;
+            let mut rows = st.query(params![first_day, last_day, from_ms, to_ms + window_ms])?;
+            while let Some(r) = rows.next()? {
+                arrivals.entry(r.get(0)?).or_default().push(r.get(1)?);
+            }
+        }
+        for v in arrivals.values_mut() {
+            v.sort_unstable();
+        }
+        // 2. The answered contacts whose window closed by `as_of`, each looked up in memory.
         let sql = format!(
-            "SELECT c.arrived_at, p.key, q.key, c.channel, \
-               EXISTS (SELECT 1 FROM contacts n WHERE n.customer_hash = c.customer_hash \
-                       AND n.arrived_at > c.arrived_at AND n.arrived_at <= c.arrived_at + :window \
-                       AND n.direction = {inbound}) \
-             FROM contacts c JOIN providers p ON p.id = c.provider_id JOIN queues q ON q.id = c.queue_id \
-             WHERE c.customer_hash IS NOT NULL AND c.outcome = {answered} AND c.direction = {inbound} \
+            "SELECT c.arrived_at, p.key, q.key, c.channel, c.customer_hash \
+             FROM contacts c INDEXED BY contacts_customer_day \
+             JOIN providers p ON p.id = c.provider_id JOIN queues q ON q.id = c.queue_id \
+             WHERE c.arrived_at / 86400000 BETWEEN :first_day AND :to_day AND c.customer_hash IS NOT NULL \
+               AND c.direction = {inbound} AND c.outcome = {answered} \
                AND c.arrived_at >= :from AND c.arrived_at < :to AND c.arrived_at + :window <= :as_of{clause}",
             answered = Outcome::Answered.code(),
             inbound = Direction::Inbound.code(),
         );
+        let to_day = (to_ms - 1).div_euclid(DAY_MS);
         let mut st = self.conn.prepare_cached(&sql)?;
         let params = with_scope(
             vec![
+                (":first_day", &first_day),
+                (":to_day", &to_day),
                 (":from", &from_ms),
                 (":to", &to_ms),
                 (":window", &window_ms),
@@ -685,14 +711,19 @@ impl Store for SqliteStore {
         let mut acc: HashMap<CellKey, FcrCount> = HashMap::new();
         while let Some(r) = rows.next()? {
             let ch: i64 = r.get(3)?;
+            let arrived: i64 = r.get(0)?;
             let key = CellKey {
-                interval: interval_of(r.get(0)?),
+                interval: interval_of(arrived),
                 provider: r.get(1)?,
                 queue: r.get(2)?,
                 channel: Channel::from_code(ch as u8)
                     .ok_or_else(|| StoreError::Corrupt(format!("unknown channel code {ch}")))?,
             };
-            let repeated: bool = r.get(4)?;
+            let later = arrivals
+                .get(&r.get::<_, i64>(4)?)
+                .map_or(&[][..], |v| v.as_slice());
+            let next = later.partition_point(|&t| t <= arrived);
+            let repeated = later.get(next).is_some_and(|&t| t <= arrived + window_ms);
             let e = acc.entry(key).or_default();
             e.eligible += 1;
             e.resolved += i64::from(!repeated);

@@ -154,12 +154,12 @@ fn bulk_loads_rebuild_the_customer_index_in_the_same_transaction() {
     let plan: String = store
         .connection()
         .query_row(
-            "EXPLAIN QUERY PLAN SELECT 1 FROM contacts WHERE customer_hash = 5 AND arrived_at > 0",
+            "EXPLAIN QUERY PLAN SELECT 1 FROM contacts WHERE arrived_at / 86400000 = 5 AND customer_hash = 5 AND direction = 0 AND arrived_at > 0",
             [],
             |r| r.get(3),
         )
         .unwrap();
-    assert!(plan.contains("contacts_customer"), "{plan}");
+    assert!(plan.contains("contacts_customer_day"), "{plan}");
     // An aborted bulk load leaves the index in place (the drop is rolled back with everything else).
     let mut it = records.into_iter().map(Ok).chain([Err(Abort)]);
     assert!(
@@ -170,7 +170,7 @@ fn bulk_loads_rebuild_the_customer_index_in_the_same_transaction() {
     let n: i64 = store
         .connection()
         .query_row(
-            "SELECT count(*) FROM sqlite_master WHERE name = 'contacts_customer'",
+            "SELECT count(*) FROM sqlite_master WHERE name = 'contacts_customer_day'",
             [],
             |r| r.get(0),
         )
@@ -462,4 +462,45 @@ fn contract_versions_are_kept_never_rewritten_and_audited() {
     );
     let audit: i64 = store.connection().query_row("SELECT count(*) FROM audit_log WHERE action = 'contract.add' AND actor = 'vendor-manager'", [], |r| r.get(0)).unwrap();
     assert_eq!(audit, 2);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// FCR from the day-keyed index equals a brute-force count over the raw records.
+    #[test]
+    fn fcr_equals_brute_force(contacts in proptest::collection::vec(
+        // Arrivals on a six-hour grid, so that windows often end exactly on another contact.
+        (0usize..6, (0i64..80).prop_map(|k| k * 21_600), 0u8..3, any::<bool>()),
+        1..120,
+    ), window in 1u32..9, from_day in 0i64..10, span_days in 1i64..10, as_of_day in 5i64..40) {
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        let records: Vec<ContactRecord> = contacts.iter().enumerate().map(|(i, &(cust, t, outcome, outbound))| {
+            let outcome = [Outcome::Answered, Outcome::Abandoned, Outcome::Flowout][usize::from(outcome)];
+            let mut r = rec(if i % 2 == 0 { "acme" } else { "beta" }, &i.to_string(), t, 5, outcome, 1);
+            r.customer = (cust < 5).then(|| format!("c{cust}"));
+            if outbound { r.direction = Direction::Outbound; }
+            r
+        }).collect();
+        import(&mut store, records.clone());
+        let base = 1_790_000_000_000i64;
+        let (from, to) = (base + from_day * 86_400_000, base + (from_day + span_days) * 86_400_000);
+        let as_of = base + as_of_day * 86_400_000;
+        let w = i64::from(window) * 86_400_000;
+        let mut expected = (0i64, 0i64);
+        for r in &records {
+            let t = r.arrived_at_ms;
+            if r.outcome != Outcome::Answered || r.direction != Direction::Inbound || r.customer.is_none()
+                || t < from || t >= to || t + w > as_of {
+                continue;
+            }
+            expected.0 += 1;
+            let repeated = records.iter().any(|n| n.customer == r.customer && n.direction == Direction::Inbound
+                && n.arrived_at_ms > t && n.arrived_at_ms <= t + w);
+            expected.1 += i64::from(!repeated);
+        }
+        let got = store.fcr(from, to, window, as_of, &Scope::All).unwrap().iter()
+            .fold((0, 0), |a, (_, c)| (a.0 + c.eligible, a.1 + c.resolved));
+        prop_assert_eq!(got, expected);
+    }
 }
