@@ -17,3 +17,4 @@ pub mod report;
 pub use cell::{Cell, CellDecodeError, WaitHistogram};
 pub use kpi::{Acc, Kpis};
 pub use period::Granularity;
+pub use report::FxBuild;

@@ -277,8 +277,8 @@ impl std::hash::Hash for dyn CoordKey + '_ {
 }
 
 /// A small fast hasher (FxHash's multiply-rotate) for short keys; no DoS concern on local data.
-#[derive(Default, Clone, Copy)]
-struct FxBuild;
+#[derive(Default, Clone, Copy, Debug)]
+pub struct FxBuild;
 
 impl std::hash::BuildHasher for FxBuild {
     type Hasher = Fx;
@@ -287,7 +287,9 @@ impl std::hash::BuildHasher for FxBuild {
     }
 }
 
-struct Fx(u64);
+/// The hasher [`FxBuild`] builds.
+#[derive(Debug)]
+pub struct Fx(u64);
 
 impl std::hash::Hasher for Fx {
     fn finish(&self) -> u64 {

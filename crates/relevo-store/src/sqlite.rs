@@ -5,7 +5,7 @@ use crate::{
     Abort, CellKey, FcrCount, HoursCell, HoursInput, ImportStats, Scope, Store, StoreError, Summary,
 };
 use relevo_core::{Channel, ContactRecord, Direction, Outcome, interval_of};
-use relevo_metrics::Cell;
+use relevo_metrics::{Cell, FxBuild};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::collections::HashMap;
 use std::path::Path;
@@ -287,7 +287,7 @@ impl Writer<'_> {
         &mut self,
         p: &Pending,
         stats: &mut ImportStats,
-        delta: &mut HashMap<DeltaKey, Cell>,
+        delta: &mut HashMap<DeltaKey, Cell, FxBuild>,
     ) -> Result<(), StoreError> {
         p.bind(&mut self.ins, 0)?;
         if self.ins.raw_execute()? == 1 {
@@ -303,7 +303,7 @@ impl Writer<'_> {
         &mut self,
         p: &Pending,
         stats: &mut ImportStats,
-        delta: &mut HashMap<DeltaKey, Cell>,
+        delta: &mut HashMap<DeltaKey, Cell, FxBuild>,
     ) -> Result<(), StoreError> {
         let (old_qid, old) = self
             .sel
@@ -327,7 +327,7 @@ impl Writer<'_> {
         &mut self,
         batch: &mut Vec<Pending>,
         stats: &mut ImportStats,
-        delta: &mut HashMap<DeltaKey, Cell>,
+        delta: &mut HashMap<DeltaKey, Cell, FxBuild>,
     ) -> Result<(), StoreError> {
         let mut ids: std::collections::HashSet<(i64, &str)> =
             std::collections::HashSet::with_capacity(batch.len());
@@ -343,16 +343,21 @@ impl Writer<'_> {
         for (i, p) in batch.iter().enumerate() {
             p.bind(&mut self.multi, i * 23)?;
         }
-        let mut inserted: std::collections::HashSet<(i64, String)> =
-            std::collections::HashSet::with_capacity(batch.len());
+        let mut inserted: Vec<(i64, String)> = Vec::with_capacity(batch.len());
         {
             let mut rows = self.multi.raw_query();
             while let Some(row) = rows.next()? {
-                inserted.insert((row.get(0)?, row.get(1)?));
+                inserted.push((row.get(0)?, row.get(1)?));
             }
         }
+        inserted.sort_unstable();
         for p in batch.drain(..) {
-            if inserted.contains(&(p.pid, p.r.contact_id.clone())) {
+            let found = inserted
+                .binary_search_by(|(pid, id)| {
+                    (*pid, id.as_str()).cmp(&(p.pid, p.r.contact_id.as_str()))
+                })
+                .is_ok();
+            if found {
                 stats.inserted += 1;
                 add_delta(delta, p.pid, p.qid, &p.r, 1);
             } else {
@@ -364,7 +369,7 @@ impl Writer<'_> {
 }
 
 fn add_delta(
-    delta: &mut HashMap<DeltaKey, Cell>,
+    delta: &mut HashMap<DeltaKey, Cell, FxBuild>,
     provider_id: i64,
     queue_id: i64,
     r: &ContactRecord,
@@ -382,7 +387,10 @@ fn add_delta(
     delta.entry(key).or_default().apply(r, sign);
 }
 
-fn flush(tx: &Transaction<'_>, delta: &mut HashMap<DeltaKey, Cell>) -> Result<(), StoreError> {
+fn flush(
+    tx: &Transaction<'_>,
+    delta: &mut HashMap<DeltaKey, Cell, FxBuild>,
+) -> Result<(), StoreError> {
     let mut sel = tx.prepare_cached(
         "SELECT cell FROM cube WHERE interval = ?1 AND provider_id = ?2 AND queue_id = ?3 AND channel = ?4",
     )?;
@@ -474,7 +482,7 @@ impl Store for SqliteStore {
         }
         let mut stats = ImportStats::default();
         let mut dims = Dims::load(&tx)?;
-        let mut delta: HashMap<DeltaKey, Cell> = HashMap::new();
+        let mut delta: HashMap<DeltaKey, Cell, FxBuild> = HashMap::default();
         {
             let mut w = Writer {
                 ins: tx.prepare_cached(INSERT_SQL)?,
@@ -667,7 +675,7 @@ impl Store for SqliteStore {
         );
         // 1. Every inbound contact with a customer key from the range's start to its end plus the
         //    window, by customer (one scan of the day-keyed index).
-        let mut arrivals: HashMap<i64, Vec<i64>> = HashMap::new();
+        let mut arrivals: HashMap<i64, Vec<i64>, FxBuild> = HashMap::default();
         {
             let mut st = self.conn.prepare_cached(&format!(
                 "SELECT customer_hash, arrived_at FROM contacts INDEXED BY contacts_customer_day \
