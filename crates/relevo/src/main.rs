@@ -47,7 +47,7 @@ enum Command {
     Serve(serve_cmd::ServeArgs),
     /// API tokens: create (shown once), list, revoke
     Token(admin_cmd::TokenArgs),
-    /// Dashboard accounts: add, list, disable
+    /// Dashboard accounts: add, set a password, list
     User(admin_cmd::UserArgs),
     /// Phased cut-over of a queue to another provider, gated on the incoming provider's KPIs
     Transition(transition_cmd::TransitionArgs),
