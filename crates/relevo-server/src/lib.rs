@@ -11,6 +11,7 @@ pub mod api;
 pub mod auth;
 pub mod dashboard;
 pub mod error;
+pub mod evaluation;
 pub mod kpis;
 pub mod metrics;
 pub mod openapi;
