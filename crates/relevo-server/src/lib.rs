@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod contract_api;
 pub mod dashboard;
 pub mod error;
 pub mod evaluation;

@@ -353,6 +353,36 @@ pub const ROUTES: &[ApiRoute] = &[
     },
     ApiRoute {
         method: "get",
+        path: "/api/v1/scorecard",
+        summary: "A provider's month judged against its contract: verdicts, credits (at-risk cap), bonuses, earn-back",
+        roles: "all (a provider sees its own)",
+        params: &[
+            Param("provider", In::Query, "string", true, "provider key"),
+            Param("month", In::Query, "string", true, "YYYY-MM"),
+            Param("as_of", In::Query, "string", false, "RFC 3339; default now"),
+        ],
+        body: None,
+        ok: (200, Some("Scorecard")),
+        public: false,
+        handler: || get(crate::contract_api::get_scorecard),
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/invoice",
+        summary: "A provider's expected invoice for a month, with the scorecard's credits and bonuses",
+        roles: "all (a provider sees its own)",
+        params: &[
+            Param("provider", In::Query, "string", true, "provider key"),
+            Param("month", In::Query, "string", true, "YYYY-MM"),
+            Param("as_of", In::Query, "string", false, "RFC 3339; default now"),
+        ],
+        body: None,
+        ok: (200, Some("Invoice")),
+        public: false,
+        handler: || get(crate::contract_api::get_invoice),
+    },
+    ApiRoute {
+        method: "get",
         path: "/api/v1/providers",
         summary: "Provider keys with data",
         roles: "all (a provider sees itself)",
@@ -524,7 +554,7 @@ fn schemas() -> Value {
             }
         }}
     });
-    json!({
+    let mut v = json!({
         "Error": error,
         "Health": {"type": "object", "properties": {"status": s("string")}},
         "ContactRecord": {
@@ -620,6 +650,36 @@ fn schemas() -> Value {
             "properties": {"id": s("integer"), "at": s("string"), "actor": s("string"), "action": s("string"), "target": ns("string"), "detail": ns("string")}
         },
         "Audit": {"type": "array", "items": {"$ref": "#/components/schemas/AuditEntry"}}
+    });
+    if let (Some(map), Value::Object(extra)) = (v.as_object_mut(), contract_schemas()) {
+        map.extend(extra);
+    }
+    v
+}
+
+/// Schemas of the contract resources (kept apart: one `json!` literal has a recursion limit).
+fn contract_schemas() -> Value {
+    let s = |t: &str| json!({ "type": t });
+    let ns = |t: &str| json!({ "type": [t, "null"] });
+    json!({
+        "Scorecard": {"type": "object", "properties": {
+            "provider": s("string"), "version": s("integer"), "month": s("string"), "currency": s("string"),
+            "fees": s("string"), "at_risk": s("string"), "credits": s("string"), "cap_binds": s("boolean"),
+            "bonuses": s("string"), "earned_back": s("string"),
+            "terms": {"type": "array", "items": {"type": "object", "properties": {
+                "term": s("string"), "name": s("string"), "metric": s("string"), "critical": s("boolean"),
+                "period": s("string"), "target": s("number"), "relaxed_target": ns("number"),
+                "actual": ns("number"), "sample": s("integer"), "verdict": s("string"), "note": s("string"),
+                "credit": s("string"), "bonus": s("string")
+            }}}
+        }},
+        "Invoice": {"type": "object", "properties": {
+            "provider": s("string"), "version": s("integer"), "month": s("string"), "currency": s("string"),
+            "fees": s("string"), "total": s("string"),
+            "lines": {"type": "array", "items": {"type": "object", "properties": {
+                "description": s("string"), "quantity": s("string"), "unit_price": s("string"), "amount": s("string")
+            }}}
+        }},
     })
 }
 
