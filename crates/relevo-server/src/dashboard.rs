@@ -826,10 +826,11 @@ async fn provider_page(
                     Ok((k.clone(), rt))
                 })
                 .collect::<Result<std::collections::BTreeMap<_, _>, ApiError>>()?;
-            Ok((p, g, series, by_qc, page_targets, row_targets))
+            let contract = contract_month(st, &key_, day);
+            Ok((p, g, series, by_qc, page_targets, row_targets, contract))
         })
         .await;
-    let (p, g, series, by_qc, page_targets, row_targets) = match result {
+    let (p, g, series, by_qc, page_targets, row_targets, contract) = match result {
         Ok(v) => v,
         Err(e) => return page_error(lang, &caller, e),
     };
@@ -942,6 +943,9 @@ async fn provider_page(
         );
     }
     body.push_str("</tbody></table></div>");
+    if let Some((card, invoice)) = &contract {
+        body.push_str(&contract_section(lang, card, invoice.as_ref()));
+    }
     html_response(
         StatusCode::OK,
         remember,
@@ -956,6 +960,106 @@ async fn provider_page(
             &body,
         ),
     )
+}
+
+/// The provider's last full month up to `day` judged against its contract, with the invoice when it
+/// has prices; `None` when no contract is in force (or it cannot be evaluated: the page still shows).
+fn contract_month(
+    st: &AppState,
+    provider: &str,
+    day: jiff::civil::Date,
+) -> Option<(
+    relevo_contracts::Scorecard,
+    Option<relevo_contracts::Invoice>,
+)> {
+    let month = if day.tomorrow().ok()?.day() == 1 {
+        relevo_contracts::Month::of(day)
+    } else {
+        relevo_contracts::Month::of(day.first_of_month().yesterday().ok()?)
+    };
+    let now = st.now_ms();
+    st.read(|s| {
+        let card = crate::evaluation::scorecard(s, provider, month, now)
+            .map(|(_, c)| c)
+            .ok();
+        let inv = crate::evaluation::invoice(s, provider, month, now)
+            .map(|(_, _, i)| i)
+            .ok();
+        Ok(card.map(|c| (c, inv)))
+    })
+    .ok()
+    .flatten()
+}
+
+/// The contract section of a provider page: each term's verdict and money, the cap, the invoice total.
+fn contract_section(
+    lang: Lang,
+    card: &relevo_contracts::Scorecard,
+    invoice: Option<&relevo_contracts::Invoice>,
+) -> String {
+    let mut out = format!(
+        "<h2 id=\"contract\">{} {} · v{}</h2><div class=\"table-wrap\"><table id=\"scorecard\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        lang.t("contract_month"),
+        esc(&card.month.to_string()),
+        card.version,
+        lang.t("term"),
+        lang.t("target"),
+        lang.t("actual"),
+        lang.t("verdict"),
+        lang.t("credit")
+    );
+    for t in &card.terms {
+        let verdict = t.verdict.as_str();
+        let shown = match verdict {
+            "met" => lang.t("verdict_met"),
+            "missed" => lang.t("verdict_missed"),
+            "excused" => lang.t("verdict_excused"),
+            _ => lang.t("verdict_not_judged"),
+        };
+        let verdict_cell = if verdict == "missed" {
+            format!("<td class=\"miss\"><strong>▼ {}</strong></td>", esc(shown))
+        } else {
+            format!("<td>{}</td>", esc(shown))
+        };
+        let _ = write!(
+            out,
+            "<tr><th scope=\"row\">{}{}</th><td>{} {}</td><td>{}</td>{}<td>{}</td></tr>",
+            esc(&t.name),
+            if t.critical {
+                " <small>(CSL)</small>"
+            } else {
+                ""
+            },
+            t.direction.symbol(),
+            esc(&t.metric.format(t.relaxed_target.unwrap_or(t.target))),
+            t.actual
+                .map_or("–".to_string(), |v| esc(&t.metric.format(v))),
+            verdict_cell,
+            esc(&t.credit.to_string())
+        );
+    }
+    let _ = write!(
+        out,
+        "</tbody></table></div><p>{} {} {}{}</p>",
+        lang.t("credits"),
+        esc(&card.credits.to_string()),
+        esc(&card.currency),
+        if card.cap_binds {
+            format!(" ({})", lang.t("cap_binds"))
+        } else {
+            String::new()
+        }
+    );
+    if let Some(inv) = invoice {
+        let _ = write!(
+            out,
+            "<p>{} <strong>{} {}</strong></p>",
+            lang.t("invoice_total"),
+            esc(&inv.total().to_string()),
+            esc(&card.currency)
+        );
+    }
+    out
 }
 
 async fn queue_page(
