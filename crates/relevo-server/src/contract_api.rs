@@ -28,9 +28,15 @@ fn parse(caller: &Caller, q: &MonthQuery) -> Result<(Month, Option<i64>), ApiErr
     if let Scope::Provider(own) = caller.scope()
         && own != q.provider
     {
-        return Err(ApiError::NotFound(format!("no contract of {:?}", q.provider)));
+        return Err(ApiError::NotFound(format!(
+            "no contract of {:?}",
+            q.provider
+        )));
     }
-    let month: Month = q.month.parse().map_err(|e: String| ApiError::bad_field("month", e))?;
+    let month: Month = q
+        .month
+        .parse()
+        .map_err(|e: String| ApiError::bad_field("month", e))?;
     let as_of = match &q.as_of {
         Some(t) => Some(
             t.parse::<jiff::Timestamp>()
@@ -99,7 +105,8 @@ pub async fn get_invoice(
     let (month, as_of) = parse(&caller, &q)?;
     st.blocking(move |st| {
         let now = as_of.unwrap_or_else(|| st.now_ms());
-        let (contract, _, inv) = st.read(|s| evaluation::invoice(s, &q.provider, month, now).map_err(eval_error))?;
+        let (contract, _, inv) =
+            st.read(|s| evaluation::invoice(s, &q.provider, month, now).map_err(eval_error))?;
         let lines: Vec<serde_json::Value> = inv
             .lines
             .iter()
