@@ -27,6 +27,8 @@ pub enum ApiError {
     Unauthorized,
     Forbidden(String),
     NotFound(String),
+    /// 409: the operation does not apply in the current state (or the state changed meanwhile).
+    Conflict(String),
     PayloadTooLarge(String),
     /// 422: records failed validation; nothing was written.
     InvalidRecords(Vec<RecordError>),
@@ -56,6 +58,7 @@ impl ApiError {
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::InvalidRecords(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -71,6 +74,7 @@ impl ApiError {
             }
             ApiError::Forbidden(m)
             | ApiError::NotFound(m)
+            | ApiError::Conflict(m)
             | ApiError::PayloadTooLarge(m)
             | ApiError::TooManyRequests(m) => m.clone(),
             ApiError::InvalidRecords(e) => format!(

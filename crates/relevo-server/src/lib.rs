@@ -16,7 +16,10 @@ pub mod evaluation;
 pub mod kpis;
 pub mod metrics;
 pub mod openapi;
+pub mod routing;
 pub mod state;
+pub mod transitions;
+pub mod transitions_api;
 
 pub use error::ApiError;
 pub use state::{
@@ -57,9 +60,24 @@ pub async fn serve(
                 .unwrap_or_default()
         ));
     }
-    axum::serve(listener, app)
+    let background = [
+        tokio::spawn(transitions_api::evaluation_loop(state.clone())),
+        tokio::spawn(transitions_api::flush_loop(state.clone())),
+    ];
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
-        .await?;
+        .await;
+    for task in background {
+        task.abort();
+    }
+    let st = state.clone();
+    if let Ok(Err(e)) = tokio::task::spawn_blocking(move || routing::flush(&st)).await {
+        state.log(&format!(
+            "level=error msg=\"routing flush at shutdown failed\" error={:?}",
+            format!("{e:?}")
+        ));
+    }
+    served?;
     state.log(&format!(
         "ts={} level=info msg=stopped",
         jiff::Timestamp::from_millisecond(state.now_ms())

@@ -1,8 +1,8 @@
 //! The API's route table and the OpenAPI 3.1 document generated from it. The router mounts the
 //! same table ([`ROUTES`]), so the document cannot drift from what the server answers.
 
-use crate::api;
 use crate::state::AppState;
+use crate::{api, routing, transitions_api};
 use axum::routing::{MethodRouter, delete, get, post};
 use serde_json::{Value, json};
 
@@ -236,6 +236,8 @@ const ERLANG_PARAMS: &[Param] = &[
     ),
 ];
 
+const ID_PARAM: &[Param] = &[Param("id", In::Path, "integer", true, "transition id")];
+
 /// Every API operation, in the order the document lists them.
 pub const ROUTES: &[ApiRoute] = &[
     ApiRoute {
@@ -424,6 +426,83 @@ pub const ROUTES: &[ApiRoute] = &[
         ok: (200, Some("Me")),
         public: false,
         handler: || get(api::get_me),
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/route",
+        summary: "Route one contact: the provider it goes to under the transitions in force, the reason and the phase (counted split, sticky customers)",
+        roles: "admin, manager",
+        params: &[],
+        body: Some((&["application/json"], "RouteRequest")),
+        ok: (200, Some("RouteDecision")),
+        public: false,
+        handler: || post(routing::post_route),
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/transitions",
+        summary: "Transitions (phased cut-overs) with their phase and status",
+        roles: "admin, manager, analyst",
+        params: &[],
+        body: None,
+        ok: (200, Some("Transitions")),
+        public: false,
+        handler: || get(transitions_api::list),
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/transitions/{id}",
+        summary: "One transition: state, phases, timeline, guardrails measured now, target vs actual shares (routed and offered), events",
+        roles: "admin, manager, analyst",
+        params: ID_PARAM,
+        body: None,
+        ok: (200, Some("Transition")),
+        public: false,
+        handler: || get(transitions_api::get_one),
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/transitions/{id}/advance",
+        summary: "Move to the next phase now, whatever the gate and dates say (audited, webhooks sent)",
+        roles: "admin, manager",
+        params: ID_PARAM,
+        body: Some((&["application/json"], "TransitionOp")),
+        ok: (200, Some("TransitionOpResult")),
+        public: false,
+        handler: || post(transitions_api::advance),
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/transitions/{id}/hold",
+        summary: "Hold at the current split: no automatic advance until resumed or advanced",
+        roles: "admin, manager",
+        params: ID_PARAM,
+        body: Some((&["application/json"], "TransitionOp")),
+        ok: (200, Some("TransitionOpResult")),
+        public: false,
+        handler: || post(transitions_api::hold),
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/transitions/{id}/rollback",
+        summary: "Roll back one phase (`full`: to the baseline)",
+        roles: "admin, manager",
+        params: ID_PARAM,
+        body: Some((&["application/json"], "TransitionOp")),
+        ok: (200, Some("TransitionOpResult")),
+        public: false,
+        handler: || post(transitions_api::rollback),
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/transitions/{id}/resume",
+        summary: "Lift a hold and the rolled-back flag without changing the phase",
+        roles: "admin, manager",
+        params: ID_PARAM,
+        body: Some((&["application/json"], "TransitionOp")),
+        ok: (200, Some("TransitionOpResult")),
+        public: false,
+        handler: || post(transitions_api::resume),
     },
     ApiRoute {
         method: "get",
@@ -654,6 +733,9 @@ fn schemas() -> Value {
     if let (Some(map), Value::Object(extra)) = (v.as_object_mut(), contract_schemas()) {
         map.extend(extra);
     }
+    if let (Some(map), Value::Object(extra)) = (v.as_object_mut(), transition_schemas()) {
+        map.extend(extra);
+    }
     v
 }
 
@@ -680,6 +762,51 @@ fn contract_schemas() -> Value {
                 "description": s("string"), "quantity": s("string"), "unit_price": s("string"), "amount": s("string")
             }}}
         }},
+    })
+}
+
+/// Schemas of routing and transitions.
+fn transition_schemas() -> Value {
+    let s = |t: &str| json!({"type": t});
+    let ns = |t: &str| json!({"type": [t, "null"]});
+    json!({
+        "RouteRequest": {
+            "type": "object",
+            "required": ["queue", "channel"],
+            "additionalProperties": false,
+            "properties": {
+                "queue": s("string"),
+                "channel": {"enum": ["voice", "chat", "email", "messaging", "web_form", "social"]},
+                "language": {"type": "string", "description": "the language the contact needs (exact tag)"},
+                "customer": {"type": "string", "description": "the customer's key, for stickiness (hashed with the store's key, never stored)"},
+                "at": {"type": "string", "description": "arrival, RFC 3339 (default: now)"}
+            }
+        },
+        "RouteDecision": {
+            "type": "object",
+            "properties": {
+                "provider": ns("string"),
+                "reason": {"enum": ["share", "sticky", "only_option", "overflow_closed", "overflow_full", "overflow_language", "no_phase", "none_available"]},
+                "phase": {"type": ["object", "null"], "properties": {
+                    "name": s("string"), "started_at": s("string"),
+                    "shares": {"type": "array", "items": {"type": "object", "properties": {"provider": s("string"), "share": s("number")}}}
+                }},
+                "transition": s("integer"),
+                "at": s("string")
+            }
+        },
+        "Transitions": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}}}},
+        "Transition": {"type": "object", "description": "id, name, queue, channels, from, to, phase, phase_name, share, status, held, rolled_back, last_gate, guardrails (checks with kpi, bound, threshold, value, volume, min_volume, status), phases, timeline, shares (target, routed, offered), routed_by_phase, events"},
+        "TransitionOp": {
+            "type": "object",
+            "required": ["reason"],
+            "additionalProperties": false,
+            "properties": {"reason": s("string"), "full": {"type": "boolean", "description": "rollback only: to the baseline"}}
+        },
+        "TransitionOpResult": {"type": "object", "properties": {
+            "id": s("integer"), "phase": s("integer"), "phase_name": s("string"), "share": s("number"),
+            "status": s("string"), "events": {"type": "array", "items": {"type": "object"}}
+        }}
     })
 }
 

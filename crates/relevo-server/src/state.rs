@@ -97,6 +97,7 @@ pub(crate) struct Inner {
     pub metrics: Metrics,
     pub clock: Clock,
     pub log: LogSink,
+    pub routing: crate::routing::Routing,
 }
 
 /// Cheap to clone; every handler gets one.
@@ -122,6 +123,7 @@ impl AppState {
             metrics: Metrics::default(),
             clock,
             log,
+            routing: crate::routing::Routing::default(),
         })))
     }
 
@@ -129,7 +131,8 @@ impl AppState {
         &self.0.config
     }
 
-    pub(crate) fn now_ms(&self) -> i64 {
+    /// The server's clock, in milliseconds since the epoch.
+    pub fn now_ms(&self) -> i64 {
         (self.0.clock)()
     }
 

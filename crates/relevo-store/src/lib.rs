@@ -7,12 +7,14 @@
 
 pub mod auth;
 pub mod contracts;
+pub mod routing;
 mod schema;
 mod sqlite;
 pub mod transitions;
 
 pub use auth::{Principal, Role};
 pub use contracts::{NewContract, StoredContract};
+pub use routing::{RouterStateSave, RoutingCount};
 pub use sqlite::SqliteStore;
 pub use transitions::{
     NewTransition, NewTransitionEvent, StoredTransition, StoredTransitionEvent, TransitionSave,

@@ -155,6 +155,27 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     DROP INDEX IF EXISTS contacts_customer;
     "#,
+    // 6: routing: each transition's router state (split credits, sticky customers; bytes from
+    // relevo-routing) and decision counts per route, phase, hour, provider and reason.
+    r#"
+    CREATE TABLE router_states (
+        transition_id INTEGER PRIMARY KEY REFERENCES transitions(id),
+        state BLOB NOT NULL,
+        decisions INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    );
+    CREATE TABLE routing_counts (
+        transition_id INTEGER NOT NULL REFERENCES transitions(id),
+        channel TEXT NOT NULL,
+        phase_start INTEGER NOT NULL,
+        phase_name TEXT NOT NULL,
+        hour INTEGER NOT NULL,
+        provider TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (transition_id, channel, phase_start, hour, provider, reason)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// Secondary indexes on contacts: dropped and rebuilt around bulk loads (sorting once beats inserting

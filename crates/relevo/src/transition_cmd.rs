@@ -3,24 +3,18 @@
 //! back or resume it, and evaluate it on the store's numbers (persisting the state and sending the
 //! signed webhooks).
 //!
-//! The state machine is `relevo-transitions`; this module measures, stores and sends. Webhooks go
-//! over a minimal HTTP/1.1 client on `std::net::TcpStream` (http:// only, no TLS, 5 s timeouts);
-//! a failed delivery is recorded on the event and retried by the next command on that transition.
+//! The state machine is `relevo-transitions`; measuring, saving and sending the webhooks is
+//! `relevo_server::transitions`, the same functions the server's background evaluation runs.
+//! Webhooks go over a minimal HTTP/1.1 client (http:// only, no TLS, 5 s timeouts); a failed
+//! delivery is recorded on the event and retried by the next command on that transition.
 
 use crate::cli_util::open_store;
-use crate::report_cmd::{ReportArgs, spec_of};
-use anyhow::{Context, Result, anyhow, bail};
-use relevo_core::{Channel, interval_of, interval_start_ms};
-use relevo_metrics::{Acc, Granularity, Kpis};
-use relevo_store::{
-    NewTransition, NewTransitionEvent, Scope, SqliteStore, Store, StoredTransition, TransitionSave,
-};
-use relevo_transitions::webhook::{self, HttpUrl};
-use relevo_transitions::{Event, State, TransitionPlan, WindowKpis, plan::format_duration};
-use std::io::{Read, Write};
+use anyhow::{Context, Result, anyhow};
+use relevo_server::transitions::{Loaded, Op, Outcome, offered_by_provider, window_kpis};
+use relevo_store::{NewTransition, SqliteStore};
+use relevo_transitions::{Event, State, TransitionPlan, plan::format_duration};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 #[derive(clap::Args, Debug)]
 pub struct TransitionArgs {
@@ -105,7 +99,7 @@ fn actor(arg: Option<&String>) -> String {
 
 /// Resolves IANA names for plan files.
 pub fn zones(name: &str) -> Option<jiff::tz::TimeZone> {
-    jiff::tz::TimeZone::get(name).ok()
+    relevo_server::transitions::zones(name)
 }
 
 /// Reads and validates a plan file.
@@ -123,240 +117,20 @@ fn instant(text: Option<&String>, plan_zone: &jiff::tz::TimeZone, flag: &str) ->
     }
 }
 
-struct Loaded {
-    row: StoredTransition,
-    plan: TransitionPlan,
-    state: State,
-}
-
 fn load(store: &SqliteStore, id: i64) -> Result<Loaded> {
-    let row = store
-        .transition(id)?
-        .ok_or_else(|| anyhow!("no transition {id} (relevo transition status lists them)"))?;
-    let plan = TransitionPlan::parse(&row.plan, &zones)
-        .map_err(|e| anyhow!("stored plan of transition {id} no longer parses: {e}"))?;
-    let state: State = serde_json::from_str(&row.state)
-        .with_context(|| format!("stored state of transition {id} is not readable"))?;
-    Ok(Loaded { row, plan, state })
+    Ok(relevo_server::transitions::load(store, id)?)
 }
 
-/// The incoming provider's KPIs over `[from_ms, to_ms)` on the plan's queue and channels, with
-/// the report's settings and formulas (`spec_of`, `Acc`, `Kpis::compute`): the same numbers as a
-/// `relevo report` row covering exactly that span.
-pub fn measure(
-    store: &SqliteStore,
-    plan: &TransitionPlan,
-    provider: &str,
-    from_ms: i64,
-    to_ms: i64,
-    as_of_ms: i64,
-) -> Result<Kpis> {
-    let args = report_args(plan, provider, from_ms, to_ms.max(from_ms + 1), as_of_ms);
-    let spec = spec_of(&args)?;
-    let mut acc = Acc::default();
-    if to_ms > from_ms {
-        let scope = Scope::Provider(provider.to_owned());
-        let keep = |q: &str, c: Channel| q == plan.queue && plan.channels.contains(&c);
-        for (k, f) in store.fcr(from_ms, to_ms, args.fcr_window_days, as_of_ms, &scope)? {
-            if keep(&k.queue, k.channel) {
-                acc.fcr_eligible += f.eligible;
-                acc.fcr_resolved += f.resolved;
-            }
-        }
-        store.for_each_cell(
-            interval_of(from_ms),
-            interval_of(to_ms - 1) + 1,
-            &scope,
-            &mut |c, cell| {
-                let t = interval_start_ms(c.interval);
-                if t >= from_ms && t < to_ms && keep(c.queue, c.channel) {
-                    acc.add_cell(cell, c.channel, &spec.settings);
-                }
-            },
-        )?;
-    }
-    Ok(Kpis::compute(&acc, &spec.settings))
-}
-
-fn rfc3339(ms: i64) -> String {
-    jiff::Timestamp::from_millisecond(ms)
-        .map(|t| t.to_string())
-        .unwrap_or_default()
-}
-
-/// Report arguments for one provider's window on the plan's queue and channels (default KPI
-/// settings: per-channel service-level thresholds, short abandons under 5 s, 7-day FCR).
-fn report_args(
-    plan: &TransitionPlan,
-    provider: &str,
-    from_ms: i64,
-    to_ms: i64,
-    as_of_ms: i64,
-) -> ReportArgs {
-    ReportArgs {
-        from: rfc3339(from_ms),
-        to: rfc3339(to_ms),
-        by: Granularity::Day,
-        group: relevo_metrics::report::GroupBy::default(),
-        tz: plan.time_zone.clone(),
-        sl_threshold: None,
-        short_abandon: 5,
-        abandon_treatment: relevo_core::AbandonTreatment::Counted,
-        include_flowouts: false,
-        fcr_window_days: 7,
-        as_of: Some(rfc3339(as_of_ms)),
-        provider: Some(provider.to_owned()),
-        queue: vec![plan.queue.clone()],
-        channel: plan.channels.clone(),
-        format: "table".into(),
-        output: None,
-        db: None,
-    }
-}
-
-/// The gate's window for `state` at `now_ms`, measured.
-fn window_kpis(
-    store: &SqliteStore,
-    plan: &TransitionPlan,
-    state: &State,
-    now_ms: i64,
-) -> Result<WindowKpis> {
-    let (from, to) = state.window(plan, now_ms);
-    let kpis = measure(store, plan, &plan.to, from, to, now_ms)?;
-    Ok(WindowKpis::from_kpis(from, to, &kpis))
-}
-
-/// Saves the new state with its events, then sends every undelivered event of the transition.
-fn save_and_notify(
-    store: &mut SqliteStore,
-    loaded: &Loaded,
-    state: &State,
-    events: &[Event],
-    who: &str,
-    action: &str,
-    detail: &str,
-) -> Result<()> {
-    let jsons: Vec<String> = events
-        .iter()
-        .map(serde_json::to_string)
-        .collect::<Result<_, _>>()?;
-    let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
-    let actors: Vec<String> = events.iter().map(|e| e.actor.to_string()).collect();
-    let new: Vec<NewTransitionEvent<'_>> = events
-        .iter()
-        .enumerate()
-        .map(|(i, e)| NewTransitionEvent {
-            at_ms: e.at_ms,
-            kind: kinds[i],
-            actor: &actors[i],
-            reason: &e.reason,
-            event: &jsons[i],
-        })
-        .collect();
-    let state_json = serde_json::to_string(state)?;
-    store.save_transition(
-        loaded.row.id,
-        &TransitionSave {
-            expected_version: loaded.row.version,
-            state: &state_json,
-            events: &new,
-            actor: who,
-            action,
-            detail,
-            now_ms: now_ms(),
-        },
-    )?;
-    deliver_pending(store, loaded.row.id, &loaded.plan)
-}
-
-/// Sends the transition's undelivered events, oldest first, stopping at the first failure (so a
-/// receiver sees them in order); each attempt's outcome is recorded.
-fn deliver_pending(store: &SqliteStore, id: i64, plan: &TransitionPlan) -> Result<()> {
-    let Some(hook) = &plan.webhook else {
-        return Ok(());
-    };
-    for stored in store
-        .transition_events(id)?
-        .into_iter()
-        .filter(|e| e.delivered_at_ms.is_none())
-    {
-        let event: Event = serde_json::from_str(&stored.event)
-            .with_context(|| format!("stored event {} is not readable", stored.id))?;
-        let body = webhook::payload(id, stored.id, plan, &event);
-        let request = webhook::request(&hook.url, &hook.secret, event.kind.as_str(), &body);
-        match send(&hook.url, &request) {
-            Ok(()) => store.record_delivery(stored.id, now_ms(), None)?,
-            Err(e) => {
-                let message = format!("{e:#}");
-                store.record_delivery(stored.id, now_ms(), Some(&message))?;
-                eprintln!(
-                    "warning: webhook {} for event {} ({}) not delivered: {message}; the next command on this transition retries",
-                    hook.url,
-                    stored.id,
-                    event.kind.as_str()
-                );
-                break;
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Writes the request and reads the response's status line; a 2xx status is a delivery.
-fn send(url: &HttpUrl, request: &[u8]) -> Result<()> {
-    use std::net::ToSocketAddrs;
-    let timeout = Duration::from_secs(5);
-    let addrs: Vec<_> = url
-        .authority()
-        .to_socket_addrs()
-        .with_context(|| format!("cannot resolve {}", url.authority()))?
-        .collect();
-    let mut last = None;
-    let mut stream = None;
-    for a in addrs {
-        match std::net::TcpStream::connect_timeout(&a, timeout) {
-            Ok(s) => {
-                stream = Some(s);
-                break;
-            }
-            Err(e) => last = Some(e),
-        }
-    }
-    let mut stream = match (stream, last) {
-        (Some(s), _) => s,
-        (None, Some(e)) => {
-            return Err(
-                anyhow::Error::new(e).context(format!("cannot connect to {}", url.authority()))
+/// Warns about a webhook delivery that failed (the next command on the transition retries).
+fn warn_undelivered(plan: &TransitionPlan, o: &Outcome) {
+    if let Some(hook) = &plan.webhook {
+        for (event, kind, message) in &o.undelivered {
+            eprintln!(
+                "warning: webhook {} for event {event} ({kind}) not delivered: {message}; the next command on this transition retries",
+                hook.url
             );
         }
-        (None, None) => bail!("{} resolves to no address", url.authority()),
-    };
-    stream.set_read_timeout(Some(timeout))?;
-    stream.set_write_timeout(Some(timeout))?;
-    stream
-        .write_all(request)
-        .context("cannot send the request")?;
-    let mut response = Vec::new();
-    let mut buf = [0u8; 1024];
-    // Read until the status line is complete (the receiver may keep the connection open).
-    while !response.windows(2).any(|w| w == b"\r\n") && response.len() < 8192 {
-        let n = stream.read(&mut buf).context("no response")?;
-        if n == 0 {
-            break;
-        }
-        response.extend_from_slice(&buf[..n]);
     }
-    let text = String::from_utf8_lossy(&response);
-    let status_line = text.lines().next().unwrap_or_default();
-    let code: u16 = status_line
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .ok_or_else(|| anyhow!("not an HTTP response: {status_line:?}"))?;
-    if !(200..300).contains(&code) {
-        bail!("the receiver answered {status_line:?}");
-    }
-    Ok(())
 }
 
 fn print_events(plan: &TransitionPlan, events: &[Event]) {
@@ -450,8 +224,8 @@ pub fn run(args: &TransitionArgs) -> Result<ExitCode> {
         TransitionCommand::Evaluate { id, as_of } => {
             let l = load(&store, *id)?;
             let now = instant(as_of.as_ref(), &l.plan.zone, "--as-of")?;
-            let window = window_kpis(&store, &l.plan, &l.state, now)?;
-            let (state, events) = relevo_transitions::evaluate(&l.plan, &l.state, &window, now);
+            let o = relevo_server::transitions::evaluate_loaded(&mut store, l, now, &who, &now_ms)?;
+            let (l, state, events) = (&o.loaded, &o.state, &o.events);
             let gate = state
                 .last_gate
                 .as_ref()
@@ -470,23 +244,9 @@ pub fn run(args: &TransitionArgs) -> Result<ExitCode> {
             for c in &gate.checks {
                 println!("    {}", c.describe());
             }
-            print_events(&l.plan, &events);
-            print_now(&l.plan, &state);
-            let detail = format!(
-                "as of {}: gate {}: {}",
-                rfc3339(now),
-                gate.status.as_str(),
-                gate.summary()
-            );
-            save_and_notify(
-                &mut store,
-                &l,
-                &state,
-                &events,
-                &who,
-                "transition.evaluate",
-                &detail,
-            )?;
+            print_events(&l.plan, events);
+            print_now(&l.plan, state);
+            warn_undelivered(&l.plan, &o);
             Ok(ExitCode::SUCCESS)
         }
         TransitionCommand::Advance(op)
@@ -495,38 +255,20 @@ pub fn run(args: &TransitionArgs) -> Result<ExitCode> {
         | TransitionCommand::Resume(op) => {
             let l = load(&store, op.id)?;
             let now = instant(op.at.as_ref(), &l.plan.zone, "--at")?;
-            let (name, result) = match &args.command {
-                TransitionCommand::Advance(_) => (
-                    "advance",
-                    relevo_transitions::advance(&l.plan, &l.state, &who, &op.reason, now),
-                ),
-                TransitionCommand::Hold(_) => (
-                    "hold",
-                    relevo_transitions::hold(&l.plan, &l.state, &who, &op.reason, now),
-                ),
-                TransitionCommand::Rollback { full, .. } => (
-                    "rollback",
-                    relevo_transitions::rollback(&l.plan, &l.state, *full, &who, &op.reason, now),
-                ),
-                _ => (
-                    "resume",
-                    relevo_transitions::resume(&l.plan, &l.state, &who, &op.reason, now),
-                ),
+            let which = match &args.command {
+                TransitionCommand::Advance(_) => Op::Advance,
+                TransitionCommand::Hold(_) => Op::Hold,
+                TransitionCommand::Rollback { full, .. } => Op::Rollback { full: *full },
+                _ => Op::Resume,
             };
-            let (state, events) =
-                result.map_err(|e| anyhow!("transition {}: cannot {name}: {e}", op.id))?;
-            println!("transition {}: {}", op.id, l.plan.name);
-            print_events(&l.plan, &events);
-            print_now(&l.plan, &state);
-            save_and_notify(
-                &mut store,
-                &l,
-                &state,
-                &events,
-                &who,
-                &format!("transition.{name}"),
-                &op.reason,
-            )?;
+            let o = relevo_server::transitions::operate(
+                &mut store, op.id, which, &who, &op.reason, now, &now_ms,
+            )
+            .map_err(|e| anyhow!("{e}"))?;
+            println!("transition {}: {}", op.id, o.loaded.plan.name);
+            print_events(&o.loaded.plan, &o.events);
+            print_now(&o.loaded.plan, &o.state);
+            warn_undelivered(&o.loaded.plan, &o);
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -538,34 +280,6 @@ fn channels(plan: &TransitionPlan) -> String {
         .map(|c| c.as_str())
         .collect::<Vec<_>>()
         .join(",")
-}
-
-/// Offered contacts per provider on the plan's queue and channels in `[from_ms, to_ms)`.
-fn offered_by_provider(
-    store: &SqliteStore,
-    plan: &TransitionPlan,
-    from_ms: i64,
-    to_ms: i64,
-) -> Result<Vec<(String, i64)>> {
-    let mut per: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
-    if to_ms > from_ms {
-        store.for_each_cell(
-            interval_of(from_ms),
-            interval_of(to_ms - 1) + 1,
-            &Scope::All,
-            &mut |c, cell| {
-                let t = interval_start_ms(c.interval);
-                if t >= from_ms
-                    && t < to_ms
-                    && c.queue == plan.queue
-                    && plan.channels.contains(&c.channel)
-                {
-                    *per.entry(c.provider.to_owned()).or_default() += cell.offered;
-                }
-            },
-        )?;
-    }
-    Ok(per.into_iter().collect())
 }
 
 fn status(store: &SqliteStore, l: &Loaded, now: i64) -> Result<()> {

@@ -8,3 +8,4 @@ mod contracts;
 mod pages;
 mod roles;
 mod support;
+mod transitions;

@@ -210,3 +210,59 @@ async fn a_provider_account_sees_only_its_own_pages() {
         .await;
     assert!(r.body.contains("zenith") && r.body.contains("acme"));
 }
+
+#[tokio::test]
+async fn routing_and_transitions_by_role() {
+    let s = Server::seeded("roles-routing").await;
+    let id = crate::transitions::add_transition(&s);
+    relevo_server::routing::invalidate(&s.state);
+    let route = r#"{"queue":"billing","channel":"voice","customer":"c-1"}"#;
+    let hold = r#"{"reason":"checking"}"#;
+    // (token, may route and operate, may read transitions)
+    for (token, manage, read) in [
+        (&s.admin, true, true),
+        (&s.manager, true, true),
+        (&s.analyst, false, true),
+        (&s.acme, false, false),
+        (&s.zenith, false, false),
+    ] {
+        let r = s
+            .call("POST", "/api/v1/route", Some(token), Some(route))
+            .await;
+        assert_eq!(r.status == StatusCode::OK, manage, "route: {}", r.body);
+        for uri in [
+            "/api/v1/transitions".to_string(),
+            format!("/api/v1/transitions/{id}"),
+        ] {
+            let r = s.call("GET", &uri, Some(token), None).await;
+            assert_eq!(r.status == StatusCode::OK, read, "{uri}: {}", r.body);
+            if !read {
+                assert!(
+                    !r.body.contains("acme") && !r.body.contains("zenith"),
+                    "{}",
+                    r.body
+                );
+            }
+        }
+        let r = s
+            .call(
+                "POST",
+                &format!("/api/v1/transitions/{id}/hold"),
+                Some(token),
+                Some(hold),
+            )
+            .await;
+        if manage {
+            assert!(
+                matches!(r.status, StatusCode::OK | StatusCode::CONFLICT),
+                "{}",
+                r.body
+            );
+        } else {
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+        }
+    }
+    // Without a token nothing answers.
+    let r = s.call("POST", "/api/v1/route", None, Some(route)).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+}

@@ -223,6 +223,27 @@ impl Server {
         }
     }
 
+    /// A second server on the same database (a restart), sharing the tokens and the log.
+    pub fn restarted(&self) -> Server {
+        let sink = self.log.clone();
+        let state = AppState::open(
+            self.state.config().clone(),
+            Arc::new(|| NOW_MS),
+            Arc::new(move |l: &str| sink.lock().unwrap().push(l.to_string())),
+        )
+        .unwrap();
+        Server {
+            state,
+            _dir: TempDir(std::env::temp_dir().join("relevo-server-restarted-never-created")),
+            admin: self.admin.clone(),
+            manager: self.manager.clone(),
+            analyst: self.analyst.clone(),
+            acme: self.acme.clone(),
+            zenith: self.zenith.clone(),
+            log: self.log.clone(),
+        }
+    }
+
     /// A server with the seed records pushed through the API.
     pub async fn seeded(tag: &str) -> Server {
         let s = Server::new(tag);
