@@ -129,13 +129,13 @@ fn hash_customer(key: &[u8; 32], customer: &str) -> i64 {
 }
 
 struct Dims {
-    providers: HashMap<String, i64>,
-    queues: HashMap<String, i64>,
+    providers: HashMap<String, i64, FxBuild>,
+    queues: HashMap<String, i64, FxBuild>,
 }
 
 impl Dims {
     fn load(tx: &Transaction<'_>) -> Result<Self, StoreError> {
-        let load = |table: &str| -> Result<HashMap<String, i64>, StoreError> {
+        let load = |table: &str| -> Result<HashMap<String, i64, FxBuild>, StoreError> {
             let mut st = tx.prepare(&format!("SELECT key, id FROM {table}"))?;
             let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
             Ok(rows.collect::<Result<_, _>>()?)
@@ -148,7 +148,7 @@ impl Dims {
 
     fn id(
         tx: &Transaction<'_>,
-        map: &mut HashMap<String, i64>,
+        map: &mut HashMap<String, i64, FxBuild>,
         table: &str,
         key: &str,
     ) -> Result<i64, StoreError> {
@@ -329,8 +329,8 @@ impl Writer<'_> {
         stats: &mut ImportStats,
         delta: &mut HashMap<DeltaKey, Cell, FxBuild>,
     ) -> Result<(), StoreError> {
-        let mut ids: std::collections::HashSet<(i64, &str)> =
-            std::collections::HashSet::with_capacity(batch.len());
+        let mut ids: std::collections::HashSet<(i64, &str), FxBuild> =
+            std::collections::HashSet::with_capacity_and_hasher(batch.len(), FxBuild);
         let unique = batch
             .iter()
             .all(|p| ids.insert((p.pid, p.r.contact_id.as_str())));
