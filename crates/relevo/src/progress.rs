@@ -44,13 +44,13 @@ impl Progress {
         let width = 30usize;
         let filled = ((pct / 100.0) * width as f64).round() as usize;
         eprint!(
-            "\r{} [{}{}] {:5.1}%  {} records  {:.0}/s ",
+            "\r{} [{}{}] {:5.1}%  {} records  {}/s ",
             self.label,
             "█".repeat(filled.min(width)),
             " ".repeat(width - filled.min(width)),
             pct,
             crate::cli_util::thousands(records),
-            records as f64 / secs
+            crate::cli_util::thousands((records as f64 / secs) as u64)
         );
         let _ = std::io::stderr().flush();
     }
