@@ -10,6 +10,7 @@
 pub mod html;
 pub mod i18n;
 pub mod svg;
+pub mod transitions;
 
 use crate::api::{ErlangQuery, erlang};
 use crate::auth::{self, Caller, LOGIN_CSRF_COOKIE, SESSION_COOKIE, Via};
@@ -45,6 +46,8 @@ pub fn routes() -> Router<AppState> {
         .route("/providers/{key}", get(provider_page))
         .route("/queues/{key}", get(queue_page))
         .route("/planning", get(planning))
+        .route("/transitions", get(transitions::list_page))
+        .route("/transitions/{id}", get(transitions::detail_page))
 }
 
 /// Query parameters every page takes.

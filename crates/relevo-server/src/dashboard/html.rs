@@ -120,6 +120,9 @@ pub fn page(f: &Frame<'_>, body: &str) -> String {
             l.t("overview"),
             l.t("planning")
         );
+        if c.principal.role != relevo_store::Role::Provider {
+            let _ = write!(out, "<a href=\"/transitions\">{}</a>", l.t("tr_title"));
+        }
         let mut q: Vec<(&str, &str)> = f.query.to_vec();
         let other = l.other();
         q.push(("lang", other.code()));

@@ -16,7 +16,11 @@ fn every_word_has_both_languages() {
     keys.dedup();
     assert_eq!(keys.len(), n, "duplicate keys");
     // Every key used by the pages is in the table (a missing key would show itself).
-    let sources = [include_str!("../dashboard.rs"), include_str!("html.rs")];
+    let sources = [
+        include_str!("../dashboard.rs"),
+        include_str!("html.rs"),
+        include_str!("transitions.rs"),
+    ];
     for src in sources {
         for part in src.split(".t(\"").skip(1) {
             let key = &part[..part.find('"').unwrap()];

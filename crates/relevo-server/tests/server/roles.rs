@@ -261,6 +261,13 @@ async fn routing_and_transitions_by_role() {
         } else {
             assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
         }
+        for uri in ["/transitions".to_string(), format!("/transitions/{id}")] {
+            let r = s.call("GET", &uri, Some(token), None).await;
+            assert_eq!(r.status == StatusCode::OK, read, "{uri}: {}", r.status);
+            if !read {
+                assert!(!r.body.contains("zenith"), "{}", r.body);
+            }
+        }
     }
     // Without a token nothing answers.
     let r = s.call("POST", "/api/v1/route", None, Some(route)).await;

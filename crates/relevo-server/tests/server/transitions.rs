@@ -427,3 +427,72 @@ async fn the_background_evaluation_runs_at_a_boundary_once() {
             .any(|l| l.contains("msg=\"transition evaluated\""))
     );
 }
+
+#[tokio::test]
+async fn the_transition_page_shows_timeline_shares_guardrails_and_history_in_both_languages() {
+    let s = Server::seeded("transitions-page").await;
+    let id = add_transition(&s);
+    let sid = s
+        .login("ana", crate::support::PASSWORD)
+        .await
+        .unwrap_or_else(|r| panic!("{}", r.body));
+    // Linked from the navigation, listed, and the detail page.
+    let r = s.page("/overview", &sid).await;
+    assert!(r.body.contains("href=\"/transitions\""));
+    let r = s.page("/transitions", &sid).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body.contains(&format!("href=\"/transitions/{id}\""))
+            && r.body.contains("billing to zenith")
+    );
+    // The baseline's gate fails (zenith's service level), then a person starts the pilot anyway.
+    relevo_server::transitions_api::evaluate_due(&s.state, NOW_MS).unwrap();
+    let r = s.page(&format!("/transitions/{id}"), &sid).await;
+    assert!(r.body.contains("▼ <strong>fail</strong>"), "{}", r.body);
+    s.call(
+        "POST",
+        &format!("/api/v1/transitions/{id}/advance"),
+        Some(&s.manager),
+        Some(r#"{"reason":"pilot"}"#),
+    )
+    .await;
+    relevo_server::routing::invalidate(&s.state);
+    for _ in 0..8 {
+        s.call(
+            "POST",
+            "/api/v1/route",
+            Some(&s.manager),
+            Some(r#"{"queue":"billing","channel":"voice"}"#),
+        )
+        .await;
+    }
+    relevo_server::transitions_api::evaluate_due(&s.state, NOW_MS + 900_000).unwrap();
+    let r = s.page(&format!("/transitions/{id}"), &sid).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let b = &r.body;
+    for want in [
+        "id=\"timeline-chart\"",
+        "<title id=\"tl-t\">The incoming provider&#39;s target share over time</title>",
+        "aria-current=\"step\"",
+        "id=\"shares\"",
+        "id=\"guardrails\"",
+        "service_level",
+        "… not enough volume",
+        "id=\"events\"",
+        "gate_failed",
+        "held",
+        "pilot",
+    ] {
+        assert!(b.contains(want), "{want} missing: {b}");
+    }
+    // Routed shares in the current phase: 6 of 8 to acme, 2 to zenith.
+    assert!(b.contains("75.0 % (6)") || b.contains("75 % (6)"), "{b}");
+    let r = s.page(&format!("/transitions/{id}?lang=es"), &sid).await;
+    assert!(
+        r.body.contains("Cronología de fases") && r.body.contains("Salvaguardas"),
+        "{}",
+        r.body
+    );
+    let r = s.page("/transitions/99", &sid).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
