@@ -329,13 +329,15 @@ pub fn flush(st: &AppState) -> Result<u64, ApiError> {
             return Ok(0);
         }
         e.drain();
-        let states: Vec<(i64, Vec<u8>, i64)> = e
+        // Copies (a memcpy of the sticky table), encoded after the lock is released: encoding
+        // sorts the sticky customers, which must not stall the decisions waiting on the lock.
+        let states: Vec<(i64, RouterState, i64)> = e
             .entries
             .iter_mut()
             .filter(|x| x.dirty)
             .map(|x| {
                 x.dirty = false;
-                (x.id, x.state.to_bytes(), x.decisions)
+                (x.id, x.state.clone(), x.decisions)
             })
             .collect();
         let counts: Vec<RoutingCount> = e
@@ -362,6 +364,10 @@ pub fn flush(st: &AppState) -> Result<u64, ApiError> {
         let n = std::mem::take(&mut e.unsaved);
         (states, counts, n)
     };
+    let states: Vec<(i64, Vec<u8>, i64)> = states
+        .into_iter()
+        .map(|(id, state, n)| (id, state.to_bytes(), n))
+        .collect();
     let saves: Vec<RouterStateSave<'_>> = states
         .iter()
         .map(|(id, bytes, decisions)| RouterStateSave {
@@ -383,5 +389,7 @@ pub async fn post_route(
 ) -> Result<Json<RouteDecision>, ApiError> {
     caller.require(Perm::Manage)?;
     let Json(req) = body?;
-    st.blocking(move |st| decide(st, &req).map(Json)).await
+    // In memory: microseconds, so it runs on the async thread (the transitions are re-read from
+    // the store at most once a second, a small read; flushes run on the blocking pool).
+    decide(&st, &req).map(Json)
 }
