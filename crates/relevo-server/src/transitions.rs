@@ -192,6 +192,72 @@ pub struct Outcome {
     pub undelivered: Vec<(i64, String, String)>,
 }
 
+/// A new state with its events, ready to save.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub state: State,
+    pub events: Vec<Event>,
+    /// Audit action: `transition.evaluate`, `transition.advance`, …
+    pub action: String,
+    /// Audit detail: the gate in words, or the person's reason.
+    pub detail: String,
+}
+
+/// Measures the gate window on `store` (any connection: it only reads) and runs the state
+/// machine as of `now_ms`.
+pub fn evaluation(store: &SqliteStore, loaded: &Loaded, now_ms: i64) -> Result<Change, RunError> {
+    let window = window_kpis(store, &loaded.plan, &loaded.state, now_ms)?;
+    let (state, events) =
+        relevo_transitions::evaluate(&loaded.plan, &loaded.state, &window, now_ms);
+    let detail = match &state.last_gate {
+        Some(gate) => format!(
+            "as of {}: gate {}: {}",
+            rfc3339(now_ms),
+            gate.status.as_str(),
+            gate.summary()
+        ),
+        None => format!("as of {}", rfc3339(now_ms)),
+    };
+    Ok(Change {
+        state,
+        events,
+        action: "transition.evaluate".into(),
+        detail,
+    })
+}
+
+/// A person's operation at `at_ms` (no IO).
+pub fn operation(
+    loaded: &Loaded,
+    op: Op,
+    actor: &str,
+    reason: &str,
+    at_ms: i64,
+) -> Result<Change, RunError> {
+    let (plan, state) = (&loaded.plan, &loaded.state);
+    let result = match op {
+        Op::Advance => relevo_transitions::advance(plan, state, actor, reason, at_ms),
+        Op::Hold => relevo_transitions::hold(plan, state, actor, reason, at_ms),
+        Op::Rollback { full } => {
+            relevo_transitions::rollback(plan, state, full, actor, reason, at_ms)
+        }
+        Op::Resume => relevo_transitions::resume(plan, state, actor, reason, at_ms),
+    };
+    let (state, events) = result.map_err(|e| {
+        RunError::Refused(format!(
+            "transition {}: cannot {}: {e}",
+            loaded.row.id,
+            op.name()
+        ))
+    })?;
+    Ok(Change {
+        state,
+        events,
+        action: format!("transition.{}", op.name()),
+        detail: reason.to_owned(),
+    })
+}
+
 /// Measures, evaluates, saves and notifies one transition as of `now_ms` (audited as
 /// `transition.evaluate` by `actor`; `wall` gives the audit and delivery times).
 pub fn evaluate(
@@ -205,7 +271,7 @@ pub fn evaluate(
     evaluate_loaded(store, loaded, now_ms, actor, wall)
 }
 
-/// [`evaluate`] of an already loaded transition.
+/// [`evaluate`] of an already loaded transition: [`evaluation`], [`save`], [`deliver_pending`].
 pub fn evaluate_loaded(
     store: &mut SqliteStore,
     loaded: Loaded,
@@ -213,32 +279,13 @@ pub fn evaluate_loaded(
     actor: &str,
     wall: &dyn Fn() -> i64,
 ) -> Result<Outcome, RunError> {
-    let window = window_kpis(store, &loaded.plan, &loaded.state, now_ms)?;
-    let (state, events) =
-        relevo_transitions::evaluate(&loaded.plan, &loaded.state, &window, now_ms);
-    let detail = match &state.last_gate {
-        Some(gate) => format!(
-            "as of {}: gate {}: {}",
-            rfc3339(now_ms),
-            gate.status.as_str(),
-            gate.summary()
-        ),
-        None => format!("as of {}", rfc3339(now_ms)),
-    };
-    let undelivered = save_and_notify(
-        store,
-        &loaded,
-        &state,
-        &events,
-        actor,
-        "transition.evaluate",
-        &detail,
-        wall,
-    )?;
+    let change = evaluation(store, &loaded, now_ms)?;
+    save(store, &loaded, &change, actor, wall)?;
+    let undelivered = deliver_pending(store, loaded.row.id, &loaded.plan, wall)?;
     Ok(Outcome {
         loaded,
-        state,
-        events,
+        state: change.state,
+        events: change.events,
         undelivered,
     })
 }
@@ -264,7 +311,7 @@ impl Op {
 }
 
 /// Applies a person's operation at `at_ms`, saves (audited as `transition.<op>` with the reason)
-/// and notifies.
+/// and notifies: [`operation`], [`save`], [`deliver_pending`].
 pub fn operate(
     store: &mut SqliteStore,
     id: i64,
@@ -275,47 +322,27 @@ pub fn operate(
     wall: &dyn Fn() -> i64,
 ) -> Result<Outcome, RunError> {
     let loaded = load(store, id)?;
-    let (plan, state) = (&loaded.plan, &loaded.state);
-    let result = match op {
-        Op::Advance => relevo_transitions::advance(plan, state, actor, reason, at_ms),
-        Op::Hold => relevo_transitions::hold(plan, state, actor, reason, at_ms),
-        Op::Rollback { full } => {
-            relevo_transitions::rollback(plan, state, full, actor, reason, at_ms)
-        }
-        Op::Resume => relevo_transitions::resume(plan, state, actor, reason, at_ms),
-    };
-    let (state, events) = result
-        .map_err(|e| RunError::Refused(format!("transition {id}: cannot {}: {e}", op.name())))?;
-    let undelivered = save_and_notify(
-        store,
-        &loaded,
-        &state,
-        &events,
-        actor,
-        &format!("transition.{}", op.name()),
-        reason,
-        wall,
-    )?;
+    let change = operation(&loaded, op, actor, reason, at_ms)?;
+    save(store, &loaded, &change, actor, wall)?;
+    let undelivered = deliver_pending(store, loaded.row.id, &loaded.plan, wall)?;
     Ok(Outcome {
         loaded,
-        state,
-        events,
+        state: change.state,
+        events: change.events,
         undelivered,
     })
 }
 
-/// Saves the new state with its events, then sends every undelivered event of the transition.
-#[allow(clippy::too_many_arguments)]
-fn save_and_notify(
+/// Saves the new state with its events and audit lines in one transaction; refused when the
+/// transition changed since `loaded` was read.
+pub fn save(
     store: &mut SqliteStore,
     loaded: &Loaded,
-    state: &State,
-    events: &[Event],
+    change: &Change,
     who: &str,
-    action: &str,
-    detail: &str,
     wall: &dyn Fn() -> i64,
-) -> Result<Vec<(i64, String, String)>, RunError> {
+) -> Result<(), RunError> {
+    let events = &change.events;
     let jsons: Vec<String> = events.iter().map(to_json).collect::<Result<_, _>>()?;
     let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
     let actors: Vec<String> = events.iter().map(|e| e.actor.to_string()).collect();
@@ -330,7 +357,7 @@ fn save_and_notify(
             event: &jsons[i],
         })
         .collect();
-    let state_json = to_json(state)?;
+    let state_json = to_json(&change.state)?;
     store.save_transition(
         loaded.row.id,
         &TransitionSave {
@@ -338,16 +365,52 @@ fn save_and_notify(
             state: &state_json,
             events: &new,
             actor: who,
-            action,
-            detail,
+            action: &change.action,
+            detail: &change.detail,
             now_ms: wall(),
         },
     )?;
-    deliver_pending(store, loaded.row.id, &loaded.plan, wall)
+    Ok(())
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> Result<String, RunError> {
     serde_json::to_string(v).map_err(|e| RunError::Corrupt(format!("cannot encode as JSON: {e}")))
+}
+
+/// A webhook request waiting to be sent: the event's id and kind, and the request bytes.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub event_id: i64,
+    pub kind: String,
+    pub request: Vec<u8>,
+}
+
+/// The transition's undelivered events as signed requests, oldest first.
+pub fn pending(
+    store: &SqliteStore,
+    id: i64,
+    plan: &TransitionPlan,
+) -> Result<Vec<Pending>, RunError> {
+    let Some(hook) = &plan.webhook else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for stored in store
+        .transition_events(id)?
+        .into_iter()
+        .filter(|e| e.delivered_at_ms.is_none())
+    {
+        let event: Event = serde_json::from_str(&stored.event).map_err(|e| {
+            RunError::Corrupt(format!("stored event {} is not readable: {e}", stored.id))
+        })?;
+        let body = webhook::payload(id, stored.id, plan, &event);
+        out.push(Pending {
+            event_id: stored.id,
+            kind: event.kind.as_str().to_owned(),
+            request: webhook::request(&hook.url, &hook.secret, event.kind.as_str(), &body),
+        });
+    }
+    Ok(out)
 }
 
 /// Sends the transition's undelivered events, oldest first, stopping at the first failure (so a
@@ -361,21 +424,12 @@ pub fn deliver_pending(
     let Some(hook) = &plan.webhook else {
         return Ok(Vec::new());
     };
-    for stored in store
-        .transition_events(id)?
-        .into_iter()
-        .filter(|e| e.delivered_at_ms.is_none())
-    {
-        let event: Event = serde_json::from_str(&stored.event).map_err(|e| {
-            RunError::Corrupt(format!("stored event {} is not readable: {e}", stored.id))
-        })?;
-        let body = webhook::payload(id, stored.id, plan, &event);
-        let request = webhook::request(&hook.url, &hook.secret, event.kind.as_str(), &body);
-        match send(&hook.url, &request) {
-            Ok(()) => store.record_delivery(stored.id, wall(), None)?,
+    for p in pending(store, id, plan)? {
+        match send(&hook.url, &p.request) {
+            Ok(()) => store.record_delivery(p.event_id, wall(), None)?,
             Err(message) => {
-                store.record_delivery(stored.id, wall(), Some(&message))?;
-                return Ok(vec![(stored.id, event.kind.as_str().to_owned(), message)]);
+                store.record_delivery(p.event_id, wall(), Some(&message))?;
+                return Ok(vec![(p.event_id, p.kind, message)]);
             }
         }
     }
@@ -383,7 +437,7 @@ pub fn deliver_pending(
 }
 
 /// Writes the request and reads the response's status line; a 2xx status is a delivery.
-fn send(url: &HttpUrl, request: &[u8]) -> Result<(), String> {
+pub fn send(url: &HttpUrl, request: &[u8]) -> Result<(), String> {
     use std::net::ToSocketAddrs;
     let timeout = Duration::from_secs(5);
     let addrs: Vec<_> = url
@@ -438,40 +492,14 @@ fn send(url: &HttpUrl, request: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-/// One transition's evaluation in a tick: its id and what happened.
-pub type TickResult = (i64, Result<Outcome, RunError>);
-
 /// The transitions the background task evaluates: every one not yet at its last phase.
 pub fn is_active(l: &Loaded) -> bool {
     !l.state.completed(&l.plan)
 }
 
-/// One tick of the background evaluation at the interval boundary `now_ms`: every active
-/// transition not yet evaluated at or after `now_ms` is evaluated exactly as
-/// `relevo transition evaluate --as-of now` does (actor `guardrail`). Returns what each did; a
-/// transition that fails to evaluate is reported and does not stop the others.
-pub fn tick(
-    store: &mut SqliteStore,
-    now_ms: i64,
-    wall: &dyn Fn() -> i64,
-) -> Result<Vec<TickResult>, RunError> {
-    let mut out = Vec::new();
-    for row in store.transitions()? {
-        let id = row.id;
-        let loaded = match parse(row) {
-            Ok(l) => l,
-            Err(e) => {
-                out.push((id, Err(e)));
-                continue;
-            }
-        };
-        if !is_active(&loaded) || loaded.state.last_evaluated_ms.is_some_and(|t| t >= now_ms) {
-            continue;
-        }
-        out.push((
-            id,
-            evaluate_loaded(store, loaded, now_ms, "guardrail", wall),
-        ));
-    }
-    Ok(out)
+/// Whether the background evaluation at the interval boundary `now_ms` evaluates this
+/// transition: active, and not evaluated at or after `now_ms` yet (a restart, or a second server
+/// on the same database, does not evaluate the same boundary twice).
+pub fn is_due(l: &Loaded, now_ms: i64) -> bool {
+    is_active(l) && l.state.last_evaluated_ms.is_none_or(|t| t < now_ms)
 }

@@ -320,12 +320,11 @@ fn outcome_json(o: &Outcome) -> OpResult {
     }
 }
 
-fn report_undelivered(st: &AppState, o: &Outcome) {
-    for (event, kind, message) in &o.undelivered {
+fn report_undelivered(st: &AppState, id: i64, undelivered: &[(i64, String, String)]) {
+    for (event, kind, message) in undelivered {
         st.log(&format!(
-            "ts={} level=warn msg=\"webhook not delivered; retried by the next change\" transition={} event={event} kind={kind} error={message:?}",
+            "ts={} level=warn msg=\"webhook not delivered; retried by the next change\" transition={id} event={event} kind={kind} error={message:?}",
             rfc3339(st.now_ms()),
-            o.loaded.row.id
         ));
     }
 }
@@ -355,16 +354,54 @@ async fn operate(
     let now = st.now_ms();
     st.blocking(move |st| {
         let clock = st.0.clock.clone();
-        let o = st.write(|w| {
-            Ok(transitions::operate(
-                w, id, op, &actor, &b.reason, now, &*clock,
-            )?)
-        })?;
+        let loaded = st.read(|s| Ok(transitions::load(s, id)?))?;
+        let change = transitions::operation(&loaded, op, &actor, &b.reason, now)?;
+        st.write(|w| Ok(transitions::save(w, &loaded, &change, &actor, &*clock)?))?;
         st.0.routing.invalidate();
-        report_undelivered(st, &o);
+        let o = Outcome {
+            loaded,
+            state: change.state,
+            events: change.events,
+            undelivered: Vec::new(),
+        };
+        // Webhooks after the answer: a receiver that is down must not hold the request (5 s
+        // timeouts); failures are logged and retried by the next change.
+        let (bg, plan) = (st.clone(), o.loaded.plan.clone());
+        tokio::task::spawn_blocking(move || match deliver(&bg, id, &plan) {
+            Ok(undelivered) => report_undelivered(&bg, id, &undelivered),
+            Err(e) => bg.log(&format!(
+                "level=error msg=\"webhook delivery failed\" transition={id} error={:?}",
+                format!("{e:?}")
+            )),
+        });
         Ok(Json(outcome_json(&o)))
     })
     .await
+}
+
+/// Sends a transition's undelivered events, oldest first, stopping at the first failure: the
+/// requests are built on a read connection and sent with no lock held; each outcome is recorded
+/// with a short write.
+pub fn deliver(
+    st: &AppState,
+    id: i64,
+    plan: &relevo_transitions::TransitionPlan,
+) -> Result<Vec<(i64, String, String)>, ApiError> {
+    let Some(hook) = &plan.webhook else {
+        return Ok(Vec::new());
+    };
+    let pending = st.read(|s| Ok(transitions::pending(s, id, plan)?))?;
+    for p in pending {
+        let result = transitions::send(&hook.url, &p.request);
+        let at = st.now_ms();
+        st.write(|w| {
+            Ok(w.record_delivery(p.event_id, at, result.as_ref().err().map(String::as_str))?)
+        })?;
+        if let Err(message) = result {
+            return Ok(vec![(p.event_id, p.kind, message)]);
+        }
+    }
+    Ok(Vec::new())
 }
 
 pub async fn advance(
@@ -404,15 +441,45 @@ pub async fn resume(
 }
 
 /// One tick of the background evaluation at `now_ms` (an interval boundary): evaluates every
-/// active transition not yet evaluated at that time, saves, audits and sends webhooks, and logs
-/// one line per transition. Blocking; tests call it with their own `now_ms`.
+/// active transition not yet evaluated at that time with the functions `relevo transition
+/// evaluate` uses ([`transitions::evaluation`], [`transitions::save`], the webhooks), and logs one
+/// line per transition. Returns how many it evaluated. Blocking; tests call it with their own
+/// `now_ms`.
 pub fn evaluate_due(st: &AppState, now_ms: i64) -> Result<usize, ApiError> {
     let clock = st.0.clock.clone();
-    let results = st.write(|w| Ok(transitions::tick(w, now_ms, &*clock)?))?;
-    let mut changed = 0;
-    for (id, r) in &results {
-        match r {
-            Ok(o) => {
+    let rows = st.read(|s| Ok(s.transitions()?))?;
+    let (mut evaluated, mut changed) = (0, 0);
+    for row in rows {
+        let id = row.id;
+        // Measured on a read connection; only the save takes the writer, and webhooks are sent
+        // with no lock held (contact batches never wait on a slow receiver).
+        let one = || -> Result<Option<Outcome>, ApiError> {
+            let loaded = transitions::parse(row)?;
+            if !transitions::is_due(&loaded, now_ms) {
+                return Ok(None);
+            }
+            let change = st.read(|s| Ok(transitions::evaluation(s, &loaded, now_ms)?))?;
+            st.write(|w| {
+                Ok(transitions::save(
+                    w,
+                    &loaded,
+                    &change,
+                    "guardrail",
+                    &*clock,
+                )?)
+            })?;
+            let undelivered = deliver(st, id, &loaded.plan)?;
+            Ok(Some(Outcome {
+                loaded,
+                state: change.state,
+                events: change.events,
+                undelivered,
+            }))
+        };
+        match one() {
+            Ok(None) => {}
+            Ok(Some(o)) => {
+                evaluated += 1;
                 let gate = o
                     .state
                     .last_gate
@@ -426,20 +493,20 @@ pub fn evaluate_due(st: &AppState, now_ms: i64) -> Result<usize, ApiError> {
                     kinds.join(","),
                     o.state.phase
                 ));
-                report_undelivered(st, o);
+                report_undelivered(st, id, &o.undelivered);
                 changed += usize::from(!o.events.is_empty());
             }
             Err(e) => st.log(&format!(
                 "ts={} level=error msg=\"transition evaluation failed\" transition={id} error={:?}",
                 rfc3339(st.now_ms()),
-                e.to_string()
+                format!("{e:?}")
             )),
         }
     }
     if changed > 0 {
         st.0.routing.invalidate();
     }
-    Ok(results.len())
+    Ok(evaluated)
 }
 
 /// The next evaluation instant after `now_ms`: the next interval boundary.

@@ -30,6 +30,11 @@ pub const CREATED_MS: i64 = NOW_MS - 2 * 86_400_000 - 12 * 3_600_000;
 
 /// Stores the plan as transition 1, created at `CREATED_MS`.
 pub fn add_transition(s: &Server) -> i64 {
+    add_plan(s, PLAN)
+}
+
+/// Stores a plan text, created at `CREATED_MS`.
+pub fn add_plan(s: &Server, plan: &str) -> i64 {
     let mut store = SqliteStore::open(&s.state.config().db_path).unwrap();
     let state = relevo_transitions::State::new(CREATED_MS);
     store
@@ -39,7 +44,7 @@ pub fn add_transition(s: &Server) -> i64 {
                 queue: "billing",
                 from_provider: "acme",
                 to_provider: "zenith",
-                plan: PLAN,
+                plan,
                 state: &serde_json::to_string(&state).unwrap(),
             },
             "test",
@@ -495,4 +500,113 @@ async fn the_transition_page_shows_timeline_shares_guardrails_and_history_in_bot
     );
     let r = s.page("/transitions/99", &sid).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_background_evaluation_sends_signed_webhooks_and_retries_when_the_receiver_is_down() {
+    use std::io::{Read, Write};
+    let s = Server::seeded("transitions-webhook").await;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let plan = format!(
+        "{PLAN}\n[webhook]\nurl = \"http://127.0.0.1:{port}/hooks/relevo\"\nsecret = \"s3cret\"\n"
+    );
+    let id = add_plan(&s, &plan);
+    // The receiver answers 503 to the first request and 200 to the rest.
+    let receiver = std::thread::spawn(move || {
+        let mut got = Vec::new();
+        for k in 0..3 {
+            let (mut c, _) = listener.accept().unwrap();
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 4096];
+            loop {
+                let n = c.read(&mut chunk).unwrap();
+                buf.extend_from_slice(&chunk[..n]);
+                let text = String::from_utf8_lossy(&buf).to_string();
+                if let Some(i) = text.find("\r\n\r\n") {
+                    let len: usize = text
+                        .lines()
+                        .find_map(|l| {
+                            l.to_ascii_lowercase()
+                                .strip_prefix("content-length:")
+                                .map(|v| v.trim().parse().unwrap())
+                        })
+                        .unwrap();
+                    if buf.len() >= i + 4 + len {
+                        break;
+                    }
+                }
+                if n == 0 {
+                    break;
+                }
+            }
+            let status = if k == 0 {
+                "503 Service Unavailable"
+            } else {
+                "200 OK"
+            };
+            c.write_all(format!("HTTP/1.1 {status}\r\nContent-Length: 0\r\n\r\n").as_bytes())
+                .unwrap();
+            got.push(String::from_utf8(buf).unwrap());
+        }
+        got
+    });
+    let st = s.state.clone();
+    tokio::task::spawn_blocking(move || {
+        relevo_server::transitions_api::evaluate_due(&st, NOW_MS).unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(
+        s.log
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|l| l.contains("webhook not delivered"))
+    );
+    // The next change retries, in order: both events arrive.
+    let st = s.state.clone();
+    tokio::task::spawn_blocking(move || {
+        relevo_server::transitions_api::evaluate_due(&st, NOW_MS + 900_000).unwrap()
+    })
+    .await
+    .unwrap();
+    let got = receiver.join().unwrap();
+    let kinds: Vec<&str> = got
+        .iter()
+        .map(|r| {
+            r.lines()
+                .find_map(|l| l.strip_prefix("X-Relevo-Event: "))
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(kinds, ["gate_failed", "gate_failed", "held"]);
+    for r in &got {
+        let (head, body) = r.split_once("\r\n\r\n").unwrap();
+        let sig = head
+            .lines()
+            .find_map(|l| l.strip_prefix("X-Relevo-Signature: "))
+            .unwrap();
+        assert!(
+            relevo_transitions::webhook::verify(b"s3cret", body.as_bytes(), sig),
+            "{r}"
+        );
+    }
+    let t = s
+        .call(
+            "GET",
+            &format!("/api/v1/transitions/{id}"),
+            Some(&s.admin),
+            None,
+        )
+        .await
+        .json();
+    assert!(
+        t["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["delivered_at"].is_string()),
+        "{t}"
+    );
 }
