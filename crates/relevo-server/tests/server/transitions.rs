@@ -276,6 +276,19 @@ async fn transition_resources_and_operations_are_audited() {
         )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    // Load the routers before the changes (the clock is fixed: only the server's own changes
+    // make it re-read the transitions).
+    relevo_server::routing::invalidate(&s.state);
+    let d = s
+        .call(
+            "POST",
+            "/api/v1/route",
+            Some(&s.manager),
+            Some(r#"{"queue":"billing","channel":"voice"}"#),
+        )
+        .await
+        .json();
+    assert_eq!(d["phase"]["name"], "baseline");
     for (what, body, phase) in [
         ("advance", r#"{"reason":"go"}"#, 1),
         ("hold", r#"{"reason":"training"}"#, 1),
@@ -288,7 +301,38 @@ async fn transition_resources_and_operations_are_audited() {
             .await;
         assert_eq!(r.status, StatusCode::OK, "{what}: {}", r.body);
         assert_eq!(r.json()["phase"], phase, "{what}");
+        if what == "advance" && phase == 2 {
+            let d = s
+                .call(
+                    "POST",
+                    "/api/v1/route",
+                    Some(&s.manager),
+                    Some(r#"{"queue":"billing","channel":"voice"}"#),
+                )
+                .await
+                .json();
+            assert_eq!(d["phase"]["name"], "half", "{d}");
+        }
     }
+    // Routing follows the rollback at once (the server re-reads the transition it changed).
+    let d = s
+        .call(
+            "POST",
+            "/api/v1/route",
+            Some(&s.manager),
+            Some(r#"{"queue":"billing","channel":"voice","customer":"c-9"}"#),
+        )
+        .await
+        .json();
+    assert_eq!(
+        (
+            d["provider"].as_str(),
+            d["reason"].as_str(),
+            d["phase"]["name"].as_str()
+        ),
+        (Some("acme"), Some("only_option"), Some("baseline")),
+        "{d}"
+    );
     // A resume when nothing is held or rolled back is refused.
     let r = s
         .call(
