@@ -461,6 +461,17 @@ pub const ROUTES: &[ApiRoute] = &[
         handler: || get(transitions_api::get_one),
     },
     ApiRoute {
+        method: "get",
+        path: "/api/v1/transitions/{id}/decisions",
+        summary: "Routing decision counts per channel, phase and UTC hour: each provider's actual share next to its target, and counts by reason",
+        roles: "admin, manager, analyst",
+        params: ID_PARAM,
+        body: None,
+        ok: (200, Some("RoutingDecisions")),
+        public: false,
+        handler: || get(transitions_api::decisions),
+    },
+    ApiRoute {
         method: "post",
         path: "/api/v1/transitions/{id}/advance",
         summary: "Move to the next phase now, whatever the gate and dates say (audited, webhooks sent)",
@@ -796,6 +807,17 @@ fn transition_schemas() -> Value {
             }
         },
         "Transitions": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}}}},
+        "RoutingDecisions": {"type": "object", "properties": {
+            "transition": s("integer"),
+            "hours": {"type": "array", "items": {"type": "object", "properties": {
+                "channel": s("string"), "phase": s("string"), "phase_started_at": s("string"), "hour": s("string"),
+                "decisions": s("integer"),
+                "providers": {"type": "array", "items": {"type": "object", "properties": {
+                    "provider": ns("string"), "decisions": s("integer"), "share": s("number"), "target": s("number"),
+                    "reasons": {"type": "object", "additionalProperties": s("integer")}
+                }}}
+            }}}
+        }},
         "Transition": {"type": "object", "description": "id, name, queue, channels, from, to, phase, phase_name, share, status, held, rolled_back, last_gate, guardrails (checks with kpi, bound, threshold, value, volume, min_volume, status), phases, timeline, shares (target, routed, offered), routed_by_phase, events"},
         "TransitionOp": {
             "type": "object",

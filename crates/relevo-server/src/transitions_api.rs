@@ -547,3 +547,66 @@ pub async fn flush_loop(st: AppState) {
         }
     }
 }
+
+/// `GET /api/v1/transitions/{id}/decisions`: the routing decision counts per channel, phase and
+/// UTC hour, each provider's actual share next to its target, and the counts by reason — the
+/// audit of `POST /api/v1/route`.
+pub async fn decisions(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    require_staff(&caller)?;
+    st.blocking(move |st| {
+        crate::routing::flush(st)?;
+        st.read(|s| {
+            let loaded = transitions::load(s, id)?;
+            let plan = &loaded.plan;
+            let target = |phase: &str, provider: &str| {
+                (0..=plan.last_phase())
+                    .find(|&k| plan.phase_name(k) == phase)
+                    .and_then(|k| {
+                        plan.shares(k)
+                            .iter()
+                            .find(|(p, _)| p == provider)
+                            .map(|(_, s)| *s)
+                    })
+                    .unwrap_or(0.0)
+            };
+            // (channel, phase start, phase, hour) → provider → (count, by reason)
+            type Hour = BTreeMap<String, (i64, BTreeMap<String, i64>)>;
+            let mut hours: BTreeMap<(String, i64, String, i64), Hour> = BTreeMap::new();
+            for c in s.routing_counts(id)? {
+                let e = hours
+                    .entry((c.channel, c.phase_start_ms, c.phase_name, c.hour_ms))
+                    .or_default()
+                    .entry(c.provider)
+                    .or_default();
+                e.0 += c.count;
+                *e.1.entry(c.reason).or_default() += c.count;
+            }
+            let items: Vec<Value> = hours
+                .iter()
+                .map(|((channel, start, phase, hour), providers)| {
+                    let total: i64 = providers.values().map(|(n, _)| n).sum();
+                    json!({
+                        "channel": channel,
+                        "phase": phase,
+                        "phase_started_at": rfc3339(*start),
+                        "hour": rfc3339(*hour),
+                        "decisions": total,
+                        "providers": providers.iter().map(|(p, (n, reasons))| json!({
+                            "provider": if p.is_empty() { Value::Null } else { json!(p) },
+                            "decisions": n,
+                            "share": *n as f64 / total as f64,
+                            "target": target(phase, p),
+                            "reasons": reasons,
+                        })).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            Ok(Json(json!({ "transition": id, "hours": items })))
+        })
+    })
+    .await
+}

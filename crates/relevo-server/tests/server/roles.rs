@@ -233,6 +233,7 @@ async fn routing_and_transitions_by_role() {
         for uri in [
             "/api/v1/transitions".to_string(),
             format!("/api/v1/transitions/{id}"),
+            format!("/api/v1/transitions/{id}/decisions"),
         ] {
             let r = s.call("GET", &uri, Some(token), None).await;
             assert_eq!(r.status == StatusCode::OK, read, "{uri}: {}", r.body);

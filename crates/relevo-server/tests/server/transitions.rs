@@ -129,6 +129,41 @@ async fn route_follows_the_transition_and_persists_across_a_restart() {
         zenith += usize::from(d["provider"] == "zenith");
     }
     assert_eq!(zenith, 25);
+    // The audit: per hour, the actual share next to the target.
+    let a = s
+        .call(
+            "GET",
+            &format!("/api/v1/transitions/{id}/decisions"),
+            Some(&s.analyst),
+            None,
+        )
+        .await
+        .json();
+    let pilot = a["hours"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["phase"] == "pilot")
+        .unwrap_or_else(|| panic!("{a}"));
+    assert_eq!(
+        (pilot["hour"].as_str(), pilot["decisions"].as_i64()),
+        (Some("2026-10-03T12:00:00Z"), Some(100))
+    );
+    let z = pilot["providers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["provider"] == "zenith")
+        .unwrap();
+    assert_eq!(
+        (
+            z["decisions"].as_i64(),
+            z["share"].as_f64(),
+            z["target"].as_f64()
+        ),
+        (Some(25), Some(0.25), Some(0.25))
+    );
+    assert_eq!(z["reasons"]["share"], 25);
     // A returning customer stays with its provider.
     let first = s
         .call(
