@@ -667,23 +667,24 @@ impl Store for SqliteStore {
         scope: &Scope,
     ) -> Result<Vec<(CellKey, FcrCount)>, StoreError> {
         const DAY_MS: i64 = 86_400_000;
+        const HOUR_MS: i64 = 3_600_000;
         let clause = scope_clause(scope);
         let window_ms = i64::from(window_days) * DAY_MS;
-        let (first_day, last_day) = (
-            from_ms.div_euclid(DAY_MS),
-            (to_ms + window_ms).div_euclid(DAY_MS),
+        let (first_hour, last_hour) = (
+            from_ms.div_euclid(HOUR_MS),
+            (to_ms + window_ms).div_euclid(HOUR_MS),
         );
         // 1. Every inbound contact with a customer key from the range's start to its end plus the
         //    window, by customer (one scan of the day-keyed index).
         let mut arrivals: HashMap<i64, Vec<i64>, FxBuild> = HashMap::default();
         {
             let mut st = self.conn.prepare_cached(&format!(
-                "SELECT customer_hash, arrived_at FROM contacts INDEXED BY contacts_customer_day \
-                 WHERE arrived_at / 86400000 BETWEEN ?1 AND ?2 AND customer_hash IS NOT NULL \
+                "SELECT customer_hash, arrived_at FROM contacts INDEXED BY contacts_customer_hour \
+                 WHERE arrived_at / 3600000 BETWEEN ?1 AND ?2 AND customer_hash IS NOT NULL \
                  AND direction = {inbound} AND arrived_at >= ?3 AND arrived_at <= ?4",
                 inbound = Direction::Inbound.code(),
             ))?;
-            let mut rows = st.query(params![first_day, last_day, from_ms, to_ms + window_ms])?;
+            let mut rows = st.query(params![first_hour, last_hour, from_ms, to_ms + window_ms])?;
             while let Some(r) = rows.next()? {
                 arrivals.entry(r.get(0)?).or_default().push(r.get(1)?);
             }
@@ -694,20 +695,20 @@ impl Store for SqliteStore {
         // 2. The answered contacts whose window closed by `as_of`, each looked up in memory.
         let sql = format!(
             "SELECT c.arrived_at, p.key, q.key, c.channel, c.customer_hash \
-             FROM contacts c INDEXED BY contacts_customer_day \
+             FROM contacts c INDEXED BY contacts_customer_hour \
              JOIN providers p ON p.id = c.provider_id JOIN queues q ON q.id = c.queue_id \
-             WHERE c.arrived_at / 86400000 BETWEEN :first_day AND :to_day AND c.customer_hash IS NOT NULL \
+             WHERE c.arrived_at / 3600000 BETWEEN :first_hour AND :to_hour AND c.customer_hash IS NOT NULL \
                AND c.direction = {inbound} AND c.outcome = {answered} \
                AND c.arrived_at >= :from AND c.arrived_at < :to AND c.arrived_at + :window <= :as_of{clause}",
             answered = Outcome::Answered.code(),
             inbound = Direction::Inbound.code(),
         );
-        let to_day = (to_ms - 1).div_euclid(DAY_MS);
+        let to_hour = (to_ms - 1).div_euclid(HOUR_MS);
         let mut st = self.conn.prepare_cached(&sql)?;
         let params = with_scope(
             vec![
-                (":first_day", &first_day),
-                (":to_day", &to_day),
+                (":first_hour", &first_hour),
+                (":to_hour", &to_hour),
                 (":from", &from_ms),
                 (":to", &to_ms),
                 (":window", &window_ms),

@@ -154,12 +154,12 @@ fn bulk_loads_rebuild_the_customer_index_in_the_same_transaction() {
     let plan: String = store
         .connection()
         .query_row(
-            "EXPLAIN QUERY PLAN SELECT 1 FROM contacts WHERE arrived_at / 86400000 = 5 AND customer_hash = 5 AND direction = 0 AND arrived_at > 0",
+            "EXPLAIN QUERY PLAN SELECT 1 FROM contacts WHERE arrived_at / 3600000 = 5 AND customer_hash = 5 AND direction = 0 AND arrived_at > 0",
             [],
             |r| r.get(3),
         )
         .unwrap();
-    assert!(plan.contains("contacts_customer_day"), "{plan}");
+    assert!(plan.contains("contacts_customer_hour"), "{plan}");
     // An aborted bulk load leaves the index in place (the drop is rolled back with everything else).
     let mut it = records.into_iter().map(Ok).chain([Err(Abort)]);
     assert!(
@@ -170,7 +170,7 @@ fn bulk_loads_rebuild_the_customer_index_in_the_same_transaction() {
     let n: i64 = store
         .connection()
         .query_row(
-            "SELECT count(*) FROM sqlite_master WHERE name = 'contacts_customer_day'",
+            "SELECT count(*) FROM sqlite_master WHERE name = 'contacts_customer_hour'",
             [],
             |r| r.get(0),
         )
