@@ -30,11 +30,9 @@ credit_allocation_pct = 100
 per_contact.voice = { price = 3.00 }
 "#;
 
-#[tokio::test]
-async fn scorecard_and_invoice_for_a_provider_and_nobody_else() {
-    let s = Server::seeded("contract-api").await;
+/// Replaces the shared fixture's placeholder contract texts with a real contract for acme.
+fn with_contract(s: &Server) {
     let mut store = relevo_store::SqliteStore::open(&s._dir.0.join("relevo.db")).unwrap();
-    // The shared fixture stores placeholder contract texts; this test needs a real one.
     store
         .connection()
         .execute("DELETE FROM contracts", [])
@@ -50,7 +48,12 @@ async fn scorecard_and_invoice_for_a_provider_and_nobody_else() {
             added_by: "test",
         })
         .unwrap();
-    drop(store);
+}
+
+#[tokio::test]
+async fn scorecard_and_invoice_for_a_provider_and_nobody_else() {
+    let s = Server::seeded("contract-api").await;
+    with_contract(&s);
     let url = "/api/v1/scorecard?provider=acme&month=2026-10&as_of=2026-11-15T00:00:00Z";
     let r = s.call("GET", url, Some(&s.analyst), None).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -121,23 +124,7 @@ async fn scorecard_and_invoice_for_a_provider_and_nobody_else() {
 #[tokio::test]
 async fn the_provider_page_shows_last_months_scorecard_and_invoice() {
     let s = Server::seeded("contract-page").await;
-    let mut store = relevo_store::SqliteStore::open(&s._dir.0.join("relevo.db")).unwrap();
-    store
-        .connection()
-        .execute("DELETE FROM contracts", [])
-        .unwrap();
-    store
-        .add_contract(&relevo_store::NewContract {
-            provider: "acme",
-            version: 1,
-            valid_from: "2026-01-01",
-            valid_to: Some("2026-12-31"),
-            source: CONTRACT,
-            added_at_ms: 0,
-            added_by: "test",
-        })
-        .unwrap();
-    drop(store);
+    with_contract(&s);
     let Ok(sid) = s.login("ana", crate::support::PASSWORD).await else {
         panic!("login")
     };
