@@ -71,25 +71,9 @@ pub async fn get_scorecard(
     let (month, as_of) = parse(&caller, &q)?;
     st.blocking(move |st| {
         let now = as_of.unwrap_or_else(|| st.now_ms());
-        let (_, card) = st.read(|s| evaluation::scorecard(s, &q.provider, month, now).map_err(eval_error))?;
-        let terms: Vec<serde_json::Value> = card
-            .terms
-            .iter()
-            .map(|t| {
-                serde_json::json!({
-                    "term": t.id, "name": t.name, "metric": t.metric.as_str(), "critical": t.critical,
-                    "period": t.period.to_string(), "target": t.target, "relaxed_target": t.relaxed_target,
-                    "actual": t.actual, "sample": t.sample, "verdict": t.verdict.as_str(), "note": t.note,
-                    "credit": money(t.credit), "bonus": money(t.bonus),
-                })
-            })
-            .collect();
-        Ok(Json(serde_json::json!({
-            "provider": card.provider, "version": card.version, "month": card.month.to_string(),
-            "currency": card.currency, "fees": money(card.fees), "at_risk": money(card.at_risk),
-            "credits": money(card.credits), "cap_binds": card.cap_binds, "bonuses": money(card.bonuses),
-            "earned_back": money(card.earned_back), "terms": terms,
-        })))
+        let (_, card) =
+            st.read(|s| evaluation::scorecard(s, &q.provider, month, now).map_err(eval_error))?;
+        Ok(Json(evaluation::scorecard_json(&card)))
     })
     .await
 }

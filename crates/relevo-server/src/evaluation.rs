@@ -332,3 +332,26 @@ pub fn invoice(
     inv.add_scorecard(&card);
     Ok((contract, card, inv))
 }
+
+/// A scorecard as JSON (the API's and `relevo scorecard --format json`'s shape); money as decimal
+/// strings so that no float touches it.
+pub fn scorecard_json(card: &Scorecard) -> serde_json::Value {
+    let terms: Vec<serde_json::Value> = card
+        .terms
+        .iter()
+        .map(|t| {
+            serde_json::json!({
+                "term": t.id, "name": t.name, "metric": t.metric.as_str(), "critical": t.critical,
+                "period": t.period.to_string(), "target": t.target, "relaxed_target": t.relaxed_target,
+                "actual": t.actual, "sample": t.sample, "verdict": t.verdict.as_str(), "note": t.note,
+                "misses_in_window": t.misses_in_window, "credit": t.credit.to_string(), "bonus": t.bonus.to_string(),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "provider": card.provider, "version": card.version, "month": card.month.to_string(),
+        "currency": card.currency, "fees": card.fees.to_string(), "at_risk": card.at_risk.to_string(),
+        "credits": card.credits.to_string(), "cap_binds": card.cap_binds, "bonuses": card.bonuses.to_string(),
+        "earned_back": card.earned_back.to_string(), "terms": terms,
+    })
+}

@@ -210,27 +210,7 @@ pub fn run_scorecard(args: &ScorecardArgs) -> Result<ExitCode> {
                 );
             }
         }
-        "json" => {
-            let terms: Vec<serde_json::Value> = card
-                .terms
-                .iter()
-                .map(|t| {
-                    serde_json::json!({
-                        "term": t.id, "name": t.name, "metric": t.metric.as_str(), "critical": t.critical,
-                        "period": t.period.to_string(), "target": t.target, "relaxed_target": t.relaxed_target,
-                        "actual": t.actual, "sample": t.sample, "verdict": t.verdict.as_str(), "note": t.note,
-                        "misses_in_window": t.misses_in_window, "credit": t.credit.to_string(), "bonus": t.bonus.to_string(),
-                    })
-                })
-                .collect();
-            let v = serde_json::json!({
-                "provider": card.provider, "version": card.version, "month": card.month.to_string(),
-                "currency": card.currency, "fees": card.fees.to_string(), "at_risk": card.at_risk.to_string(),
-                "credits": card.credits.to_string(), "cap_binds": card.cap_binds, "bonuses": card.bonuses.to_string(),
-                "earned_back": card.earned_back.to_string(), "terms": terms,
-            });
-            println!("{v}");
-        }
+        "json" => println!("{}", relevo_server::evaluation::scorecard_json(&card)),
         other => bail!("unknown --format {other:?} (expected table, csv or json)"),
     }
     Ok(ExitCode::SUCCESS)
