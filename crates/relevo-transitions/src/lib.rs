@@ -61,7 +61,8 @@ pub use machine::{
     check_gate, evaluate, hold, resume, rollback,
 };
 pub use plan::{
-    Bound, Escalation, FailAction, Gate, Guardrail, OnFail, PhasePlan, TransitionPlan, Webhook,
+    Bound, Escalation, FailAction, Gate, Guardrail, OnFail, PhasePlan, ProviderSetup,
+    TransitionPlan, Webhook,
 };
 
 /// Why a plan or an operation was refused.

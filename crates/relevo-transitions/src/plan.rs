@@ -37,8 +37,30 @@ pub struct TransitionPlan {
     pub gate: Gate,
     pub on_fail: OnFail,
     pub webhook: Option<Webhook>,
+    /// Per-provider routing setup (opening hours in its own zone, languages, capacity); a provider
+    /// without one is always open in the plan's zone, serves every language, has no cap.
+    pub providers: Vec<ProviderSetup>,
+    /// Providers tried in order when the one the split picks is closed, full or does not serve the
+    /// language (default: the outgoing provider, then the incoming one).
+    pub overflow: Vec<String>,
     /// The file text the plan was parsed from (what a store keeps).
     pub source: String,
+}
+
+/// How one provider takes contacts of the plan's queue (follow-the-sun, languages, capacity).
+#[derive(Clone, Debug)]
+pub struct ProviderSetup {
+    pub id: String,
+    pub time_zone: String,
+    pub zone: TimeZone,
+    /// `None`: open all the time. Else (weekdays 0 = Monday, opening minute, closing minute) blocks.
+    pub hours: Option<Vec<(Vec<usize>, u16, u16)>>,
+    /// Local dates closed all day.
+    pub closed_dates: Vec<jiff::civil::Date>,
+    /// Languages served (`None`: all).
+    pub languages: Option<Vec<String>>,
+    /// Most contacts per 15-minute interval (`None`: no cap).
+    pub cap_per_interval: Option<u32>,
 }
 
 /// One step of the cut-over.
@@ -166,6 +188,70 @@ struct RawPlan {
     on_fail: Option<RawOnFail>,
     #[serde(default)]
     webhook: Option<RawWebhook>,
+    #[serde(default)]
+    providers: std::collections::BTreeMap<String, RawProvider>,
+    #[serde(default)]
+    overflow: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProvider {
+    #[serde(default)]
+    time_zone: Option<String>,
+    #[serde(default)]
+    hours: Option<Vec<RawHours>>,
+    #[serde(default)]
+    closed: Vec<String>,
+    #[serde(default)]
+    languages: Option<Vec<String>>,
+    #[serde(default)]
+    cap_per_interval: Option<u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHours {
+    days: String,
+    open: String,
+    close: String,
+}
+
+/// `mon-fri`, `sat`, `mon,wed,fri` → weekday indices (0 = Monday).
+fn parse_days(text: &str) -> Result<Vec<usize>, String> {
+    const NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    let day = |t: &str| {
+        let t = t.trim().to_ascii_lowercase();
+        NAMES
+            .iter()
+            .position(|n| *n == t)
+            .ok_or_else(|| format!("unknown day {t:?} (mon … sun)"))
+    };
+    let mut out = Vec::new();
+    for part in text.split(',') {
+        match part.split_once('-') {
+            Some((a, b)) => {
+                let (a, b) = (day(a)?, day(b)?);
+                if b < a {
+                    return Err(format!("{part:?} runs backwards"));
+                }
+                out.extend(a..=b);
+            }
+            None => out.push(day(part)?),
+        }
+    }
+    Ok(out)
+}
+
+/// `HH:MM` (or `24:00`) → minutes since midnight.
+fn parse_hm(text: &str) -> Result<u16, String> {
+    let bad = || format!("not a time of day HH:MM: {text:?}");
+    let (h, m) = text.trim().split_once(':').ok_or_else(bad)?;
+    let (h, m): (u16, u16) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    if m > 59 || h > 24 || (h == 24 && m != 0) {
+        return Err(bad());
+    }
+    Ok(h * 60 + m)
 }
 
 #[derive(Deserialize)]
@@ -543,6 +629,71 @@ impl TransitionPlan {
                 })
             }
         };
+        let mut providers = Vec::new();
+        for (id, p) in &raw.providers {
+            let key = |k: &str| format!("providers.{id}.{k}");
+            let time_zone = p.time_zone.clone().unwrap_or_else(|| time_zone.clone());
+            let pzone = if time_zone == "UTC" {
+                TimeZone::UTC
+            } else {
+                zones(&time_zone).ok_or_else(|| {
+                    invalid(key("time_zone"), format!("unknown time zone {time_zone:?}"))
+                })?
+            };
+            let hours = match &p.hours {
+                None => None,
+                Some(blocks) => {
+                    let mut out = Vec::new();
+                    for (i, b) in blocks.iter().enumerate() {
+                        let k = |f: &str| key(&format!("hours[{i}].{f}"));
+                        let days = parse_days(&b.days).map_err(|e| invalid(k("days"), e))?;
+                        let open = parse_hm(&b.open).map_err(|e| invalid(k("open"), e))?;
+                        let close = parse_hm(&b.close).map_err(|e| invalid(k("close"), e))?;
+                        if close <= open {
+                            return Err(invalid(k("close"), "must be after open"));
+                        }
+                        out.push((days, open, close));
+                    }
+                    Some(out)
+                }
+            };
+            let mut closed_dates = Vec::new();
+            for (i, d) in p.closed.iter().enumerate() {
+                closed_dates.push(d.parse::<jiff::civil::Date>().map_err(|e| {
+                    invalid(key(&format!("closed[{i}]")), format!("not a date: {e}"))
+                })?);
+            }
+            if p.cap_per_interval == Some(0) {
+                return Err(invalid(
+                    key("cap_per_interval"),
+                    "must be at least 1 (leave it out for no cap)",
+                ));
+            }
+            providers.push(ProviderSetup {
+                id: id.clone(),
+                time_zone,
+                zone: pzone,
+                hours,
+                closed_dates,
+                languages: p.languages.clone(),
+                cap_per_interval: p.cap_per_interval,
+            });
+        }
+        let known = |id: &str| id == from || id == to || raw.providers.contains_key(id);
+        let overflow = match &raw.overflow {
+            Some(list) => {
+                for (i, id) in list.iter().enumerate() {
+                    if !known(id) {
+                        return Err(invalid(
+                            format!("overflow[{i}]"),
+                            format!("{id:?} is neither from, to nor a [providers] entry"),
+                        ));
+                    }
+                }
+                list.clone()
+            }
+            None => vec![from.clone(), to.clone()],
+        };
         Ok(TransitionPlan {
             name,
             queue,
@@ -559,6 +710,8 @@ impl TransitionPlan {
             },
             on_fail,
             webhook,
+            providers,
+            overflow,
             source: text.to_owned(),
         })
     }

@@ -8,7 +8,7 @@
 
 use crate::machine::State;
 use crate::plan::TransitionPlan;
-use relevo_routing::{Phase, Plan, Provider, Route, WeeklyHours};
+use relevo_routing::{Cap, LocalRange, Phase, Plan, Provider, Route, WeeklyHours};
 
 #[cfg(test)]
 mod tests;
@@ -34,8 +34,8 @@ pub fn routing_phases(plan: &TransitionPlan, state: &State) -> Vec<Phase> {
     out
 }
 
-/// One route per channel of the plan; the overflow order tries the outgoing provider first
-/// (the team that knows the work), then the incoming one.
+/// One route per channel of the plan, with its overflow order (by default the outgoing provider
+/// first, the team that knows the work, then the incoming one) and the providers' caps.
 pub fn routing_routes(plan: &TransitionPlan, state: &State) -> Vec<Route> {
     let phases = routing_phases(plan, state);
     plan.channels
@@ -44,24 +44,63 @@ pub fn routing_routes(plan: &TransitionPlan, state: &State) -> Vec<Route> {
             queue: plan.queue.clone(),
             channel: c.as_str().to_owned(),
             phases: phases.clone(),
-            overflow_order: vec![plan.from.clone(), plan.to.clone()],
-            caps: Vec::new(),
+            overflow_order: plan.overflow.clone(),
+            caps: plan
+                .providers
+                .iter()
+                .filter_map(|p| {
+                    p.cap_per_interval.map(|max| Cap {
+                        provider: p.id.clone(),
+                        starts_at_ms: i64::MIN,
+                        max_per_interval: max,
+                    })
+                })
+                .collect(),
         })
         .collect()
 }
 
-/// A complete plan for this queue alone: both providers always open in the plan's zone, 15-minute
-/// capacity intervals.
+/// A complete plan for this queue alone, 15-minute capacity intervals: each provider with its
+/// `[providers]` setup (hours in its own zone, closed dates, languages), or always open.
 pub fn routing_plan(plan: &TransitionPlan, state: &State) -> Plan {
-    let provider = |id: &str| Provider {
-        id: id.to_owned(),
-        time_zone: plan.zone.clone(),
-        hours: WeeklyHours::always(),
-        closed_dates: Vec::new(),
-        languages: None,
+    let provider = |id: &str| match plan.providers.iter().find(|p| p.id == id) {
+        Some(p) => Provider {
+            id: id.to_owned(),
+            time_zone: p.zone.clone(),
+            hours: match &p.hours {
+                None => WeeklyHours::always(),
+                Some(blocks) => {
+                    let mut h = WeeklyHours::default();
+                    for (days, open, close) in blocks {
+                        for &d in days {
+                            h.days[d].push(LocalRange {
+                                open_min: *open,
+                                close_min: *close,
+                            });
+                        }
+                    }
+                    h
+                }
+            },
+            closed_dates: p.closed_dates.clone(),
+            languages: p.languages.clone(),
+        },
+        None => Provider {
+            id: id.to_owned(),
+            time_zone: plan.zone.clone(),
+            hours: WeeklyHours::always(),
+            closed_dates: Vec::new(),
+            languages: None,
+        },
     };
+    let mut ids = vec![plan.from.clone(), plan.to.clone()];
+    for p in &plan.providers {
+        if !ids.contains(&p.id) {
+            ids.push(p.id.clone());
+        }
+    }
     Plan {
-        providers: vec![provider(&plan.from), provider(&plan.to)],
+        providers: ids.iter().map(|id| provider(id)).collect(),
         routes: routing_routes(plan, state),
         interval_ms: 900_000,
     }
