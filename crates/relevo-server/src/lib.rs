@@ -16,6 +16,7 @@ pub mod evaluation;
 pub mod kpis;
 pub mod metrics;
 pub mod openapi;
+pub mod planning;
 pub mod routing;
 pub mod state;
 pub mod transitions;

@@ -370,6 +370,63 @@ pub const ROUTES: &[ApiRoute] = &[
     },
     ApiRoute {
         method: "get",
+        path: "/api/v1/plan",
+        summary: "A queue's hourly forecast turned into required agents and scheduled staff (Erlang C, or Erlang A with patience)",
+        roles: "all (scoped: a provider plans on its own contacts)",
+        params: &[
+            Param("queue", In::Query, "string", true, "queue key"),
+            Param(
+                "from",
+                In::Query,
+                "string",
+                true,
+                "first day planned, YYYY-MM-DD (after the history)",
+            ),
+            Param(
+                "to",
+                In::Query,
+                "string",
+                true,
+                "last day planned, YYYY-MM-DD",
+            ),
+            Param(
+                "tz",
+                In::Query,
+                "string",
+                false,
+                "IANA time zone (default UTC)",
+            ),
+            Param(
+                "target_sl",
+                In::Query,
+                "number",
+                false,
+                "service-level target (default 0.8)",
+            ),
+            Param(
+                "sl_threshold",
+                In::Query,
+                "number",
+                false,
+                "seconds (default 20)",
+            ),
+            Param("max_occupancy", In::Query, "number", false, "default 0.85"),
+            Param("shrinkage", In::Query, "number", false, "default 0.3"),
+            Param(
+                "patience",
+                In::Query,
+                "number",
+                false,
+                "mean patience in seconds: Erlang A",
+            ),
+        ],
+        body: None,
+        ok: (200, Some("Plan")),
+        public: false,
+        handler: || get(crate::planning::get_plan),
+    },
+    ApiRoute {
+        method: "get",
         path: "/api/v1/invoice",
         summary: "A provider's expected invoice for a month, with the scorecard's credits and bonuses",
         roles: "all (a provider sees its own)",
@@ -764,6 +821,15 @@ fn contract_schemas() -> Value {
                 "period": s("string"), "target": s("number"), "relaxed_target": ns("number"),
                 "actual": ns("number"), "sample": s("integer"), "verdict": s("string"), "note": s("string"),
                 "credit": s("string"), "bonus": s("string")
+            }}}
+        }},
+        "Plan": {"type": "object", "properties": {
+            "queue": s("string"), "forecast_method": s("string"), "model": s("string"),
+            "target_sl": s("number"), "sl_threshold_s": s("number"), "max_occupancy": s("number"), "shrinkage": s("number"),
+            "rows": {"type": "array", "items": {"type": "object", "properties": {
+                "period_start": s("string"), "offered_forecast": s("number"), "aht_s": s("number"),
+                "agents": s("integer"), "scheduled": s("integer"), "service_level": ns("number"),
+                "occupancy": s("number"), "note": ns("string")
             }}}
         }},
         "Invoice": {"type": "object", "properties": {

@@ -159,3 +159,105 @@ async fn the_provider_page_shows_last_months_scorecard_and_invoice() {
         StatusCode::OK
     );
 }
+
+/// `GET /api/v1/plan`: ten days of hourly history → a day's plan, hour by hour; shrinkage and the
+/// occupancy cap hold in every hour; a queue without contacts is 404, a short history 409.
+#[tokio::test]
+async fn plan_from_the_queue_history() {
+    let s = Server::seeded("plan-api").await;
+    let mut records = Vec::new();
+    for day in 1..=10 {
+        for h in 8..18 {
+            for k in 0..6 {
+                let at = format!("2026-09-{day:02}T{h:02}:{:02}:00Z", k * 10);
+                records.push(crate::support::contact(
+                    "acme",
+                    &format!("p{day}-{h}-{k}"),
+                    "sales",
+                    "voice",
+                    &at,
+                    5,
+                    true,
+                ));
+            }
+        }
+    }
+    let r = s
+        .call(
+            "POST",
+            "/api/v1/contacts",
+            Some(&s.admin),
+            Some(&serde_json::to_string(&records).unwrap()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = s
+        .call(
+            "GET",
+            "/api/v1/plan?queue=sales&from=2026-09-12&to=2026-09-12",
+            Some(&s.analyst),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v = r.json();
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 24);
+    let busy = rows
+        .iter()
+        .find(|r| r["period_start"] == "2026-09-12T10:00:00+00:00")
+        .unwrap();
+    assert!(
+        (busy["offered_forecast"].as_f64().unwrap() - 6.0).abs() < 1e-9,
+        "{busy}"
+    );
+    for r in rows {
+        let (agents, scheduled) = (
+            r["agents"].as_u64().unwrap(),
+            r["scheduled"].as_u64().unwrap(),
+        );
+        assert_eq!(scheduled, (agents as f64 / 0.7).ceil() as u64, "{r}");
+        assert!(r["occupancy"].as_f64().unwrap() <= 0.85 + 1e-9, "{r}");
+    }
+    assert!(busy["agents"].as_u64().unwrap() >= 1);
+    let none = s
+        .call(
+            "GET",
+            "/api/v1/plan?queue=nope&from=2026-09-12&to=2026-09-12",
+            Some(&s.analyst),
+            None,
+        )
+        .await;
+    assert_eq!(none.status, StatusCode::NOT_FOUND);
+    let short = s
+        .call(
+            "GET",
+            "/api/v1/plan?queue=billing&from=2026-10-05&to=2026-10-05",
+            Some(&s.analyst),
+            None,
+        )
+        .await;
+    assert_eq!(short.status, StatusCode::CONFLICT, "{}", short.body);
+    let bad = s
+        .call(
+            "GET",
+            "/api/v1/plan?queue=sales&from=12/09&to=2026-09-12",
+            Some(&s.analyst),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (bad.status, bad.json()["error"]["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("from"))
+    );
+    // A provider plans only on its own contacts: zenith has none on sales.
+    let other = s
+        .call(
+            "GET",
+            "/api/v1/plan?queue=sales&from=2026-09-12&to=2026-09-12",
+            Some(&s.zenith),
+            None,
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+}
