@@ -31,6 +31,25 @@ fn temp_dir(name: &str) -> PathBuf {
     d
 }
 
+/// Writes and imports the demo data (`days` up to `end`) into `d/demo`, and returns the database path.
+fn demo_db(d: &Path, days: u32, end: &str) -> String {
+    let r = relevo(
+        d,
+        &[
+            "demo",
+            "--dir",
+            "demo",
+            "--days",
+            &days.to_string(),
+            "--end",
+            end,
+            "--no-report",
+        ],
+    );
+    assert!(r.ok, "{}", r.stderr);
+    d.join("demo/relevo.db").to_str().unwrap().to_string()
+}
+
 fn shared(rel: &str) -> String {
     format!("{}/../../../shared/{rel}", env!("CARGO_MANIFEST_DIR"))
 }
@@ -333,22 +352,8 @@ fn daylight_saving_day_reports_92_intervals() {
 #[test]
 fn demo_data_shows_the_slipping_week() {
     let d = temp_dir("demo");
-    let r = relevo(
-        &d,
-        &[
-            "demo",
-            "--dir",
-            "demo",
-            "--days",
-            "42",
-            "--end",
-            "2026-10-31",
-            "--no-report",
-        ],
-    );
-    assert!(r.ok, "{}", r.stderr);
-    let db = d.join("demo/relevo.db");
-    let db = db.to_str().unwrap();
+    let db = demo_db(&d, 42, "2026-10-31");
+    let db = db.as_str();
     assert!(relevo(&d, &["check", "--db", db]).ok);
     // Slip week: four weeks before the end's week, Monday 2026-09-28.
     let weeks = relevo(
@@ -410,24 +415,8 @@ fn demo_data_shows_the_slipping_week() {
 #[test]
 fn plan_and_erlang_on_demo_data() {
     let d = temp_dir("plan");
-    assert!(
-        relevo(
-            &d,
-            &[
-                "demo",
-                "--dir",
-                "demo",
-                "--days",
-                "28",
-                "--end",
-                "2026-10-31",
-                "--no-report"
-            ]
-        )
-        .ok
-    );
-    let db = d.join("demo/relevo.db");
-    let db = db.to_str().unwrap();
+    let db = demo_db(&d, 28, "2026-10-31");
+    let db = db.as_str();
     let plan = relevo(
         &d,
         &[
@@ -589,24 +578,8 @@ fn example_contract(name: &str) -> String {
 #[test]
 fn contracts_scorecard_invoice_and_reconciliation_on_demo_data() {
     let d = temp_dir("contracts");
-    assert!(
-        relevo(
-            &d,
-            &[
-                "demo",
-                "--dir",
-                "demo",
-                "--days",
-                "70",
-                "--end",
-                "2026-11-15",
-                "--no-report"
-            ]
-        )
-        .ok
-    );
-    let db = d.join("demo/relevo.db");
-    let db = db.to_str().unwrap();
+    let db = demo_db(&d, 70, "2026-11-15");
+    let db = db.as_str();
     // The demo added the three contracts; adding one again is refused (versions are never rewritten).
     let list = relevo(&d, &["contract", "list", "--db", db]).stdout;
     assert!(
@@ -995,22 +968,8 @@ fn transition_replay_of_the_slipping_week_holds_then_rolls_back() {
         "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
     );
     let d = temp_dir("transition-replay");
-    let r = relevo(
-        &d,
-        &[
-            "demo",
-            "--dir",
-            "demo",
-            "--days",
-            "60",
-            "--end",
-            "2026-10-31",
-            "--no-report",
-        ],
-    );
-    assert!(r.ok, "{}", r.stderr);
-    let db = d.join("demo/relevo.db");
-    let db = db.to_str().unwrap();
+    let db = demo_db(&d, 60, "2026-10-31");
+    let db = db.as_str();
     let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let mut receiver = Some(Receiver::start(0, requests.clone()));
     let port = receiver.as_ref().unwrap().port;
@@ -1280,22 +1239,8 @@ fn transition_replay_of_the_slipping_week_holds_then_rolls_back() {
 #[test]
 fn simulate_a_transition_plan_on_the_store_history_is_deterministic() {
     let d = temp_dir("simulate");
-    let r = relevo(
-        &d,
-        &[
-            "demo",
-            "--dir",
-            "demo",
-            "--days",
-            "60",
-            "--end",
-            "2026-10-31",
-            "--no-report",
-        ],
-    );
-    assert!(r.ok, "{}", r.stderr);
-    let db = d.join("demo/relevo.db");
-    let db = db.to_str().unwrap();
+    let db = demo_db(&d, 60, "2026-10-31");
+    let db = db.as_str();
     let plan = format!(
         "{}/../../examples/transitions/sur-contact-billing.toml",
         env!("CARGO_MANIFEST_DIR")
