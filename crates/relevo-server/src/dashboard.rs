@@ -551,6 +551,41 @@ fn contract_targets(
 }
 
 /// A line under a row's name saying where its targets come from, when a contract sets them.
+/// A table of providers' KPIs against their targets, each linking to its provider page.
+fn provider_table(
+    lang: Lang,
+    table_id: &str,
+    by_provider: &std::collections::BTreeMap<String, Rollup>,
+    targets: &std::collections::BTreeMap<String, RowTargets>,
+    range: &[(&str, &str); 3],
+    p: &Period,
+    defaults: &Targets,
+) -> String {
+    let mut body = format!(
+        "<div class=\"table-wrap\"><table id=\"{table_id}\">{}<tbody>",
+        kpi_header(lang, lang.t("provider"), true, defaults)
+    );
+    for (name, r) in by_provider {
+        let link = format!(
+            "/providers/{}{}",
+            enc(name),
+            html::query(&[range[0], range[1], range[2], ("lang", lang.code())])
+        );
+        let rt = &targets[name];
+        let _ = write!(
+            body,
+            "<tr><th scope=\"row\"><a href=\"{}\">{}</a>{}</th>{}{}</tr>",
+            esc(&link),
+            esc(name),
+            targets_note(lang, rt),
+            kpi_cells(lang, &r.total, p.channel, &rt.t),
+            trend_cell(lang, name, r, &rt.t)
+        );
+    }
+    body.push_str("</tbody></table></div>");
+    body
+}
+
 fn targets_note(lang: Lang, rt: &RowTargets) -> String {
     match &rt.contract {
         None => String::new(),
@@ -693,29 +728,15 @@ async fn overview(
     if by_provider.is_empty() {
         let _ = write!(body, "<p>{}</p>", lang.t("no_data"));
     } else {
-        let _ = write!(
-            body,
-            "<div class=\"table-wrap\"><table id=\"providers\">{}<tbody>",
-            kpi_header(lang, lang.t("provider"), true, &st.config().targets)
-        );
-        for (name, r) in &by_provider {
-            let link = format!(
-                "/providers/{}{}",
-                enc(name),
-                html::query(&[range[0], range[1], range[2], ("lang", lang.code())])
-            );
-            let rt = &targets[name];
-            let _ = write!(
-                body,
-                "<tr><th scope=\"row\"><a href=\"{}\">{}</a>{}</th>{}{}</tr>",
-                esc(&link),
-                esc(name),
-                targets_note(lang, rt),
-                kpi_cells(lang, &r.total, p.channel, &rt.t),
-                trend_cell(lang, name, r, &rt.t)
-            );
-        }
-        body.push_str("</tbody></table></div>");
+        body.push_str(&provider_table(
+            lang,
+            "providers",
+            &by_provider,
+            &targets,
+            &range,
+            &p,
+            &st.config().targets,
+        ));
     }
     let _ = write!(body, "<h2>{}</h2><ul class=\"queues\">", lang.t("queues"));
     for qk in &queues {
@@ -1157,29 +1178,15 @@ async fn queue_page(
     if by_provider.is_empty() {
         let _ = write!(body, "<p>{}</p>", lang.t("no_data"));
     } else {
-        let _ = write!(
-            body,
-            "<div class=\"table-wrap\"><table id=\"queue-providers\">{}<tbody>",
-            kpi_header(lang, lang.t("provider"), true, &st.config().targets)
-        );
-        for (name, r) in &by_provider {
-            let link = format!(
-                "/providers/{}{}",
-                enc(name),
-                html::query(&[range[0], range[1], range[2], ("lang", lang.code())])
-            );
-            let rt = &targets[name];
-            let _ = write!(
-                body,
-                "<tr><th scope=\"row\"><a href=\"{}\">{}</a>{}</th>{}{}</tr>",
-                esc(&link),
-                esc(name),
-                targets_note(lang, rt),
-                kpi_cells(lang, &r.total, p.channel, &rt.t),
-                trend_cell(lang, name, r, &rt.t)
-            );
-        }
-        body.push_str("</tbody></table></div>");
+        body.push_str(&provider_table(
+            lang,
+            "queue-providers",
+            &by_provider,
+            &targets,
+            &range,
+            &p,
+            &st.config().targets,
+        ));
         let _ = write!(
             body,
             "<h2>{} / {}</h2><div class=\"table-wrap\"><table>{}<tbody>",

@@ -114,6 +114,14 @@ impl Ws {
 
     /// Sends a command (to a page session when given) and waits for its answer.
     fn call(&mut self, session: Option<&str>, method: &str, params: Value) -> Value {
+        let v = self.call_raw(session, method, params);
+        assert!(v.get("error").is_none(), "{method}: {v}");
+        v["result"].clone()
+    }
+
+    /// Like `call`, but returns the whole answer, error included (a page navigating away may
+    /// destroy the context an evaluation was sent to: that is "not yet", not a failure).
+    fn call_raw(&mut self, session: Option<&str>, method: &str, params: Value) -> Value {
         self.next_id += 1;
         let id = self.next_id;
         let mut m = json!({"id": id, "method": method, "params": params});
@@ -124,8 +132,7 @@ impl Ws {
         loop {
             let v: Value = serde_json::from_str(&self.read_message()).unwrap();
             if v["id"] == id {
-                assert!(v.get("error").is_none(), "{method}: {v}");
-                return v["result"].clone();
+                return v;
             }
         }
     }
@@ -209,12 +216,19 @@ impl Browser {
         r["result"]["value"].clone()
     }
 
-    /// Waits until `expr` is true (pages load after navigations and form posts).
+    /// Waits until `expr` is true (pages load after navigations and form posts). An evaluation
+    /// that fails because the page is navigating counts as not yet true.
     fn wait_for(&mut self, expr: &str) {
         for _ in 0..200 {
-            if self.eval(&format!("document.readyState === 'complete' && !!({expr})"))
-                == json!(true)
-            {
+            let r = self.ws.call_raw(
+                Some(&self.session.clone()),
+                "Runtime.evaluate",
+                json!({
+                    "expression": format!("document.readyState === 'complete' && !!({expr})"),
+                    "returnByValue": true,
+                }),
+            );
+            if r["result"]["result"]["value"] == json!(true) {
                 return;
             }
             std::thread::sleep(Duration::from_millis(50));
