@@ -551,6 +551,27 @@ fn contract_targets(
 }
 
 /// A line under a row's name saying where its targets come from, when a contract sets them.
+/// The period's cells rolled up per `key_of` key, with a daily series (for sparklines).
+fn daily_rollup(
+    s: &relevo_store::SqliteStore,
+    scope: &Scope,
+    p: &Period,
+    key_of: &dyn Fn(&relevo_metrics::report::CellRef<'_>) -> Option<String>,
+) -> Result<std::collections::BTreeMap<String, Rollup>, relevo_store::StoreError> {
+    rollup(
+        s,
+        scope,
+        &Window {
+            from_ms: p.from_ms,
+            to_ms: p.to_ms,
+            tz: &p.tz,
+            series_by: Granularity::Day,
+            settings: &settings(),
+        },
+        key_of,
+    )
+}
+
 /// A table of providers' KPIs against their targets, each linking to its provider page.
 fn provider_table(
     lang: Lang,
@@ -686,22 +707,11 @@ async fn overview(
             let scope = c.scope();
             let p = period_of(st, &q, &scope)?;
             let by_provider = st.read(|s| {
-                Ok(rollup(
-                    s,
-                    &scope,
-                    &Window {
-                        from_ms: p.from_ms,
-                        to_ms: p.to_ms,
-                        tz: &p.tz,
-                        series_by: Granularity::Day,
-                        settings: &settings(),
-                    },
-                    &|c| {
-                        p.channel
-                            .is_none_or(|ch| ch == c.channel)
-                            .then(|| c.provider.to_string())
-                    },
-                )?)
+                Ok(daily_rollup(s, &scope, &p, &|c| {
+                    p.channel
+                        .is_none_or(|ch| ch == c.channel)
+                        .then(|| c.provider.to_string())
+                })?)
             })?;
             let queues = st.read(|s| Ok(relevo_store::auth::scoped_queues(s, &scope)?))?;
             let targets = targets_of(st, &by_provider, &p, None)?;
@@ -823,18 +833,9 @@ async fn provider_page(
                 )?)
             })?;
             let by_qc = st.read(|s| {
-                Ok(rollup(
-                    s,
-                    &scope,
-                    &Window {
-                        from_ms: p.from_ms,
-                        to_ms: p.to_ms,
-                        tz: &p.tz,
-                        series_by: Granularity::Day,
-                        settings: &settings(),
-                    },
-                    &|c| Some(format!("{}\u{1f}{}", c.queue, c.channel)),
-                )?)
+                Ok(daily_rollup(s, &scope, &p, &|c| {
+                    Some(format!("{}\u{1f}{}", c.queue, c.channel))
+                })?)
             })?;
             let defaults = st.config().targets;
             let day = last_day(&p);
@@ -1110,35 +1111,15 @@ async fn queue_page(
             }
             let p = period_of(st, &q, &scope)?;
             let by_provider = st.read(|s| {
-                Ok(rollup(
-                    s,
-                    &scope,
-                    &Window {
-                        from_ms: p.from_ms,
-                        to_ms: p.to_ms,
-                        tz: &p.tz,
-                        series_by: Granularity::Day,
-                        settings: &settings(),
-                    },
-                    &|c| {
-                        (c.queue == qk && p.channel.is_none_or(|ch| ch == c.channel))
-                            .then(|| c.provider.to_string())
-                    },
-                )?)
+                Ok(daily_rollup(s, &scope, &p, &|c| {
+                    (c.queue == qk && p.channel.is_none_or(|ch| ch == c.channel))
+                        .then(|| c.provider.to_string())
+                })?)
             })?;
             let by_channel = st.read(|s| {
-                Ok(rollup(
-                    s,
-                    &scope,
-                    &Window {
-                        from_ms: p.from_ms,
-                        to_ms: p.to_ms,
-                        tz: &p.tz,
-                        series_by: Granularity::Day,
-                        settings: &settings(),
-                    },
-                    &|c| (c.queue == qk).then(|| format!("{}\u{1f}{}", c.provider, c.channel)),
-                )?)
+                Ok(daily_rollup(s, &scope, &p, &|c| {
+                    (c.queue == qk).then(|| format!("{}\u{1f}{}", c.provider, c.channel))
+                })?)
             })?;
             let targets = targets_of(st, &by_provider, &p, Some(&qk))?;
             let defaults = st.config().targets;
