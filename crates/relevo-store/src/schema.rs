@@ -182,8 +182,7 @@ pub const MIGRATIONS: &[&str] = &[
     "#,
 ];
 
-/// Secondary indexes on contacts: dropped and rebuilt around bulk loads (sorting once beats inserting
-/// random keys one by one). Name, then the statement that creates it.
+/// Secondary indexes on contacts, created when the store is opened. Name, then the statement.
 ///
 /// The customer index is keyed by arrival hour first: contacts pushed as they happen land in the
 /// newest pages (a key led by the customer hash puts every new contact on a random page, one page
@@ -195,5 +194,6 @@ pub const SECONDARY_INDEXES: &[(&str, &str)] = &[(
      WHERE customer_hash IS NOT NULL AND direction = 0",
 )];
 
-/// Loads at least this large (and at least as large as the stored data) use the bulk path.
+/// Loads expected to be at least this large run with a rollback journal when they can (see
+/// `BulkJournal` in sqlite.rs).
 pub const BULK_MIN_RECORDS: u64 = 200_000;

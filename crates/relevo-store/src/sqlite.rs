@@ -12,6 +12,8 @@ use std::path::Path;
 
 /// Cube deltas are flushed to the table when this many cells are pending (bounds import memory).
 const MAX_PENDING_CELLS: usize = 20_000;
+/// How long a statement waits for another connection's lock.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 /// Progress is reported every this many records.
 const PROGRESS_EVERY: u64 = 20_000;
 
@@ -46,10 +48,10 @@ impl SqliteStore {
     }
 
     fn setup(mut conn: Connection) -> Result<Self, StoreError> {
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "cache_size", -262_144)?; // 256 MiB page cache (also the sorter's memory)
-        // Index builds after bulk loads may sort on a second thread.
+        // Index builds and large sorts may use a second thread.
         conn.pragma_update(None, "threads", 2)?;
         // Sorts (index builds) spill to temporary files past the page cache: memory stays bounded.
         conn.pragma_update(None, "temp_store", "FILE")?;
@@ -169,11 +171,14 @@ impl Dims {
     }
 }
 
-const INSERT_SQL: &str = "INSERT INTO contacts (provider_id, contact_id, queue_id, channel, direction, arrived_at, \
+// `OR IGNORE` rather than `ON CONFLICT (provider_id, contact_id) DO NOTHING`: the same for the
+// identity (the only constraint bound values can break; NOT NULL columns get non-optional values),
+// but a statement that can never abort needs no statement journal, which otherwise copies every page
+// a multi-row INSERT touches.
+const INSERT_SQL: &str = "INSERT OR IGNORE INTO contacts (provider_id, contact_id, queue_id, channel, direction, arrived_at, \
     answered_at, abandoned_at, ended_at, outcome, talk_ms, hold_ms, acw_ms, agent, customer_hash, reason, resolved, \
     transferred, csat, nps, qa_milli, language, updated_at) \
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23) \
-    ON CONFLICT (provider_id, contact_id) DO NOTHING";
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)";
 
 const UPDATE_SQL: &str = "UPDATE contacts SET queue_id = ?3, channel = ?4, direction = ?5, arrived_at = ?6, \
     answered_at = ?7, abandoned_at = ?8, ended_at = ?9, outcome = ?10, talk_ms = ?11, hold_ms = ?12, acw_ms = ?13, \
@@ -225,12 +230,11 @@ const COLUMNS: &str = "provider_id, contact_id, queue_id, channel, direction, ar
     ended_at, outcome, talk_ms, hold_ms, acw_ms, agent, customer_hash, reason, resolved, transferred, csat, nps, \
     qa_milli, language, updated_at";
 
-/// One INSERT of `MULTI_ROWS` records that returns the identities it inserted; the others exist already.
+/// One INSERT of `MULTI_ROWS` records; the ones it skips exist already.
 fn multi_insert_sql() -> String {
     let row = format!("({})", vec!["?"; 23].join(", "));
     format!(
-        "INSERT INTO contacts ({COLUMNS}) VALUES {} ON CONFLICT (provider_id, contact_id) DO NOTHING \
-         RETURNING provider_id, contact_id",
+        "INSERT OR IGNORE INTO contacts ({COLUMNS}) VALUES {}",
         vec![row; MULTI_ROWS].join(", ")
     )
 }
@@ -275,6 +279,10 @@ impl Pending {
 
 /// The prepared statements of one import.
 struct Writer<'c> {
+    conn: &'c Connection,
+    /// Every stored row id is at most this: new rows get larger ids (the largest plus one), so the
+    /// rows one statement inserted are those above the value it had before.
+    max_id: i64,
     ins: rusqlite::CachedStatement<'c>,
     multi: rusqlite::CachedStatement<'c>,
     upd: rusqlite::CachedStatement<'c>,
@@ -291,6 +299,7 @@ impl Writer<'_> {
     ) -> Result<(), StoreError> {
         p.bind(&mut self.ins, 0)?;
         if self.ins.raw_execute()? == 1 {
+            self.max_id = self.conn.last_insert_rowid();
             stats.inserted += 1;
             add_delta(delta, p.pid, p.qid, &p.r, 1);
             return Ok(());
@@ -343,9 +352,25 @@ impl Writer<'_> {
         for (i, p) in batch.iter().enumerate() {
             p.bind(&mut self.multi, i * 23)?;
         }
-        let mut inserted: Vec<(i64, String)> = Vec::with_capacity(batch.len());
+        let before = self.max_id;
+        let n = self.multi.raw_execute()?;
+        if n > 0 {
+            self.max_id = self.conn.last_insert_rowid();
+        }
+        if n == batch.len() {
+            stats.inserted += n as u64;
+            for p in batch.drain(..) {
+                add_delta(delta, p.pid, p.qid, &p.r, 1);
+            }
+            return Ok(());
+        }
+        // Some identities were stored already: the ids above `before` are the ones just inserted.
+        let mut inserted: Vec<(i64, String)> = Vec::with_capacity(n);
         {
-            let mut rows = self.multi.raw_query();
+            let mut st = self
+                .conn
+                .prepare_cached("SELECT provider_id, contact_id FROM contacts WHERE id > ?1")?;
+            let mut rows = st.query([before])?;
             while let Some(row) = rows.next()? {
                 inserted.push((row.get(0)?, row.get(1)?));
             }
@@ -461,30 +486,24 @@ fn with_scope<'a>(
     params
 }
 
-impl Store for SqliteStore {
-    fn import(
+impl SqliteStore {
+    fn import_in_tx(
         &mut self,
         source_name: &str,
-        expected_records: u64,
+        key: [u8; 32],
         records: &mut dyn Iterator<Item = Result<ContactRecord, Abort>>,
         on_progress: &mut dyn FnMut(&ImportStats),
     ) -> Result<ImportStats, StoreError> {
-        let key = self.hash_key;
         let tx = self.conn.transaction()?;
-        let bulk = expected_records >= BULK_MIN_RECORDS && {
-            let stored: i64 = tx.query_row("SELECT count(*) FROM contacts", [], |r| r.get(0))?;
-            expected_records >= stored as u64
-        };
-        if bulk {
-            for (name, _) in SECONDARY_INDEXES {
-                tx.execute(&format!("DROP INDEX IF EXISTS {name}"), [])?;
-            }
-        }
         let mut stats = ImportStats::default();
         let mut dims = Dims::load(&tx)?;
         let mut delta: HashMap<DeltaKey, Cell, FxBuild> = HashMap::default();
         {
             let mut w = Writer {
+                conn: &tx,
+                max_id: tx.query_row("SELECT coalesce(max(id), 0) FROM contacts", [], |r| {
+                    r.get(0)
+                })?,
                 ins: tx.prepare_cached(INSERT_SQL)?,
                 multi: tx.prepare_cached(&multi_insert_sql())?,
                 upd: tx.prepare_cached(UPDATE_SQL)?,
@@ -516,11 +535,6 @@ impl Store for SqliteStore {
             }
         }
         flush(&tx, &mut delta)?;
-        if bulk {
-            for (_, create) in SECONDARY_INDEXES {
-                tx.execute(create, [])?;
-            }
-        }
         tx.execute(
             "INSERT INTO imports (source, inserted, replaced, ignored) VALUES (?1, ?2, ?3, ?4)",
             params![
@@ -534,7 +548,78 @@ impl Store for SqliteStore {
         on_progress(&stats);
         Ok(stats)
     }
+}
 
+/// The journal a bulk load runs with. WAL writes every page twice (into the log, then into the
+/// database at the checkpoint); a rollback journal only saves the pages a transaction changes that
+/// existed before it, so the pages a bulk load appends are written once. Switching out of WAL needs the
+/// database to itself: when another connection has it open, the load stays in WAL.
+enum BulkJournal {
+    Wal,
+    Rollback,
+}
+
+impl BulkJournal {
+    fn enter(conn: &Connection) -> Result<Self, StoreError> {
+        if conn.path().is_none_or(str::is_empty) {
+            return Ok(BulkJournal::Wal); // in memory
+        }
+        // Do not wait for other connections: their presence is the answer.
+        conn.busy_timeout(std::time::Duration::ZERO)?;
+        let mode: rusqlite::Result<String> =
+            conn.query_row("PRAGMA journal_mode = TRUNCATE", [], |r| r.get(0));
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        match mode {
+            Ok(m) if m.eq_ignore_ascii_case("truncate") => Ok(BulkJournal::Rollback),
+            Ok(_) => Ok(BulkJournal::Wal),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy =>
+            {
+                Ok(BulkJournal::Wal)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Back to WAL. After a failed load the load's error is the one that matters: a database left in
+    /// rollback mode is switched back when it is next opened.
+    fn leave(self, conn: &Connection, loaded: bool) -> Result<(), StoreError> {
+        if let BulkJournal::Rollback = self {
+            let back: rusqlite::Result<String> =
+                conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0));
+            if loaded {
+                back?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Store for SqliteStore {
+    fn import(
+        &mut self,
+        source_name: &str,
+        expected_records: u64,
+        records: &mut dyn Iterator<Item = Result<ContactRecord, Abort>>,
+        on_progress: &mut dyn FnMut(&ImportStats),
+    ) -> Result<ImportStats, StoreError> {
+        let key = self.hash_key;
+        let journal = if expected_records >= BULK_MIN_RECORDS {
+            BulkJournal::enter(&self.conn)?
+        } else {
+            BulkJournal::Wal
+        };
+        // Every record's provider and queue ids come from `Dims`, which inserts missing ones in the
+        // same transaction, so the foreign keys hold by construction. Checking them anyway costs two
+        // look-ups per record and makes SQLite keep a statement journal for every INSERT (a third of
+        // the import's time).
+        self.conn.pragma_update(None, "foreign_keys", "OFF")?;
+        let result = self.import_in_tx(source_name, key, records, on_progress);
+        let fk = self.conn.pragma_update(None, "foreign_keys", "ON");
+        journal.leave(&self.conn, result.is_ok())?;
+        fk?;
+        result
+    }
     fn cells(
         &self,
         from_interval: i64,
