@@ -7,7 +7,8 @@
 # Measures: import throughput and peak memory (relevo: records + identity index + customer index +
 # cube in one durable SQLite transaction; DuckDB: CREATE TABLE AS read_csv into a database file),
 # then report latency for a month and a year, by 15-minute interval and by day, grouped by
-# provider, queue and channel (relevo from the cube; DuckDB computing the same columns from rows).
+# provider, queue and channel (relevo from the cube and its day roll-ups, as a whole process writing
+# CSV and inside one process; DuckDB computing the same columns from rows, in its process and fresh).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,7 +19,8 @@ venv="$root/bench/.venv-duckdb"
 mkdir -p "$out"
 
 echo "== build (release)"
-(cd "$root" && cargo build --release --quiet -p relevo && cargo build --release --quiet -p relevo-import --example gen_canonical_csv)
+(cd "$root" && cargo build --release --quiet -p relevo && cargo build --release --quiet -p relevo-import --example gen_canonical_csv \
+    && cargo build --release --quiet -p relevo-server --example report_inprocess)
 
 if [ ! -x "$venv/bin/python" ]; then
     echo "== venv with duckdb"
@@ -59,6 +61,9 @@ start=$(date +%s.%N)
     --as-of 2026-01-01 --format csv -o "$out/relevo-month_day_fcr.csv"
 end=$(date +%s.%N)
 echo "relevo_report_month_day_fcr_s=$(echo "$end - $start" | bc)" | tee -a "$out/relevo-report.txt"
+
+echo "== relevo reports in one process (database open, rows in memory; best of 5)"
+"$root/target/release/examples/report_inprocess" "$db" 5 | tee "$out/relevo-report-inprocess.txt"
 
 echo "== duckdb load and reports"
 /usr/bin/time -f "duckdb_process_peak_kb=%M" "$venv/bin/python" "$here/duckdb_bench.py" "$csv" "$out" 2>&1 | tee "$out/duckdb.txt"

@@ -8,7 +8,7 @@ mod record;
 mod settings;
 
 pub use record::{
-    Channel, ContactRecord, Direction, FieldError, INTERVAL_MS, Outcome, interval_of,
+    Channel, ContactRecord, Direction, FieldError, Grain, INTERVAL_MS, Outcome, interval_of,
     interval_start_ms,
 };
 pub use settings::{AbandonTreatment, KpiSettings};

@@ -19,6 +19,45 @@ pub fn interval_start_ms(idx: i64) -> i64 {
     idx * INTERVAL_MS
 }
 
+/// How much time one cube cell covers. Quarter-hour cells are the cube; hour and day cells are
+/// roll-ups of them (UTC-aligned, kept in the same transaction) that serve reports whose every period
+/// boundary falls on one of their boundaries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Grain {
+    Quarter,
+    Hour,
+    Day,
+}
+
+impl Grain {
+    /// Every grain, finest first.
+    pub const ALL: [Grain; 3] = [Grain::Quarter, Grain::Hour, Grain::Day];
+
+    /// 15-minute intervals per cell.
+    pub fn intervals(self) -> i64 {
+        match self {
+            Grain::Quarter => 1,
+            Grain::Hour => 4,
+            Grain::Day => 96,
+        }
+    }
+
+    /// Length of one cell, ms.
+    pub fn ms(self) -> i64 {
+        self.intervals() * INTERVAL_MS
+    }
+
+    /// The first interval of the cell that holds interval `idx`.
+    pub fn bucket_of(self, idx: i64) -> i64 {
+        idx.div_euclid(self.intervals()) * self.intervals()
+    }
+
+    /// The number stored for this grain.
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+}
+
 macro_rules! keyword_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$m])*

@@ -7,7 +7,7 @@
 use crate::period::{Granularity, format_rfc3339, period_start_ms, periods};
 use crate::{Acc, Cell, Kpis};
 use jiff::tz::TimeZone;
-use relevo_core::{Channel, KpiSettings, interval_start_ms};
+use relevo_core::{Channel, Grain, KpiSettings, interval_start_ms};
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 
@@ -54,6 +54,26 @@ pub struct ReportSpec {
     pub tz: TimeZone,
     pub group: GroupBy,
     pub settings: KpiSettings,
+}
+
+/// The coarsest cube grain that answers a report over `[from_ms, to_ms)` by `granularity` in `tz`
+/// exactly: each of its boundaries (the range's ends and every period start inside it) is a boundary
+/// of that grain's cells, so each cell falls in one period. A UTC report by day, week or month reads
+/// day cells; one by hour or coarser in a zone whose offsets are whole hours reads hour cells;
+/// 15-minute reports and ranges cut mid-hour read the 15-minute cube.
+pub fn grain_for(from_ms: i64, to_ms: i64, granularity: Granularity, tz: &TimeZone) -> Grain {
+    let starts = periods(from_ms, to_ms, granularity, tz);
+    let inner = starts
+        .iter()
+        .copied()
+        .filter(|&p| p > from_ms && p < to_ms);
+    for g in [Grain::Day, Grain::Hour] {
+        let on = |t: i64| t.rem_euclid(g.ms()) == 0;
+        if on(from_ms) && on(to_ms) && inner.clone().all(on) {
+            return g;
+        }
+    }
+    Grain::Quarter
 }
 
 /// A cell's coordinates as the report sees them.

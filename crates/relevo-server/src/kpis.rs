@@ -217,7 +217,8 @@ pub fn report(
             f.resolved,
         );
     }
-    store.for_each_cell(from_i, to_i, scope, &mut |c, cell| {
+    let grain = relevo_metrics::report::grain_for(spec.from_ms, spec.to_ms, spec.granularity, &spec.tz);
+    store.for_each_cell_at(grain, from_i, to_i, scope, &mut |c, cell| {
         if filter.keeps(c.queue, c.channel) {
             builder.add_cell(c, cell);
         }
@@ -265,7 +266,8 @@ pub fn rollup(
     let mut totals: BTreeMap<String, Acc> = BTreeMap::new();
     let mut per: BTreeMap<String, BTreeMap<i64, Acc>> = BTreeMap::new();
     let mut last: Option<(i64, i64)> = None;
-    store.for_each_cell(from_i, to_i, scope, &mut |c, cell| {
+    let grain = relevo_metrics::report::grain_for(from_ms, to_ms, series_by, tz);
+    store.for_each_cell_at(grain, from_i, to_i, scope, &mut |c, cell| {
         let t = relevo_core::interval_start_ms(c.interval);
         if t < from_ms || t >= to_ms {
             return;

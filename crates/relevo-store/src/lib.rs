@@ -20,7 +20,7 @@ pub use transitions::{
     NewTransition, NewTransitionEvent, StoredTransition, StoredTransitionEvent, TransitionSave,
 };
 
-use relevo_core::{Channel, ContactRecord};
+use relevo_core::{Channel, ContactRecord, Grain};
 use relevo_metrics::Cell;
 use std::path::Path;
 
@@ -109,6 +109,20 @@ pub trait Store {
         to_interval: i64,
         scope: &Scope,
         f: &mut dyn FnMut(relevo_metrics::report::CellRef<'_>, &Cell),
+    ) -> Result<(), StoreError> {
+        self.for_each_cell_at(Grain::Quarter, from_interval, to_interval, scope, f)
+    }
+
+    /// Like [`Store::for_each_cell`] with cells of `grain`: each cell sums the quarter hours of its
+    /// hour or UTC day, and its `interval` is its first quarter hour. Cells starting in
+    /// `[from, to)` are streamed; pass grain-aligned bounds to cover whole cells only.
+    fn for_each_cell_at(
+        &self,
+        grain: Grain,
+        from_interval: i64,
+        to_interval: i64,
+        scope: &Scope,
+        f: &mut dyn FnMut(relevo_metrics::report::CellRef<'_>, &Cell),
     ) -> Result<(), StoreError>;
 
     /// The `(provider, queue, channel)` groups with data whose span overlaps `[from, to)` intervals.
@@ -193,4 +207,41 @@ pub fn open(location: &str) -> Result<Box<dyn Store>, StoreError> {
         ));
     }
     Ok(Box::new(SqliteStore::open(Path::new(location))?))
+}
+
+/// The hour and day cells that differ from the sum of their quarter hours (empty when the roll-ups
+/// hold their invariant), with the grain of each.
+pub fn rollup_mismatches(store: &dyn Store) -> Result<Vec<(Grain, CellKey)>, StoreError> {
+    let quarters = store.cells(i64::MIN / 2, i64::MAX / 2, &Scope::All)?;
+    let mut out = Vec::new();
+    for grain in [Grain::Hour, Grain::Day] {
+        let mut want: std::collections::BTreeMap<CellKey, Cell> = std::collections::BTreeMap::new();
+        for (k, c) in &quarters {
+            let key = CellKey {
+                interval: grain.bucket_of(k.interval),
+                ..k.clone()
+            };
+            want.entry(key).or_default().merge(c);
+        }
+        want.retain(|_, c| !c.is_zero());
+        let mut got: std::collections::BTreeMap<CellKey, Cell> = std::collections::BTreeMap::new();
+        store.for_each_cell_at(grain, i64::MIN / 2, i64::MAX / 2, &Scope::All, &mut |r, c| {
+            got.insert(
+                CellKey {
+                    interval: r.interval,
+                    provider: r.provider.to_string(),
+                    queue: r.queue.to_string(),
+                    channel: r.channel,
+                },
+                c.clone(),
+            );
+        })?;
+        let keys: std::collections::BTreeSet<&CellKey> = want.keys().chain(got.keys()).collect();
+        for k in keys {
+            if want.get(k) != got.get(k) {
+                out.push((grain, k.clone()));
+            }
+        }
+    }
+    Ok(out)
 }

@@ -180,7 +180,23 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     DROP INDEX IF EXISTS contacts_customer_day;
     "#,
+    // 8: hour and UTC-day roll-ups of the cube (grain 1 = hour, 2 = day; `bucket` is the first
+    // 15-minute interval), kept in the same transaction; filled from the cube when this runs.
+    r#"
+    CREATE TABLE cube_rollup (
+        grain INTEGER NOT NULL,
+        bucket INTEGER NOT NULL,
+        provider_id INTEGER NOT NULL,
+        queue_id INTEGER NOT NULL,
+        channel INTEGER NOT NULL,
+        cell BLOB NOT NULL,
+        PRIMARY KEY (grain, bucket, provider_id, queue_id, channel)
+    ) WITHOUT ROWID;
+    "#,
 ];
+
+/// The migration that adds `cube_rollup`: stores from before it get their roll-ups built once.
+pub const ROLLUP_MIGRATION: usize = 8;
 
 /// Secondary indexes on contacts, created when the store is opened. Name, then the statement.
 ///

@@ -1,10 +1,10 @@
 //! The SQLite backend: WAL, embedded migrations, one transaction per import.
 
-use crate::schema::{BULK_MIN_RECORDS, MIGRATIONS, SECONDARY_INDEXES};
+use crate::schema::{BULK_MIN_RECORDS, MIGRATIONS, ROLLUP_MIGRATION, SECONDARY_INDEXES};
 use crate::{
     Abort, CellKey, FcrCount, HoursCell, HoursInput, ImportStats, Scope, Store, StoreError, Summary,
 };
-use relevo_core::{Channel, ContactRecord, Direction, Outcome, interval_of};
+use relevo_core::{Channel, ContactRecord, Direction, Grain, Outcome, interval_of};
 use relevo_metrics::{Cell, FxBuild};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::collections::HashMap;
@@ -66,6 +66,11 @@ impl SqliteStore {
             let tx = conn.transaction()?;
             tx.execute_batch(m)?;
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.commit()?;
+        }
+        if (version as usize) < ROLLUP_MIGRATION {
+            let tx = conn.transaction()?;
+            rebuild_rollups(&tx)?;
             tx.commit()?;
         }
         for (_, create) in SECONDARY_INDEXES {
@@ -427,9 +432,16 @@ fn flush(
         "DELETE FROM cube WHERE interval = ?1 AND provider_id = ?2 AND queue_id = ?3 AND channel = ?4",
     )?;
     let mut spans: HashMap<(i64, i64, u8), (i64, i64)> = HashMap::new();
+    let mut rollups: HashMap<RollupKey, Cell, FxBuild> = HashMap::default();
     for ((interval, p, q, ch), d) in delta.drain() {
         if d.is_zero() {
             continue;
+        }
+        for g in [Grain::Hour, Grain::Day] {
+            rollups
+                .entry((g.code(), g.bucket_of(interval), p, q, ch))
+                .or_default()
+                .merge(&d);
         }
         let span = spans.entry((p, q, ch)).or_insert((interval, interval));
         span.0 = span.0.min(interval);
@@ -457,7 +469,78 @@ fn flush(
     for ((p, q, ch), (first, last)) in spans {
         span_put.execute(params![p, q, ch, first, last])?;
     }
+    apply_rollups(tx, &mut rollups)
+}
+
+/// `(grain, bucket, provider id, queue id, channel)` of an hour or day cell.
+type RollupKey = (u8, i64, i64, i64, u8);
+
+/// Adds pending deltas to the hour and day cells (deleting cells that become empty).
+fn apply_rollups(
+    tx: &Transaction<'_>,
+    rollups: &mut HashMap<RollupKey, Cell, FxBuild>,
+) -> Result<(), StoreError> {
+    let mut sel = tx.prepare_cached(
+        "SELECT cell FROM cube_rollup WHERE grain = ?1 AND bucket = ?2 AND provider_id = ?3 \
+         AND queue_id = ?4 AND channel = ?5",
+    )?;
+    let mut put = tx.prepare_cached(
+        "INSERT INTO cube_rollup (grain, bucket, provider_id, queue_id, channel, cell) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (grain, bucket, provider_id, queue_id, channel) \
+         DO UPDATE SET cell = excluded.cell",
+    )?;
+    let mut del = tx.prepare_cached(
+        "DELETE FROM cube_rollup WHERE grain = ?1 AND bucket = ?2 AND provider_id = ?3 \
+         AND queue_id = ?4 AND channel = ?5",
+    )?;
+    for ((g, bucket, p, q, ch), d) in rollups.drain() {
+        if d.is_zero() {
+            continue;
+        }
+        let existing: Option<Vec<u8>> = sel
+            .query_row(params![g, bucket, p, q, ch], |r| r.get(0))
+            .optional()?;
+        let mut cell = match existing {
+            Some(b) => Cell::decode(&b).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            None => Cell::default(),
+        };
+        cell.merge(&d);
+        if cell.is_zero() {
+            del.execute(params![g, bucket, p, q, ch])?;
+        } else {
+            put.execute(params![g, bucket, p, q, ch, cell.encode()])?;
+        }
+    }
     Ok(())
+}
+
+/// Builds the hour and day cells from the cube (once, for stores made before the roll-ups).
+fn rebuild_rollups(tx: &Transaction<'_>) -> Result<(), StoreError> {
+    tx.execute("DELETE FROM cube_rollup", [])?;
+    let mut st =
+        tx.prepare("SELECT interval, provider_id, queue_id, channel, cell FROM cube ORDER BY interval")?;
+    let mut rows = st.query([])?;
+    let mut rollups: HashMap<RollupKey, Cell, FxBuild> = HashMap::default();
+    let mut cell = Cell::default();
+    while let Some(r) = rows.next()? {
+        let (interval, p, q, ch): (i64, i64, i64, u8) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        let blob = r
+            .get_ref(4)?
+            .as_blob()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        cell.decode_into(blob)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        for g in [Grain::Hour, Grain::Day] {
+            rollups
+                .entry((g.code(), g.bucket_of(interval), p, q, ch))
+                .or_default()
+                .merge(&cell);
+        }
+        if rollups.len() >= MAX_PENDING_CELLS {
+            apply_rollups(tx, &mut rollups)?;
+        }
+    }
+    apply_rollups(tx, &mut rollups)
 }
 
 /// Provider and queue names by id, for scans that avoid joins.
@@ -657,8 +740,9 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
-    fn for_each_cell(
+    fn for_each_cell_at(
         &self,
+        grain: Grain,
         from_interval: i64,
         to_interval: i64,
         scope: &Scope,
@@ -673,17 +757,31 @@ impl Store for SqliteStore {
                 None => return Ok(()),
             },
         };
-        let sql = if only.is_some() {
-            "SELECT interval, provider_id, queue_id, channel, cell FROM cube \
-             WHERE interval >= ?1 AND interval < ?2 AND provider_id = ?3 ORDER BY interval"
-        } else {
-            "SELECT interval, provider_id, queue_id, channel, cell FROM cube \
-             WHERE interval >= ?1 AND interval < ?2 ORDER BY interval"
+        let sql = match (grain, only.is_some()) {
+            (Grain::Quarter, true) => {
+                "SELECT interval, provider_id, queue_id, channel, cell FROM cube \
+                 WHERE interval >= ?1 AND interval < ?2 AND provider_id = ?3 ORDER BY interval"
+            }
+            (Grain::Quarter, false) => {
+                "SELECT interval, provider_id, queue_id, channel, cell FROM cube \
+                 WHERE interval >= ?1 AND interval < ?2 ORDER BY interval"
+            }
+            (_, true) => {
+                "SELECT bucket, provider_id, queue_id, channel, cell FROM cube_rollup \
+                 WHERE grain = ?4 AND bucket >= ?1 AND bucket < ?2 AND provider_id = ?3 ORDER BY bucket"
+            }
+            (_, false) => {
+                "SELECT bucket, provider_id, queue_id, channel, cell FROM cube_rollup \
+                 WHERE grain = ?4 AND bucket >= ?1 AND bucket < ?2 ORDER BY bucket"
+            }
         };
         let mut st = self.conn.prepare_cached(sql)?;
-        let mut rows = match only {
-            Some(id) => st.query(params![from_interval, to_interval, id])?,
-            None => st.query(params![from_interval, to_interval])?,
+        let g = grain.code();
+        let mut rows = match (grain, only) {
+            (Grain::Quarter, Some(id)) => st.query(params![from_interval, to_interval, id])?,
+            (Grain::Quarter, None) => st.query(params![from_interval, to_interval])?,
+            (_, Some(id)) => st.query(params![from_interval, to_interval, id, g])?,
+            (_, None) => st.query(params![from_interval, to_interval, rusqlite::types::Null, g])?,
         };
         let mut cell = Cell::default();
         while let Some(r) = rows.next()? {

@@ -100,6 +100,7 @@ fn conformance_story() {
         }
     );
     assert_eq!(cube(&store), store.recompute_cube().unwrap());
+    assert_eq!(relevo_store::rollup_mismatches(&store).unwrap(), vec![]);
     let acme: i64 = store
         .cells(i64::MIN, i64::MAX, &Scope::Provider("acme".into()))
         .unwrap()
@@ -134,6 +135,7 @@ fn conformance_story() {
         1
     );
     assert_eq!(cube(&store), store.recompute_cube().unwrap());
+    assert_eq!(relevo_store::rollup_mismatches(&store).unwrap(), vec![]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -218,6 +220,7 @@ fn large_loads_switch_journal_only_when_alone_and_stay_atomic() {
         .unwrap();
     assert!(plan.contains("contacts_customer_hour"), "{plan}");
     assert_eq!(cube(&store), store.recompute_cube().unwrap());
+    assert_eq!(relevo_store::rollup_mismatches(&store).unwrap(), vec![]);
     drop(store);
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -304,7 +307,8 @@ proptest! {
         for (i, (id, arrived, wait, outcome, version, queue, csat, outbound)) in ops.into_iter().enumerate() {
             let outcome = [Outcome::Answered, Outcome::Abandoned, Outcome::Flowout][usize::from(outcome)];
             let provider = if id % 2 == 0 { "acme" } else { "beta" };
-            let mut r = rec(provider, &id.to_string(), arrived, wait, outcome, version);
+            // Spread over 31 hours, across a UTC midnight: hour and day roll-ups see several cells.
+            let mut r = rec(provider, &id.to_string(), arrived * 37, wait, outcome, version);
             r.queue = ["billing", "sales", "tech", "soporte"][usize::from(queue)].into();
             r.csat = csat;
             r.channel = if id % 3 == 0 { Channel::Chat } else { Channel::Voice };
@@ -314,6 +318,7 @@ proptest! {
         for b in batches {
             import(&mut store, b);
             prop_assert_eq!(cube(&store), store.recompute_cube().unwrap());
+            prop_assert_eq!(relevo_store::rollup_mismatches(&store).unwrap(), vec![]);
         }
     }
 }
@@ -344,6 +349,7 @@ proptest! {
             total.replaced += s.replaced;
             total.ignored += s.ignored;
             prop_assert_eq!(cube(&store), store.recompute_cube().unwrap());
+            prop_assert_eq!(relevo_store::rollup_mismatches(&store).unwrap(), vec![]);
         }
         prop_assert_eq!(total.inserted as usize, latest.len());
         let stored: i64 = store.connection().query_row("SELECT count(*) FROM contacts", [], |r| r.get(0)).unwrap();
@@ -404,6 +410,7 @@ fn multi_row_batches_split_new_and_stored_identities() {
         }
     );
     assert_eq!(cube(&store), store.recompute_cube().unwrap());
+    assert_eq!(relevo_store::rollup_mismatches(&store).unwrap(), vec![]);
     let v2: i64 = store
         .connection()
         .query_row(
@@ -546,4 +553,31 @@ proptest! {
             .fold((0, 0), |a, (_, c)| (a.0 + c.eligible, a.1 + c.resolved));
         prop_assert_eq!(got, expected);
     }
+}
+
+/// A store made before the roll-ups existed gets them built from its cube when it is opened.
+#[test]
+fn opening_a_store_from_before_the_rollups_builds_them() {
+    let dir = std::env::temp_dir().join(format!("relevo-store-rollup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("old.db");
+    let mut store = SqliteStore::open(&path).unwrap();
+    let records: Vec<ContactRecord> = (0..3_000)
+        .map(|i| rec("acme", &i.to_string(), i * 97, i % 200, Outcome::Answered, 1))
+        .collect();
+    import(&mut store, records);
+    store
+        .connection()
+        .execute_batch("DROP TABLE cube_rollup; PRAGMA user_version = 7;")
+        .unwrap();
+    drop(store);
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(relevo_store::rollup_mismatches(&store).unwrap(), vec![]);
+    let days: i64 = store
+        .connection()
+        .query_row("SELECT count(*) FROM cube_rollup WHERE grain = 2", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(days, 4, "3,000 contacts 97 s apart span 4 UTC days");
+    drop(store);
+    std::fs::remove_dir_all(&dir).unwrap();
 }

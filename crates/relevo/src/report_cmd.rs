@@ -143,7 +143,8 @@ pub fn stream(
             f.resolved,
         );
     }
-    store.for_each_cell(from_i, to_i, &scope, &mut |c, cell| {
+    let grain = report::grain_for(spec.from_ms, spec.to_ms, spec.granularity, &spec.tz);
+    store.for_each_cell_at(grain, from_i, to_i, &scope, &mut |c, cell| {
         if keep(c.queue, c.channel) {
             builder.add_cell(c, cell);
         }
@@ -234,14 +235,30 @@ pub fn check(args: &CheckArgs) -> Result<ExitCode> {
     cube.sort_by(|a, b| a.0.cmp(&b.0));
     let raw = store.recompute_cube()?;
     let records = store.summary(&Scope::All)?.records;
-    if cube == raw {
+    let rollups = relevo_store::rollup_mismatches(&store)?;
+    for (grain, k) in rollups.iter().take(20) {
         println!(
-            "{}: the cube matches the raw records ({} cells, {} records)",
+            "{grain:?} roll-up mismatch at interval {} {}/{}/{}",
+            k.interval, k.provider, k.queue, k.channel
+        );
+    }
+    if cube == raw && rollups.is_empty() {
+        println!(
+            "{}: the cube matches the raw records and the hour and day roll-ups match the cube \
+             ({} cells, {} records)",
             path.display(),
             cube.len(),
             records
         );
         return Ok(ExitCode::SUCCESS);
+    }
+    if cube == raw {
+        println!(
+            "{}: the cube matches the raw records but {} roll-up cells do NOT match the cube",
+            path.display(),
+            rollups.len()
+        );
+        return Ok(ExitCode::FAILURE);
     }
     let cube_keys: std::collections::BTreeMap<_, _> = cube.into_iter().collect();
     let raw_keys: std::collections::BTreeMap<_, _> = raw.into_iter().collect();

@@ -209,3 +209,102 @@ fn table_and_json_render() {
     );
     assert!(json.contains("\"csat_top2\":null"), "{json}");
 }
+
+/// Cells of `grain` (records summed per hour or day cell), in interval order, through the builder.
+fn run_at(spec: &ReportSpec, records: &[ContactRecord], grain: Grain) -> Vec<ReportRow> {
+    let mut cells: std::collections::BTreeMap<(i64, String, Channel), Cell> =
+        std::collections::BTreeMap::new();
+    for r in records {
+        let key = (
+            grain.bucket_of(relevo_core::interval_of(r.arrived_at_ms)),
+            r.queue.clone(),
+            r.channel,
+        );
+        cells.entry(key).or_default().apply(r, 1);
+    }
+    build(
+        spec,
+        cells.iter().map(|((i, q, ch), c)| {
+            (
+                CellRef {
+                    interval: *i,
+                    provider: "acme",
+                    queue: q,
+                    channel: *ch,
+                },
+                c,
+            )
+        }),
+        std::iter::empty(),
+    )
+}
+
+#[test]
+fn grain_for_picks_the_coarsest_cells_whose_boundaries_fit() {
+    use Granularity::*;
+    let cases = [
+        // (from, to, by, zone, grain)
+        ("2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", Day, "UTC", Grain::Day),
+        ("2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", Month, "UTC", Grain::Day),
+        ("2026-03-02T00:00:00Z", "2026-03-30T00:00:00Z", Week, "UTC", Grain::Day),
+        ("2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", Hour, "UTC", Grain::Hour),
+        ("2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", Interval, "UTC", Grain::Quarter),
+        // Madrid's days start at 23:00 or 22:00 UTC: hour cells, also across the DST change.
+        ("2026-02-28T23:00:00Z", "2026-03-31T22:00:00Z", Day, "Europe/Madrid", Grain::Hour),
+        ("2026-02-28T23:00:00Z", "2026-03-31T22:00:00Z", Month, "Europe/Madrid", Grain::Hour),
+        // India's days start on half hours: only the 15-minute cube fits.
+        ("2026-02-28T18:30:00Z", "2026-03-31T18:30:00Z", Day, "Asia/Kolkata", Grain::Quarter),
+        // A range cut mid-hour.
+        ("2026-03-01T10:30:00Z", "2026-03-02T00:00:00Z", Day, "UTC", Grain::Quarter),
+        ("2026-03-01T10:00:00Z", "2026-03-02T00:00:00Z", Day, "UTC", Grain::Hour),
+    ];
+    for (from, to, by, tz, want) in cases {
+        let s = spec(from, to, by, tz, "");
+        assert_eq!(
+            grain_for(s.from_ms, s.to_ms, s.granularity, &s.tz),
+            want,
+            "{from}..{to} by {by:?} in {tz}"
+        );
+    }
+}
+
+#[test]
+fn reports_from_hour_and_day_cells_equal_reports_from_the_cube() {
+    // Contacts every 7 min 13 s for 40 days around Madrid's spring change, waits 0–299 s.
+    let start = "2026-03-10T00:00:00Z".parse::<jiff::Timestamp>().unwrap();
+    let records: Vec<ContactRecord> = (0..8_000i64)
+        .map(|i| {
+            let at = start + jiff::SignedDuration::from_secs(i * 433);
+            let outcome = if i % 6 == 0 {
+                Outcome::Abandoned
+            } else {
+                Outcome::Answered
+            };
+            let queue = ["billing", "soporte"][(i % 2) as usize];
+            let channel = if i % 3 == 0 {
+                Channel::Chat
+            } else {
+                Channel::Voice
+            };
+            contact(queue, channel, &at.to_string(), outcome, (i * 37) % 300)
+        })
+        .collect();
+    let specs = [
+        ("2026-03-10T00:00:00Z", "2026-04-15T00:00:00Z", Granularity::Day, "UTC"),
+        ("2026-03-10T00:00:00Z", "2026-04-15T00:00:00Z", Granularity::Week, "UTC"),
+        ("2026-03-01T00:00:00Z", "2026-05-01T00:00:00Z", Granularity::Month, "UTC"),
+        ("2026-03-10T00:00:00Z", "2026-03-12T00:00:00Z", Granularity::Hour, "UTC"),
+        ("2026-03-09T23:00:00Z", "2026-04-14T22:00:00Z", Granularity::Day, "Europe/Madrid"),
+        ("2026-02-28T23:00:00Z", "2026-04-30T22:00:00Z", Granularity::Month, "Europe/Madrid"),
+    ];
+    for (from, to, by, tz) in specs {
+        for group in ["", "queue,channel"] {
+            let s = spec(from, to, by, tz, group);
+            let grain = grain_for(s.from_ms, s.to_ms, s.granularity, &s.tz);
+            assert_ne!(grain, Grain::Quarter, "{from} by {by:?} in {tz}");
+            let coarse = run_at(&s, &records, grain);
+            assert!(coarse.iter().any(|r| r.kpis.offered > 0));
+            assert_eq!(coarse, run_at(&s, &records, Grain::Quarter), "{from} by {by:?} in {tz}");
+        }
+    }
+}
