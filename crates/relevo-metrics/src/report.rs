@@ -63,10 +63,7 @@ pub struct ReportSpec {
 /// 15-minute reports and ranges cut mid-hour read the 15-minute cube.
 pub fn grain_for(from_ms: i64, to_ms: i64, granularity: Granularity, tz: &TimeZone) -> Grain {
     let starts = periods(from_ms, to_ms, granularity, tz);
-    let inner = starts
-        .iter()
-        .copied()
-        .filter(|&p| p > from_ms && p < to_ms);
+    let inner = starts.iter().copied().filter(|&p| p > from_ms && p < to_ms);
     for g in [Grain::Day, Grain::Hour] {
         let on = |t: i64| t.rem_euclid(g.ms()) == 0;
         if on(from_ms) && on(to_ms) && inner.clone().all(on) {

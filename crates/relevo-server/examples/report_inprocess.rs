@@ -5,8 +5,11 @@
 //! for comparison, from the 15-minute cube. Best of `RUNS`.
 //!
 //! ```text
-//! cargo run --release -p relevo-server --example report_inprocess -- DB [RUNS]
+//! cargo run --release -p relevo-server --example report_inprocess -- DB [RUNS] [NAME]
 //! ```
+//!
+//! NAME runs only the reports whose name contains it (e.g. `day`); `RELEVO_BENCH_NO_CUBE=1` skips
+//! the comparison runs from the 15-minute cube (for profiling).
 
 use jiff::tz::TimeZone;
 use relevo_core::{Grain, KpiSettings, interval_of};
@@ -28,9 +31,13 @@ fn report_at(store: &dyn Store, spec: &ReportSpec, grain: Grain) -> Vec<ReportRo
         &mut sink,
     );
     store
-        .for_each_cell_at(grain, from_i, to_i, &Scope::All, &mut |c: CellRef<'_>, cell| {
-            builder.add_cell(c, cell)
-        })
+        .for_each_cell_at(
+            grain,
+            from_i,
+            to_i,
+            &Scope::All,
+            &mut |c: CellRef<'_>, cell| builder.add_cell(c, cell),
+        )
         .expect("cells");
     builder.finish();
     rows
@@ -52,8 +59,11 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let db = args
         .next()
-        .expect("usage: report_inprocess DB [RUNS]");
+        .expect("usage: report_inprocess DB [RUNS] [NAME]");
     let runs: usize = args.next().map_or(5, |r| r.parse().expect("RUNS"));
+    let only = args.next().unwrap_or_default();
+    #[allow(clippy::disallowed_methods)] // a benchmark's own switch
+    let no_cube = std::env::var_os("RELEVO_BENCH_NO_CUBE").is_some();
     let store = SqliteStore::open(std::path::Path::new(&db)).expect("open the database");
     let ms = |s: &str| {
         s.parse::<jiff::Timestamp>()
@@ -61,12 +71,32 @@ fn main() {
             .as_millisecond()
     };
     let reports = [
-        ("month_interval", "2025-06-01T00:00:00Z", "2025-07-01T00:00:00Z", Granularity::Interval),
-        ("month_day", "2025-06-01T00:00:00Z", "2025-07-01T00:00:00Z", Granularity::Day),
-        ("year_interval", "2025-01-01T00:00:00Z", "2026-01-01T00:00:00Z", Granularity::Interval),
-        ("year_day", "2025-01-01T00:00:00Z", "2026-01-01T00:00:00Z", Granularity::Day),
+        (
+            "month_interval",
+            "2025-06-01T00:00:00Z",
+            "2025-07-01T00:00:00Z",
+            Granularity::Interval,
+        ),
+        (
+            "month_day",
+            "2025-06-01T00:00:00Z",
+            "2025-07-01T00:00:00Z",
+            Granularity::Day,
+        ),
+        (
+            "year_interval",
+            "2025-01-01T00:00:00Z",
+            "2026-01-01T00:00:00Z",
+            Granularity::Interval,
+        ),
+        (
+            "year_day",
+            "2025-01-01T00:00:00Z",
+            "2026-01-01T00:00:00Z",
+            Granularity::Day,
+        ),
     ];
-    for (name, from, to, by) in reports {
+    for (name, from, to, by) in reports.into_iter().filter(|r| r.0.contains(&only)) {
         let spec = ReportSpec {
             from_ms: ms(from),
             to_ms: ms(to),
@@ -94,9 +124,12 @@ fn main() {
             t.as_secs_f64(),
             rows.len()
         );
-        if grain != Grain::Quarter {
+        if grain != Grain::Quarter && !no_cube {
             let (tq, from_cube) = best(runs, || report_at(&store, &spec, Grain::Quarter));
-            assert_eq!(from_cube, rows, "{name}: the {grain:?} cells and the cube disagree");
+            assert_eq!(
+                from_cube, rows,
+                "{name}: the {grain:?} cells and the cube disagree"
+            );
             println!(
                 "relevo_inprocess_{name}_from_cube_s={:.6} (same rows)",
                 tq.as_secs_f64()

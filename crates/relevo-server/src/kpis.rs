@@ -217,7 +217,8 @@ pub fn report(
             f.resolved,
         );
     }
-    let grain = relevo_metrics::report::grain_for(spec.from_ms, spec.to_ms, spec.granularity, &spec.tz);
+    let grain =
+        relevo_metrics::report::grain_for(spec.from_ms, spec.to_ms, spec.granularity, &spec.tz);
     store.for_each_cell_at(grain, from_i, to_i, scope, &mut |c, cell| {
         if filter.keeps(c.queue, c.channel) {
             builder.add_cell(c, cell);

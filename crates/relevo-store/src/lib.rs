@@ -225,17 +225,23 @@ pub fn rollup_mismatches(store: &dyn Store) -> Result<Vec<(Grain, CellKey)>, Sto
         }
         want.retain(|_, c| !c.is_zero());
         let mut got: std::collections::BTreeMap<CellKey, Cell> = std::collections::BTreeMap::new();
-        store.for_each_cell_at(grain, i64::MIN / 2, i64::MAX / 2, &Scope::All, &mut |r, c| {
-            got.insert(
-                CellKey {
-                    interval: r.interval,
-                    provider: r.provider.to_string(),
-                    queue: r.queue.to_string(),
-                    channel: r.channel,
-                },
-                c.clone(),
-            );
-        })?;
+        store.for_each_cell_at(
+            grain,
+            i64::MIN / 2,
+            i64::MAX / 2,
+            &Scope::All,
+            &mut |r, c| {
+                got.insert(
+                    CellKey {
+                        interval: r.interval,
+                        provider: r.provider.to_string(),
+                        queue: r.queue.to_string(),
+                        channel: r.channel,
+                    },
+                    c.clone(),
+                );
+            },
+        )?;
         let keys: std::collections::BTreeSet<&CellKey> = want.keys().chain(got.keys()).collect();
         for k in keys {
             if want.get(k) != got.get(k) {

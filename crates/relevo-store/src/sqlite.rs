@@ -517,13 +517,15 @@ fn apply_rollups(
 /// Builds the hour and day cells from the cube (once, for stores made before the roll-ups).
 fn rebuild_rollups(tx: &Transaction<'_>) -> Result<(), StoreError> {
     tx.execute("DELETE FROM cube_rollup", [])?;
-    let mut st =
-        tx.prepare("SELECT interval, provider_id, queue_id, channel, cell FROM cube ORDER BY interval")?;
+    let mut st = tx.prepare(
+        "SELECT interval, provider_id, queue_id, channel, cell FROM cube ORDER BY interval",
+    )?;
     let mut rows = st.query([])?;
     let mut rollups: HashMap<RollupKey, Cell, FxBuild> = HashMap::default();
     let mut cell = Cell::default();
     while let Some(r) = rows.next()? {
-        let (interval, p, q, ch): (i64, i64, i64, u8) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        let (interval, p, q, ch): (i64, i64, i64, u8) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
         let blob = r
             .get_ref(4)?
             .as_blob()
@@ -781,7 +783,12 @@ impl Store for SqliteStore {
             (Grain::Quarter, Some(id)) => st.query(params![from_interval, to_interval, id])?,
             (Grain::Quarter, None) => st.query(params![from_interval, to_interval])?,
             (_, Some(id)) => st.query(params![from_interval, to_interval, id, g])?,
-            (_, None) => st.query(params![from_interval, to_interval, rusqlite::types::Null, g])?,
+            (_, None) => st.query(params![
+                from_interval,
+                to_interval,
+                rusqlite::types::Null,
+                g
+            ])?,
         };
         let mut cell = Cell::default();
         while let Some(r) = rows.next()? {

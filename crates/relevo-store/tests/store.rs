@@ -563,7 +563,16 @@ fn opening_a_store_from_before_the_rollups_builds_them() {
     let path = dir.join("old.db");
     let mut store = SqliteStore::open(&path).unwrap();
     let records: Vec<ContactRecord> = (0..3_000)
-        .map(|i| rec("acme", &i.to_string(), i * 97, i % 200, Outcome::Answered, 1))
+        .map(|i| {
+            rec(
+                "acme",
+                &i.to_string(),
+                i * 97,
+                i % 200,
+                Outcome::Answered,
+                1,
+            )
+        })
         .collect();
     import(&mut store, records);
     store
@@ -575,7 +584,11 @@ fn opening_a_store_from_before_the_rollups_builds_them() {
     assert_eq!(relevo_store::rollup_mismatches(&store).unwrap(), vec![]);
     let days: i64 = store
         .connection()
-        .query_row("SELECT count(*) FROM cube_rollup WHERE grain = 2", [], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM cube_rollup WHERE grain = 2",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(days, 4, "3,000 contacts 97 s apart span 4 UTC days");
     drop(store);

@@ -244,19 +244,79 @@ fn grain_for_picks_the_coarsest_cells_whose_boundaries_fit() {
     use Granularity::*;
     let cases = [
         // (from, to, by, zone, grain)
-        ("2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", Day, "UTC", Grain::Day),
-        ("2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", Month, "UTC", Grain::Day),
-        ("2026-03-02T00:00:00Z", "2026-03-30T00:00:00Z", Week, "UTC", Grain::Day),
-        ("2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", Hour, "UTC", Grain::Hour),
-        ("2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", Interval, "UTC", Grain::Quarter),
+        (
+            "2026-03-01T00:00:00Z",
+            "2026-04-01T00:00:00Z",
+            Day,
+            "UTC",
+            Grain::Day,
+        ),
+        (
+            "2026-03-01T00:00:00Z",
+            "2026-04-01T00:00:00Z",
+            Month,
+            "UTC",
+            Grain::Day,
+        ),
+        (
+            "2026-03-02T00:00:00Z",
+            "2026-03-30T00:00:00Z",
+            Week,
+            "UTC",
+            Grain::Day,
+        ),
+        (
+            "2026-03-01T00:00:00Z",
+            "2026-04-01T00:00:00Z",
+            Hour,
+            "UTC",
+            Grain::Hour,
+        ),
+        (
+            "2026-03-01T00:00:00Z",
+            "2026-04-01T00:00:00Z",
+            Interval,
+            "UTC",
+            Grain::Quarter,
+        ),
         // Madrid's days start at 23:00 or 22:00 UTC: hour cells, also across the DST change.
-        ("2026-02-28T23:00:00Z", "2026-03-31T22:00:00Z", Day, "Europe/Madrid", Grain::Hour),
-        ("2026-02-28T23:00:00Z", "2026-03-31T22:00:00Z", Month, "Europe/Madrid", Grain::Hour),
+        (
+            "2026-02-28T23:00:00Z",
+            "2026-03-31T22:00:00Z",
+            Day,
+            "Europe/Madrid",
+            Grain::Hour,
+        ),
+        (
+            "2026-02-28T23:00:00Z",
+            "2026-03-31T22:00:00Z",
+            Month,
+            "Europe/Madrid",
+            Grain::Hour,
+        ),
         // India's days start on half hours: only the 15-minute cube fits.
-        ("2026-02-28T18:30:00Z", "2026-03-31T18:30:00Z", Day, "Asia/Kolkata", Grain::Quarter),
+        (
+            "2026-02-28T18:30:00Z",
+            "2026-03-31T18:30:00Z",
+            Day,
+            "Asia/Kolkata",
+            Grain::Quarter,
+        ),
         // A range cut mid-hour.
-        ("2026-03-01T10:30:00Z", "2026-03-02T00:00:00Z", Day, "UTC", Grain::Quarter),
-        ("2026-03-01T10:00:00Z", "2026-03-02T00:00:00Z", Day, "UTC", Grain::Hour),
+        (
+            "2026-03-01T10:30:00Z",
+            "2026-03-02T00:00:00Z",
+            Day,
+            "UTC",
+            Grain::Quarter,
+        ),
+        (
+            "2026-03-01T10:00:00Z",
+            "2026-03-02T00:00:00Z",
+            Day,
+            "UTC",
+            Grain::Hour,
+        ),
     ];
     for (from, to, by, tz, want) in cases {
         let s = spec(from, to, by, tz, "");
@@ -290,12 +350,42 @@ fn reports_from_hour_and_day_cells_equal_reports_from_the_cube() {
         })
         .collect();
     let specs = [
-        ("2026-03-10T00:00:00Z", "2026-04-15T00:00:00Z", Granularity::Day, "UTC"),
-        ("2026-03-10T00:00:00Z", "2026-04-15T00:00:00Z", Granularity::Week, "UTC"),
-        ("2026-03-01T00:00:00Z", "2026-05-01T00:00:00Z", Granularity::Month, "UTC"),
-        ("2026-03-10T00:00:00Z", "2026-03-12T00:00:00Z", Granularity::Hour, "UTC"),
-        ("2026-03-09T23:00:00Z", "2026-04-14T22:00:00Z", Granularity::Day, "Europe/Madrid"),
-        ("2026-02-28T23:00:00Z", "2026-04-30T22:00:00Z", Granularity::Month, "Europe/Madrid"),
+        (
+            "2026-03-10T00:00:00Z",
+            "2026-04-15T00:00:00Z",
+            Granularity::Day,
+            "UTC",
+        ),
+        (
+            "2026-03-10T00:00:00Z",
+            "2026-04-15T00:00:00Z",
+            Granularity::Week,
+            "UTC",
+        ),
+        (
+            "2026-03-01T00:00:00Z",
+            "2026-05-01T00:00:00Z",
+            Granularity::Month,
+            "UTC",
+        ),
+        (
+            "2026-03-10T00:00:00Z",
+            "2026-03-12T00:00:00Z",
+            Granularity::Hour,
+            "UTC",
+        ),
+        (
+            "2026-03-09T23:00:00Z",
+            "2026-04-14T22:00:00Z",
+            Granularity::Day,
+            "Europe/Madrid",
+        ),
+        (
+            "2026-02-28T23:00:00Z",
+            "2026-04-30T22:00:00Z",
+            Granularity::Month,
+            "Europe/Madrid",
+        ),
     ];
     for (from, to, by, tz) in specs {
         for group in ["", "queue,channel"] {
@@ -304,7 +394,11 @@ fn reports_from_hour_and_day_cells_equal_reports_from_the_cube() {
             assert_ne!(grain, Grain::Quarter, "{from} by {by:?} in {tz}");
             let coarse = run_at(&s, &records, grain);
             assert!(coarse.iter().any(|r| r.kpis.offered > 0));
-            assert_eq!(coarse, run_at(&s, &records, Grain::Quarter), "{from} by {by:?} in {tz}");
+            assert_eq!(
+                coarse,
+                run_at(&s, &records, Grain::Quarter),
+                "{from} by {by:?} in {tz}"
+            );
         }
     }
 }
