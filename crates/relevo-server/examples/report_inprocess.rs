@@ -43,6 +43,7 @@ fn report_at(store: &dyn Store, spec: &ReportSpec, grain: Grain) -> Vec<ReportRo
     rows
 }
 
+#[allow(clippy::disallowed_methods)] // a benchmark reads the clock
 fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     let mut out = None;
     let mut best = Duration::MAX;
