@@ -132,12 +132,9 @@ pub fn ingest(st: &AppState, caller: &Caller, body: &[u8]) -> Result<ImportResul
                 Err(Abort)
             }
         });
-        let stats = w.import(
-            &format!("api {actor}"),
-            received as u64,
-            &mut it,
-            &mut |_| {},
-        )?;
+        // No size hint: a large load may switch the database to a rollback journal when it is
+        // alone, which would make the dashboard's readers wait; the server always stays in WAL.
+        let stats = w.import(&format!("api {actor}"), 0, &mut it, &mut |_| {})?;
         w.audit(
             now,
             &actor,

@@ -36,6 +36,11 @@ pub enum StoreError {
     Aborted,
     #[error("{0}")]
     Unsupported(String),
+    /// Another process holds the database for itself (a large import) longer than we wait.
+    #[error(
+        "the database {0} is busy: another relevo is loading a large file into it; try again when that import ends"
+    )]
+    Busy(String),
 }
 
 /// Returned by a record source to abandon the whole import (strict mode found bad rows).
@@ -83,8 +88,9 @@ pub trait Store {
     /// Imports records in one transaction: each record is inserted, replaces an older version, or is
     /// ignored; the cube follows in the same transaction. A source item `Err(Abort)` rolls everything
     /// back. `on_progress` is called with the running stats every few thousand records.
-    /// `expected_records` is an estimate (0 when unknown): a load at least as large as what the store
-    /// already holds rebuilds secondary indexes once at the end instead of updating them row by row.
+    /// `expected_records` is an estimate (0 when unknown): a backend may take the database for itself
+    /// during a large load (SQLite: a rollback journal when no other connection has it open). Callers
+    /// that serve readers while they write pass 0.
     fn import(
         &mut self,
         source_name: &str,

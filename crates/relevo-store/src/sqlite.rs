@@ -34,12 +34,22 @@ type DeltaKey = (i64, i64, i64, u8);
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let busy = |e: rusqlite::Error| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy) => StoreError::Busy(path.display().to_string()),
+            _ => StoreError::Sqlite(e),
+        };
         let conn = Connection::open(path)?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         // Larger pages: fewer B-tree levels and splits for wide contact rows (takes effect on a new file).
-        conn.pragma_update(None, "page_size", 16_384)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "page_size", 16_384)
+            .map_err(busy)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(busy)?;
         conn.pragma_update(None, "synchronous", "FULL")?;
-        Self::setup(conn)
+        Self::setup(conn).map_err(|e| match e {
+            StoreError::Sqlite(e) => busy(e),
+            other => other,
+        })
     }
 
     /// A private in-memory database (tests).
