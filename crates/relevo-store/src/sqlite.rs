@@ -32,24 +32,33 @@ impl std::fmt::Debug for SqliteStore {
 type DeltaKey = (i64, i64, i64, u8);
 
 impl SqliteStore {
-    /// Opens (creating if needed) the database at `path` and applies pending migrations.
+    /// Opens (creating if needed) the database at `path` and applies pending migrations, waiting up
+    /// to 10 s for another connection's lock.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
+        Self::open_waiting(path, BUSY_TIMEOUT)
+    }
+
+    /// [`SqliteStore::open`] waiting at most `wait` for a lock held elsewhere (a large import holds
+    /// the database for itself); past it, [`StoreError::Busy`].
+    pub fn open_waiting(path: &Path, wait: std::time::Duration) -> Result<Self, StoreError> {
         let busy = |e: rusqlite::Error| match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::DatabaseBusy) => StoreError::Busy(path.display().to_string()),
             _ => StoreError::Sqlite(e),
         };
         let conn = Connection::open(path)?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.busy_timeout(wait)?;
         // Larger pages: fewer B-tree levels and splits for wide contact rows (takes effect on a new file).
         conn.pragma_update(None, "page_size", 16_384)
             .map_err(busy)?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(busy)?;
         conn.pragma_update(None, "synchronous", "FULL")?;
-        Self::setup(conn).map_err(|e| match e {
+        let store = Self::setup(conn).map_err(|e| match e {
             StoreError::Sqlite(e) => busy(e),
             other => other,
-        })
+        })?;
+        store.conn.busy_timeout(BUSY_TIMEOUT)?;
+        Ok(store)
     }
 
     /// A private in-memory database (tests).
@@ -58,7 +67,6 @@ impl SqliteStore {
     }
 
     fn setup(mut conn: Connection) -> Result<Self, StoreError> {
-        conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "cache_size", -262_144)?; // 256 MiB page cache (also the sorter's memory)
         // Index builds and large sorts may use a second thread.

@@ -168,6 +168,13 @@ fn large_loads_switch_journal_only_when_alone_and_stay_atomic() {
         seen += 1;
         if seen == 400 {
             assert!(journal.exists(), "a load alone writes a rollback journal");
+            // Meanwhile another process cannot open the database: it is told why.
+            match SqliteStore::open_waiting(&path, std::time::Duration::from_millis(50)) {
+                Err(e @ relevo_store::StoreError::Busy(_)) => {
+                    assert!(e.to_string().contains("large file"), "{e}")
+                }
+                other => panic!("expected Busy, got {other:?}"),
+            }
         }
     });
     store
