@@ -883,8 +883,9 @@ impl Store for SqliteStore {
             (to_ms + window_ms).div_euclid(HOUR_MS),
         );
         // 1. Every inbound contact with a customer key from the range's start to its end plus the
-        //    window, by customer (one scan of the day-keyed index).
-        let mut arrivals: HashMap<i64, Vec<i64>, FxBuild> = HashMap::default();
+        //    window (one scan of the hour-keyed index), sorted by customer then arrival: a contact's
+        //    repeat, if any, is the next entry of the same customer.
+        let mut arrivals: Vec<(i64, i64)> = Vec::new();
         {
             let mut st = self.conn.prepare_cached(&format!(
                 "SELECT customer_hash, arrived_at FROM contacts INDEXED BY contacts_customer_hour \
@@ -894,17 +895,15 @@ impl Store for SqliteStore {
             ))?;
             let mut rows = st.query(params![first_hour, last_hour, from_ms, to_ms + window_ms])?;
             while let Some(r) = rows.next()? {
-                arrivals.entry(r.get(0)?).or_default().push(r.get(1)?);
+                arrivals.push((r.get(0)?, r.get(1)?));
             }
         }
-        for v in arrivals.values_mut() {
-            v.sort_unstable();
-        }
-        // 2. The answered contacts whose window closed by `as_of`, each looked up in memory.
+        arrivals.sort_unstable();
+        // 2. The answered contacts whose window closed by `as_of`, sorted the same way.
         let sql = format!(
-            "SELECT c.arrived_at, p.key, q.key, c.channel, c.customer_hash \
+            "SELECT c.arrived_at, c.provider_id, c.queue_id, c.channel, c.customer_hash \
              FROM contacts c INDEXED BY contacts_customer_hour \
-             JOIN providers p ON p.id = c.provider_id JOIN queues q ON q.id = c.queue_id \
+             JOIN providers p ON p.id = c.provider_id \
              WHERE c.arrived_at / 3600000 BETWEEN :first_hour AND :to_hour AND c.customer_hash IS NOT NULL \
                AND c.direction = {inbound} AND c.outcome = {answered} \
                AND c.arrived_at >= :from AND c.arrived_at < :to AND c.arrived_at + :window <= :as_of{clause}",
@@ -925,27 +924,46 @@ impl Store for SqliteStore {
             scope,
         );
         let mut rows = st.query(params.as_slice())?;
-        let mut acc: HashMap<CellKey, FcrCount> = HashMap::new();
+        // (customer, arrival, provider id, queue id, channel), then walked in step with `arrivals`.
+        let mut answered: Vec<(i64, i64, i64, i64, i64)> = Vec::new();
         while let Some(r) = rows.next()? {
-            let ch: i64 = r.get(3)?;
-            let arrived: i64 = r.get(0)?;
-            let key = CellKey {
-                interval: interval_of(arrived),
-                provider: r.get(1)?,
-                queue: r.get(2)?,
-                channel: Channel::from_code(ch as u8)
-                    .ok_or_else(|| StoreError::Corrupt(format!("unknown channel code {ch}")))?,
-            };
-            let later = arrivals
-                .get(&r.get::<_, i64>(4)?)
-                .map_or(&[][..], |v| v.as_slice());
-            let next = later.partition_point(|&t| t <= arrived);
-            let repeated = later.get(next).is_some_and(|&t| t <= arrived + window_ms);
-            let e = acc.entry(key).or_default();
+            answered.push((r.get(4)?, r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?));
+        }
+        answered.sort_unstable();
+        let mut acc: HashMap<(i64, i64, i64, i64), FcrCount, FxBuild> = HashMap::default();
+        let mut next = 0;
+        for (customer, arrived, p, q, ch) in answered {
+            while arrivals
+                .get(next)
+                .is_some_and(|&a| a <= (customer, arrived))
+            {
+                next += 1;
+            }
+            let repeated = arrivals
+                .get(next)
+                .is_some_and(|&(c, t)| c == customer && t <= arrived + window_ms);
+            let e = acc.entry((interval_of(arrived), p, q, ch)).or_default();
             e.eligible += 1;
             e.resolved += i64::from(!repeated);
         }
-        let mut out: Vec<_> = acc.into_iter().collect();
+        let providers = names(&self.conn, "providers")?;
+        let queues = names(&self.conn, "queues")?;
+        let mut out = Vec::with_capacity(acc.len());
+        for ((interval, p, q, ch), count) in acc {
+            let name = |m: &HashMap<i64, String>, id: i64, what: &str| {
+                m.get(&id)
+                    .cloned()
+                    .ok_or_else(|| StoreError::Corrupt(format!("unknown {what} id {id}")))
+            };
+            let key = CellKey {
+                interval,
+                provider: name(&providers, p, "provider")?,
+                queue: name(&queues, q, "queue")?,
+                channel: Channel::from_code(ch as u8)
+                    .ok_or_else(|| StoreError::Corrupt(format!("unknown channel code {ch}")))?,
+            };
+            out.push((key, count));
+        }
         out.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(out)
     }
