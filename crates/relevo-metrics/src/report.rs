@@ -363,11 +363,13 @@ pub fn build<'a>(
     rows
 }
 
-fn csv_field(s: &str) -> String {
+fn push_csv_field(out: &mut String, s: &str) {
     if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
+        out.push('"');
+        out.push_str(&s.replace('"', "\"\""));
+        out.push('"');
     } else {
-        s.to_string()
+        out.push_str(s);
     }
 }
 
@@ -376,20 +378,46 @@ pub fn to_csv(rows: &[ReportRow], tz: &TimeZone) -> String {
     let mut out = String::with_capacity(rows.len() * 160 + 400);
     out.push_str(CSV_COLUMNS);
     out.push('\n');
+    let mut w = CsvWriter::new(tz);
     for r in rows {
-        csv_row(&mut out, r, tz);
+        w.row(&mut out, r);
     }
     out
 }
 
 /// Appends one CSV row (with its newline).
-pub fn csv_row(out: &mut String, r: &ReportRow, tz: &TimeZone) {
+/// Writes report rows as CSV lines (the canonical columns), formatting each period's start once.
+pub struct CsvWriter<'a> {
+    tz: &'a TimeZone,
+    period: Option<(i64, String)>,
+}
+
+impl<'a> CsvWriter<'a> {
+    pub fn new(tz: &'a TimeZone) -> Self {
+        CsvWriter { tz, period: None }
+    }
+
+    /// Appends one row's line to `out`.
+    pub fn row(&mut self, out: &mut String, r: &ReportRow) {
+        match &self.period {
+            Some((ms, text)) if *ms == r.period_start_ms => out.push_str(text),
+            _ => {
+                let text = format_rfc3339(r.period_start_ms, self.tz);
+                out.push_str(&text);
+                self.period = Some((r.period_start_ms, text));
+            }
+        }
+        csv_row_rest(out, r);
+    }
+}
+
+/// The columns after `period_start`, and the line's end.
+fn csv_row_rest(out: &mut String, r: &ReportRow) {
     let k = &r.kpis;
-    out.push_str(&format_rfc3339(r.period_start_ms, tz));
     out.push(',');
-    out.push_str(&csv_field(r.provider.as_deref().unwrap_or("")));
+    push_csv_field(out, r.provider.as_deref().unwrap_or(""));
     out.push(',');
-    out.push_str(&csv_field(r.queue.as_deref().unwrap_or("")));
+    push_csv_field(out, r.queue.as_deref().unwrap_or(""));
     out.push(',');
     out.push_str(r.channel.map_or("", |c| c.as_str()));
     for v in [
@@ -435,6 +463,9 @@ pub fn csv_row(out: &mut String, r: &ReportRow, tz: &TimeZone) {
 /// Appends `v` with at most `decimals` decimals, trailing zeros trimmed; nothing for null.
 fn push_num(out: &mut String, v: Option<f64>, decimals: usize) {
     let Some(x) = v else { return };
+    if push_fixed_fast(out, x, decimals) {
+        return;
+    }
     let start = out.len();
     let _ = write!(out, "{x:.decimals$}");
     if out[start..].contains('.') {
@@ -444,6 +475,42 @@ fn push_num(out: &mut String, v: Option<f64>, decimals: usize) {
             .len();
         out.truncate(start + trimmed);
     }
+}
+
+/// What `push_num` writes, without the exact (and slow, bignum-backed) float formatting, for the
+/// values where rounding to `decimals` places cannot be in doubt: `|x|·10^decimals` is computed with
+/// one rounding (relative error below 2⁻⁵³), so unless it lies within 10⁻¹² of a tie (`….5`) it
+/// rounds to the same integer as the exact value. Returns false (writing nothing) otherwise.
+fn push_fixed_fast(out: &mut String, x: f64, decimals: usize) -> bool {
+    const POW10: [u64; 7] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
+    if decimals >= POW10.len() || !x.is_finite() {
+        return false;
+    }
+    let scale = POW10[decimals];
+    let y = x.abs() * scale as f64;
+    if y >= 1e15 {
+        return false;
+    }
+    let floor = y.floor();
+    let frac = y - floor;
+    if (frac - 0.5).abs() <= y * 1e-12 + f64::MIN_POSITIVE {
+        return false;
+    }
+    let n = floor as u64 + u64::from(frac > 0.5);
+    if x.is_sign_negative() {
+        out.push('-');
+    }
+    let (int, mut rest) = (n / scale, n % scale);
+    let _ = write!(out, "{int}");
+    if rest != 0 {
+        let mut digits = decimals;
+        while rest % 10 == 0 {
+            rest /= 10;
+            digits -= 1;
+        }
+        let _ = write!(out, ".{rest:0digits$}");
+    }
+    true
 }
 
 fn json_str(s: &str) -> String {

@@ -190,8 +190,9 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
         buf.push_str(report::CSV_COLUMNS);
         buf.push('\n');
         let mut write_error = None;
+        let mut csv = report::CsvWriter::new(&spec.tz);
         stream(&store, args, &spec, &mut |r| {
-            report::csv_row(&mut buf, &r, &spec.tz);
+            csv.row(&mut buf, &r);
             if buf.len() > 1 << 15 {
                 if let Err(e) = out.write_all(buf.as_bytes())
                     && write_error.is_none()

@@ -402,3 +402,48 @@ fn reports_from_hour_and_day_cells_equal_reports_from_the_cube() {
         }
     }
 }
+
+/// The fast fixed-point path writes exactly what exact formatting (then trimming) writes.
+#[test]
+fn fast_number_formatting_matches_exact_formatting() {
+    let exact = |x: f64, d: usize| {
+        let s = format!("{x:.d$}");
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        }
+    };
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut values: Vec<f64> = vec![
+        0.0, -0.0, 0.5, 1.0, -1.0, 0.0000005, 0.1234565, 2.5, -2.5, 1e14, 99.9999995,
+    ];
+    for _ in 0..300_000 {
+        let r = next();
+        // Ratios of small counts (ties included), and values across magnitudes, both signs.
+        let (num, den) = ((r % 2_000) as f64, ((r >> 16) % 2_000 + 1) as f64);
+        values.push(num / den);
+        values.push(-(num / den) * 100.0);
+        let m = f64::from_bits((r >> 12) | 0x3ff0_0000_0000_0000) - 1.0; // [0, 1)
+        values.push(m * 10f64.powi((r % 14) as i32 - 6));
+    }
+    let mut fast_used = 0;
+    for &x in &values {
+        for d in [0, 3, 6] {
+            let mut out = String::new();
+            push_num(&mut out, Some(x), d);
+            assert_eq!(out, exact(x, d), "{x:e} to {d} decimals");
+            fast_used += usize::from(push_fixed_fast(&mut String::new(), x, d));
+        }
+    }
+    assert!(
+        fast_used > values.len() * 2,
+        "the fast path serves most values"
+    );
+}
