@@ -107,6 +107,32 @@ pub fn group_key(group: GroupBy, provider: &str, queue: &str, channel: Channel) 
 /// Streams report rows: cells must arrive in non-decreasing interval order (the cube's key order);
 /// every period of the range is emitted, for every group of `groups`, as soon as it is complete.
 /// Memory holds one period's accumulators, not the whole range.
+/// The report's row groups: the cube groups projected onto the spec's grouping, in order.
+fn row_groups<'g>(
+    spec: &ReportSpec,
+    groups: impl IntoIterator<Item = (&'g str, &'g str, Channel)>,
+) -> Vec<GroupKey> {
+    let mut set: BTreeSet<GroupKey> = groups
+        .into_iter()
+        .map(|(p, q, c)| group_key(spec.group, p, q, c))
+        .collect();
+    if spec.group == GroupBy::default() {
+        // An ungrouped report has its one total row per period even when nothing happened.
+        set.insert((None, None, None));
+    }
+    set.into_iter().collect()
+}
+
+/// How many rows a [`ReportBuilder`] given these cube groups will emit (rows are dense: every period
+/// for every group), so a caller collecting them can allocate once.
+pub fn dense_row_count<'g>(
+    spec: &ReportSpec,
+    groups: impl IntoIterator<Item = (&'g str, &'g str, Channel)>,
+) -> usize {
+    row_groups(spec, groups).len()
+        * periods(spec.from_ms, spec.to_ms, spec.granularity, &spec.tz).len()
+}
+
 pub struct ReportBuilder<'a> {
     spec: &'a ReportSpec,
     periods: Vec<i64>,
@@ -130,15 +156,7 @@ impl<'a> ReportBuilder<'a> {
         groups: impl IntoIterator<Item = (&'g str, &'g str, Channel)>,
         sink: &'a mut dyn FnMut(ReportRow),
     ) -> Self {
-        let mut set: BTreeSet<GroupKey> = groups
-            .into_iter()
-            .map(|(p, q, c)| group_key(spec.group, p, q, c))
-            .collect();
-        if spec.group == GroupBy::default() {
-            // An ungrouped report has its one total row per period even when nothing happened.
-            set.insert((None, None, None));
-        }
-        let groups: Vec<GroupKey> = set.into_iter().collect();
+        let groups = row_groups(spec, groups);
         let index = groups
             .iter()
             .cloned()

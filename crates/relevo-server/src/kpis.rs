@@ -192,16 +192,16 @@ pub fn report(
     } else {
         Vec::new()
     };
-    let mut rows = Vec::new();
-    let mut sink = |r: ReportRow| rows.push(r);
-    let mut builder = ReportBuilder::new(
-        spec,
+    let kept = || {
         groups
             .iter()
             .filter(|(_, q, c)| filter.keeps(q, *c))
-            .map(|(p, q, c)| (p.as_str(), q.as_str(), *c)),
-        &mut sink,
-    );
+            .map(|(p, q, c)| (p.as_str(), q.as_str(), *c))
+    };
+    // Rows are large and many (a year by interval has millions): one allocation, no regrowth.
+    let mut rows = Vec::with_capacity(relevo_metrics::report::dense_row_count(spec, kept()));
+    let mut sink = |r: ReportRow| rows.push(r);
+    let mut builder = ReportBuilder::new(spec, kept(), &mut sink);
     for (k, f) in fcr
         .iter()
         .filter(|(k, _)| filter.keeps(&k.queue, k.channel))

@@ -447,3 +447,54 @@ fn fast_number_formatting_matches_exact_formatting() {
         "the fast path serves most values"
     );
 }
+
+#[test]
+fn dense_row_count_is_the_number_of_rows_emitted() {
+    let records = [
+        contact(
+            "billing",
+            Channel::Voice,
+            "2026-03-01T10:00:00Z",
+            Outcome::Answered,
+            10,
+        ),
+        contact(
+            "soporte",
+            Channel::Chat,
+            "2026-03-02T11:00:00Z",
+            Outcome::Abandoned,
+            40,
+        ),
+        contact(
+            "billing",
+            Channel::Chat,
+            "2026-03-03T12:00:00Z",
+            Outcome::Answered,
+            5,
+        ),
+    ];
+    let cube_groups = [
+        ("acme", "billing", Channel::Voice),
+        ("acme", "soporte", Channel::Chat),
+        ("acme", "billing", Channel::Chat),
+    ];
+    for (by, group) in [
+        (Granularity::Interval, ""),
+        (Granularity::Day, "queue"),
+        (Granularity::Day, "provider,queue,channel"),
+        (Granularity::Week, "channel"),
+    ] {
+        let s = spec(
+            "2026-03-01T00:00:00Z",
+            "2026-03-05T00:00:00Z",
+            by,
+            "Europe/Madrid",
+            group,
+        );
+        assert_eq!(
+            dense_row_count(&s, cube_groups),
+            run(&s, &records).len(),
+            "by {by:?}, group {group:?}"
+        );
+    }
+}
