@@ -455,28 +455,15 @@ fn flush(
         if d.is_zero() {
             continue;
         }
-        for g in [Grain::Hour, Grain::Day] {
-            rollups
-                .entry((g.code(), g.bucket_of(interval), p, q, ch))
-                .or_default()
-                .merge(&d);
-        }
+        add_rollups(&mut rollups, (interval, p, q, ch), &d);
         let span = spans.entry((p, q, ch)).or_insert((interval, interval));
         span.0 = span.0.min(interval);
         span.1 = span.1.max(interval);
-        let existing: Option<Vec<u8>> = sel
-            .query_row(params![interval, p, q, ch], |r| r.get(0))
-            .optional()?;
-        let mut cell = match existing {
-            Some(b) => Cell::decode(&b).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-            None => Cell::default(),
-        };
-        cell.merge(&d);
-        if cell.is_zero() {
-            del.execute(params![interval, p, q, ch])?;
-        } else {
-            put.execute(params![interval, p, q, ch, cell.encode()])?;
-        }
+        add_to_stored(
+            (&mut sel, &mut put, &mut del),
+            params![interval, p, q, ch],
+            &d,
+        )?;
     }
     let mut span_put = tx.prepare_cached(
         "INSERT INTO cube_groups (provider_id, queue_id, channel, first_interval, last_interval) \
@@ -515,21 +502,65 @@ fn apply_rollups(
         if d.is_zero() {
             continue;
         }
-        let existing: Option<Vec<u8>> = sel
-            .query_row(params![g, bucket, p, q, ch], |r| r.get(0))
-            .optional()?;
-        let mut cell = match existing {
-            Some(b) => Cell::decode(&b).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-            None => Cell::default(),
-        };
-        cell.merge(&d);
-        if cell.is_zero() {
-            del.execute(params![g, bucket, p, q, ch])?;
-        } else {
-            put.execute(params![g, bucket, p, q, ch, cell.encode()])?;
-        }
+        add_to_stored(
+            (&mut sel, &mut put, &mut del),
+            params![g, bucket, p, q, ch],
+            &d,
+        )?;
     }
     Ok(())
+}
+
+/// Adds a quarter-hour delta (or cell) to the pending hour and day cells that contain it.
+fn add_rollups(
+    rollups: &mut HashMap<RollupKey, Cell, FxBuild>,
+    (interval, p, q, ch): DeltaKey,
+    d: &Cell,
+) {
+    for g in [Grain::Hour, Grain::Day] {
+        rollups
+            .entry((g.code(), g.bucket_of(interval), p, q, ch))
+            .or_default()
+            .merge(d);
+    }
+}
+
+/// Adds `d` to the stored cell with `key` (the select, upsert and delete statements of one table,
+/// whose parameters are the key, then the cell for the upsert), deleting a cell that becomes empty.
+fn add_to_stored(
+    (sel, put, del): (
+        &mut rusqlite::CachedStatement<'_>,
+        &mut rusqlite::CachedStatement<'_>,
+        &mut rusqlite::CachedStatement<'_>,
+    ),
+    key: &[&dyn rusqlite::ToSql],
+    d: &Cell,
+) -> Result<(), StoreError> {
+    let existing: Option<Vec<u8>> = sel.query_row(key, |r| r.get(0)).optional()?;
+    let mut cell = match existing {
+        Some(b) => Cell::decode(&b).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        None => Cell::default(),
+    };
+    cell.merge(d);
+    if cell.is_zero() {
+        del.execute(key)?;
+    } else {
+        let blob = cell.encode();
+        let mut with_cell = key.to_vec();
+        with_cell.push(&blob);
+        put.execute(with_cell.as_slice())?;
+    }
+    Ok(())
+}
+
+/// Decodes the cell blob in column `i` of `r` into `cell` (reusing its allocations).
+fn decode_column(r: &rusqlite::Row<'_>, i: usize, cell: &mut Cell) -> Result<(), StoreError> {
+    let blob = r
+        .get_ref(i)?
+        .as_blob()
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    cell.decode_into(blob)
+        .map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 /// Builds the hour and day cells from the cube (once, for stores made before the roll-ups).
@@ -544,18 +575,8 @@ fn rebuild_rollups(tx: &Transaction<'_>) -> Result<(), StoreError> {
     while let Some(r) = rows.next()? {
         let (interval, p, q, ch): (i64, i64, i64, u8) =
             (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-        let blob = r
-            .get_ref(4)?
-            .as_blob()
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        cell.decode_into(blob)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        for g in [Grain::Hour, Grain::Day] {
-            rollups
-                .entry((g.code(), g.bucket_of(interval), p, q, ch))
-                .or_default()
-                .merge(&cell);
-        }
+        decode_column(r, 4, &mut cell)?;
+        add_rollups(&mut rollups, (interval, p, q, ch), &cell);
         if rollups.len() >= MAX_PENDING_CELLS {
             apply_rollups(tx, &mut rollups)?;
         }
@@ -811,12 +832,7 @@ impl Store for SqliteStore {
         let mut cell = Cell::default();
         while let Some(r) = rows.next()? {
             let (p, q, ch): (i64, i64, i64) = (r.get(1)?, r.get(2)?, r.get(3)?);
-            let blob = r
-                .get_ref(4)?
-                .as_blob()
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            cell.decode_into(blob)
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            decode_column(r, 4, &mut cell)?;
             let channel = Channel::from_code(ch as u8)
                 .ok_or_else(|| StoreError::Corrupt(format!("unknown channel code {ch}")))?;
             let provider = providers

@@ -49,37 +49,7 @@ fn spec(from: &str, to: &str, g: Granularity, tz: &str, group: &str) -> ReportSp
 }
 
 fn run(spec: &ReportSpec, records: &[ContactRecord]) -> Vec<ReportRow> {
-    let mut cells: Vec<((i64, String, Channel), Cell)> = Vec::new();
-    for r in records {
-        let key = (
-            relevo_core::interval_of(r.arrived_at_ms),
-            r.queue.clone(),
-            r.channel,
-        );
-        match cells.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, c)) => c.apply(r, 1),
-            None => {
-                let mut c = Cell::default();
-                c.apply(r, 1);
-                cells.push((key, c));
-            }
-        }
-    }
-    build(
-        spec,
-        cells.iter().map(|((i, q, ch), c)| {
-            (
-                CellRef {
-                    interval: *i,
-                    provider: "acme",
-                    queue: q,
-                    channel: *ch,
-                },
-                c,
-            )
-        }),
-        std::iter::empty(),
-    )
+    run_at(spec, records, Grain::Quarter)
 }
 
 #[test]
