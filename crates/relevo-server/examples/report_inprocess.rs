@@ -2,7 +2,9 @@
 //! reports of `bench/import/run.sh`, by 15-minute interval and by day, UTC, grouped by provider,
 //! queue and channel, FCR off, rows collected in memory — the counterpart of DuckDB's `fetchall`.
 //! Each report is timed from the cells the store picks for it (day cells for the day reports) and,
-//! for comparison, from the 15-minute cube. Best of `RUNS`.
+//! for comparison, from the 15-minute cube. Also printed: the time to build that many report rows
+//! with no data read and nothing computed, the floor under any implementation that returns them.
+//! Best of `RUNS`.
 //!
 //! ```text
 //! cargo run --release -p relevo-server --example report_inprocess -- DB [RUNS] [NAME]
@@ -54,6 +56,36 @@ fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
         out = Some(r);
     }
     (best, out.expect("at least one run"))
+}
+
+/// The floor under any report that returns `n` rows: building them (names cloned, KPIs copied) into
+/// a vector allocated once, with no reading or computing at all.
+fn rows_floor(n: usize, runs: usize) -> Duration {
+    let providers = ["inhouse", "northwind-bpo", "sur-contact"];
+    let queues = [
+        "billing-en",
+        "billing-es",
+        "tech-en",
+        "tech-es",
+        "sales-en",
+        "sales-es",
+    ];
+    let kpis =
+        relevo_metrics::Kpis::compute(&relevo_metrics::Acc::default(), &KpiSettings::default());
+    best(runs, || {
+        let mut rows = Vec::with_capacity(n);
+        for i in 0..n {
+            rows.push(ReportRow {
+                period_start_ms: i as i64,
+                provider: Some(providers[i % 3].to_string()),
+                queue: Some(queues[i % 6].to_string()),
+                channel: Some(relevo_core::Channel::Voice),
+                kpis: kpis.clone(),
+            });
+        }
+        std::hint::black_box(rows)
+    })
+    .0
 }
 
 fn main() {
@@ -121,9 +153,11 @@ fn main() {
         });
         let nonempty = rows.iter().filter(|r| r.kpis.offered > 0).count();
         println!(
-            "relevo_inprocess_{name}_s={:.6} rows={} rows_with_contacts={nonempty} grain={grain:?}",
+            "relevo_inprocess_{name}_s={:.6} rows={} rows_with_contacts={nonempty} grain={grain:?} \
+             (building that many rows alone: {:.6} s)",
             t.as_secs_f64(),
-            rows.len()
+            rows.len(),
+            rows_floor(rows.len(), runs).as_secs_f64()
         );
         if grain != Grain::Quarter && !no_cube {
             let (tq, from_cube) = best(runs, || report_at(&store, &spec, Grain::Quarter));
