@@ -584,6 +584,17 @@ fn rebuild_rollups(tx: &Transaction<'_>) -> Result<(), StoreError> {
     apply_rollups(tx, &mut rollups)
 }
 
+/// The name of dimension `id` (`what`: provider or queue) in a map from [`names`].
+fn name_of<'m>(
+    names: &'m HashMap<i64, String>,
+    id: i64,
+    what: &str,
+) -> Result<&'m String, StoreError> {
+    names
+        .get(&id)
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown {what} id {id}")))
+}
+
 /// Provider and queue names by id, for scans that avoid joins.
 fn names(conn: &Connection, table: &str) -> Result<HashMap<i64, String>, StoreError> {
     let mut st = conn.prepare_cached(&format!("SELECT id, key FROM {table}"))?;
@@ -614,10 +625,10 @@ impl SqliteStore {
     fn import_in_tx(
         &mut self,
         source_name: &str,
-        key: [u8; 32],
         records: &mut dyn Iterator<Item = Result<ContactRecord, Abort>>,
         on_progress: &mut dyn FnMut(&ImportStats),
     ) -> Result<ImportStats, StoreError> {
+        let key = self.hash_key;
         let tx = self.conn.transaction()?;
         let mut stats = ImportStats::default();
         let mut dims = Dims::load(&tx)?;
@@ -705,17 +716,13 @@ impl BulkJournal {
         }
     }
 
-    /// Back to WAL. After a failed load the load's error is the one that matters: a database left in
-    /// rollback mode is switched back when it is next opened.
-    fn leave(self, conn: &Connection, loaded: bool) -> Result<(), StoreError> {
+    /// Back to WAL. Failing to switch back does not fail the load (it is committed, or its own error
+    /// is the one that matters): a database left in rollback mode is switched back when next opened.
+    fn leave(self, conn: &Connection) {
         if let BulkJournal::Rollback = self {
-            let back: rusqlite::Result<String> =
+            let _: rusqlite::Result<String> =
                 conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0));
-            if loaded {
-                back?;
-            }
         }
-        Ok(())
     }
 }
 
@@ -727,7 +734,6 @@ impl Store for SqliteStore {
         records: &mut dyn Iterator<Item = Result<ContactRecord, Abort>>,
         on_progress: &mut dyn FnMut(&ImportStats),
     ) -> Result<ImportStats, StoreError> {
-        let key = self.hash_key;
         let journal = if expected_records >= BULK_MIN_RECORDS {
             BulkJournal::enter(&self.conn)?
         } else {
@@ -738,9 +744,9 @@ impl Store for SqliteStore {
         // look-ups per record and makes SQLite keep a statement journal for every INSERT (a third of
         // the import's time).
         self.conn.pragma_update(None, "foreign_keys", "OFF")?;
-        let result = self.import_in_tx(source_name, key, records, on_progress);
+        let result = self.import_in_tx(source_name, records, on_progress);
         let fk = self.conn.pragma_update(None, "foreign_keys", "ON");
-        journal.leave(&self.conn, result.is_ok())?;
+        journal.leave(&self.conn);
         fk?;
         result
     }
@@ -835,12 +841,8 @@ impl Store for SqliteStore {
             decode_column(r, 4, &mut cell)?;
             let channel = Channel::from_code(ch as u8)
                 .ok_or_else(|| StoreError::Corrupt(format!("unknown channel code {ch}")))?;
-            let provider = providers
-                .get(&p)
-                .ok_or_else(|| StoreError::Corrupt(format!("unknown provider id {p}")))?;
-            let queue = queues
-                .get(&q)
-                .ok_or_else(|| StoreError::Corrupt(format!("unknown queue id {q}")))?;
+            let provider = name_of(&providers, p, "provider")?;
+            let queue = name_of(&queues, q, "queue")?;
             f(
                 relevo_metrics::report::CellRef {
                     interval: r.get(0)?,
@@ -966,15 +968,10 @@ impl Store for SqliteStore {
         let queues = names(&self.conn, "queues")?;
         let mut out = Vec::with_capacity(acc.len());
         for ((interval, p, q, ch), count) in acc {
-            let name = |m: &HashMap<i64, String>, id: i64, what: &str| {
-                m.get(&id)
-                    .cloned()
-                    .ok_or_else(|| StoreError::Corrupt(format!("unknown {what} id {id}")))
-            };
             let key = CellKey {
                 interval,
-                provider: name(&providers, p, "provider")?,
-                queue: name(&queues, q, "queue")?,
+                provider: name_of(&providers, p, "provider")?.clone(),
+                queue: name_of(&queues, q, "queue")?.clone(),
                 channel: Channel::from_code(ch as u8)
                     .ok_or_else(|| StoreError::Corrupt(format!("unknown channel code {ch}")))?,
             };
