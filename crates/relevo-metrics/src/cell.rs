@@ -8,7 +8,7 @@ pub(crate) const EXACT_BINS: u32 = (EXACT_LIMIT_S * 2) as u32;
 /// Waits above this many seconds (7 days) share one overflow bin.
 pub const MINUTE_LIMIT_S: i64 = 7 * 86_400;
 const MINUTE_BINS: u32 = ((MINUTE_LIMIT_S - EXACT_LIMIT_S) / 60) as u32;
-const OVERFLOW_BIN: u32 = EXACT_BINS + MINUTE_BINS + 1;
+pub(crate) const OVERFLOW_BIN: u32 = EXACT_BINS + MINUTE_BINS + 1;
 
 /// A sparse, signed histogram of waits.
 ///
@@ -53,13 +53,24 @@ impl WaitHistogram {
         }
     }
 
-    /// The last bin whose waits are all ≤ `t_s` seconds.
-    fn last_bin_le(t_s: u32) -> u32 {
+    /// The last bin whose waits are all ≤ `t_s` seconds: "wait ≤ T" is the bins up to this one.
+    pub(crate) fn last_bin_le(t_s: u32) -> u32 {
         let t = i64::from(t_s);
         if t <= EXACT_LIMIT_S {
             2 * t_s
         } else {
             EXACT_BINS + ((t.min(MINUTE_LIMIT_S) - EXACT_LIMIT_S) / 60) as u32
+        }
+    }
+
+    /// The first bin not counted by "wait < `s_s` seconds": that count is the bins below this one.
+    pub(crate) fn first_bin_not_lt(s_s: u32) -> u32 {
+        if s_s == 0 {
+            0
+        } else if i64::from(s_s) <= EXACT_LIMIT_S {
+            2 * s_s
+        } else {
+            Self::last_bin_le(s_s) + 1
         }
     }
 
@@ -144,14 +155,7 @@ impl WaitHistogram {
 
     /// Waits < `s_s` seconds (exact for s ≤ 3600 s).
     pub fn count_lt(&self, s_s: u32) -> i64 {
-        if s_s == 0 {
-            return 0;
-        }
-        let limit = if i64::from(s_s) <= EXACT_LIMIT_S {
-            2 * s_s
-        } else {
-            Self::last_bin_le(s_s) + 1
-        };
+        let limit = Self::first_bin_not_lt(s_s);
         self.bins
             .iter()
             .take_while(|&&(b, _)| b < limit)
@@ -167,20 +171,7 @@ impl WaitHistogram {
     /// Nearest-rank quantile `q` in (0, 1]: the smallest whole second w such that at least
     /// ⌈q·n⌉ waits are ≤ w (1 s resolution up to one hour, 1 min above, `None` beyond 7 days or if empty).
     pub fn quantile_s(&self, q: f64) -> Option<i64> {
-        let n = self.total();
-        if n <= 0 {
-            return None;
-        }
-        let rank = ((q * n as f64).ceil() as i64).clamp(1, n);
-        let mut cum = 0;
-        for &(b, c) in &self.bins {
-            cum += c;
-            if cum >= rank {
-                let up = Self::bin_upper_s(b);
-                return (up != i64::MAX).then_some(up);
-            }
-        }
-        None
+        nearest_rank_s(self.total(), q, self.bins.iter().copied())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -190,6 +181,31 @@ impl WaitHistogram {
     pub fn bins(&self) -> &[(u32, i64)] {
         &self.bins
     }
+}
+
+/// The nearest-rank quantile `q` of `n` waits given as `(bin, count)` in bin order: the upper bound
+/// in whole seconds of the bin where the running count reaches ⌈q·n⌉ (`None` when `n` ≤ 0 or that
+/// bin is the overflow bin).
+pub(crate) fn nearest_rank_s(
+    n: i64,
+    q: f64,
+    bins: impl Iterator<Item = (u32, i64)>,
+) -> Option<i64> {
+    if n <= 0 {
+        return None;
+    }
+    // ⌈q·n⌉ without a call to `ceil` (the baseline x86-64 target has no rounding instruction).
+    let x = q * n as f64;
+    let rank = (x as i64 + i64::from((x as i64 as f64) < x)).clamp(1, n);
+    let mut cum = 0;
+    for (b, c) in bins {
+        cum += c;
+        if cum >= rank {
+            let up = WaitHistogram::bin_upper_s(b);
+            return (up != i64::MAX).then_some(up);
+        }
+    }
+    None
 }
 
 /// Everything the cube keeps for one interval × provider × queue × channel (inbound contacts only).

@@ -19,21 +19,18 @@
 
 use crate::Cell;
 use crate::WaitHistogram;
-use crate::cell::EXACT_BINS;
+use crate::cell::{EXACT_BINS, nearest_rank_s};
 use relevo_core::{AbandonTreatment, Channel, KpiSettings};
 
 /// A rolled-up group of cells with the threshold-dependent counts already taken per cell.
 ///
 /// `cell` carries the summed counts and sums (its histograms stay empty); answered waits are rolled
-/// up into a dense array of the exact bins (plus a sparse tail) for the p90, so adding a cell costs
-/// its own number of bins whatever the period's size.
+/// up by [`AnsweredWaits`] for the p90, so adding a cell costs its own number of bins whatever the
+/// period's size.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Acc {
     pub cell: Cell,
-    answered_dense: Vec<i64>,
-    /// The dense bins in use (unsorted), so clearing and ranking cost what was added.
-    touched: Vec<u32>,
-    answered_tail: WaitHistogram,
+    answered: AnsweredWaits,
     pub short_abandoned: i64,
     pub answered_within_t: i64,
     pub abandoned_within_t: i64,
@@ -41,6 +38,60 @@ pub struct Acc {
     pub fcr_eligible: i64,
     /// Of those, the ones with no further contact from the customer within the window.
     pub fcr_resolved: i64,
+}
+
+/// Answered waits summed over many cells: a dense array of the exact bins (plus a sparse tail), so
+/// adding a cell costs its own number of bins and clearing costs what was added.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct AnsweredWaits {
+    dense: Vec<i64>,
+    /// The dense bins in use (unsorted).
+    touched: Vec<u32>,
+    tail: WaitHistogram,
+}
+
+impl AnsweredWaits {
+    pub(crate) fn add_bin(&mut self, b: u32, n: i64) {
+        if b <= EXACT_BINS {
+            if self.dense.is_empty() {
+                self.dense = vec![0; EXACT_BINS as usize + 1];
+            }
+            let slot = &mut self.dense[b as usize];
+            if *slot == 0 {
+                self.touched.push(b);
+            }
+            *slot += n;
+        } else {
+            self.tail.add_bin(b, n);
+        }
+    }
+
+    /// Nearest-rank quantile in whole seconds (see [`WaitHistogram::quantile_s`]).
+    pub(crate) fn quantile_s(&self, q: f64) -> Option<i64> {
+        let mut bins = self.touched.clone();
+        bins.sort_unstable();
+        bins.dedup();
+        let n: i64 = bins.iter().map(|&b| self.dense[b as usize]).sum::<i64>() + self.tail.total();
+        let dense = bins.into_iter().map(|b| (b, self.dense[b as usize]));
+        nearest_rank_s(n, q, dense.chain(self.tail.bins().iter().copied()))
+    }
+
+    pub(crate) fn clear(&mut self) {
+        for b in self.touched.drain(..) {
+            self.dense[b as usize] = 0;
+        }
+        self.tail = WaitHistogram::default();
+    }
+
+    fn merge(&mut self, o: &AnsweredWaits) {
+        for &b in &o.touched {
+            let n = o.dense[b as usize];
+            if n != 0 {
+                self.add_bin(b, n);
+            }
+        }
+        self.tail.merge(&o.tail);
+    }
 }
 
 impl Acc {
@@ -52,65 +103,20 @@ impl Acc {
         self.answered_within_t += cell.answered_waits.count_le(t);
         self.abandoned_within_t += cell.abandoned_waits.count_between(s, t);
         self.cell.merge_scalars(cell);
-        self.add_answered(&cell.answered_waits);
-    }
-
-    fn add_answered(&mut self, h: &WaitHistogram) {
-        for &(b, n) in h.bins() {
-            if b <= EXACT_BINS {
-                if self.answered_dense.is_empty() {
-                    self.answered_dense = vec![0; EXACT_BINS as usize + 1];
-                }
-                let slot = &mut self.answered_dense[b as usize];
-                if *slot == 0 {
-                    self.touched.push(b);
-                }
-                *slot += n;
-            } else {
-                self.answered_tail.add_bin(b, n);
-            }
+        for &(b, n) in cell.answered_waits.bins() {
+            self.answered.add_bin(b, n);
         }
     }
 
     /// Nearest-rank quantile of answered waits in whole seconds (see [`WaitHistogram::quantile_s`]).
     pub fn answered_quantile_s(&self, q: f64) -> Option<i64> {
-        let mut bins = self.touched.clone();
-        bins.sort_unstable();
-        bins.dedup();
-        let n: i64 = bins
-            .iter()
-            .map(|&b| self.answered_dense[b as usize])
-            .sum::<i64>()
-            + self.answered_tail.total();
-        if n <= 0 {
-            return None;
-        }
-        let rank = ((q * n as f64).ceil() as i64).clamp(1, n);
-        let mut cum = 0;
-        for b in bins {
-            let c = self.answered_dense[b as usize];
-            cum += c;
-            if c != 0 && cum >= rank {
-                return Some(WaitHistogram::bin_upper_s(b));
-            }
-        }
-        for &(b, c) in self.answered_tail.bins() {
-            cum += c;
-            if cum >= rank {
-                let up = WaitHistogram::bin_upper_s(b);
-                return (up != i64::MAX).then_some(up);
-            }
-        }
-        None
+        self.answered.quantile_s(q)
     }
 
     /// Back to empty, keeping allocations.
     pub fn clear(&mut self) {
         self.cell.clear();
-        for b in self.touched.drain(..) {
-            self.answered_dense[b as usize] = 0;
-        }
-        self.answered_tail = WaitHistogram::default();
+        self.answered.clear();
         self.short_abandoned = 0;
         self.answered_within_t = 0;
         self.abandoned_within_t = 0;
@@ -120,23 +126,93 @@ impl Acc {
 
     pub fn merge(&mut self, o: &Acc) {
         self.cell.merge_scalars(&o.cell);
-        for &b in &o.touched {
-            let n = o.answered_dense[b as usize];
-            if n != 0 {
-                if self.answered_dense.is_empty() {
-                    self.answered_dense = vec![0; EXACT_BINS as usize + 1];
-                }
-                let slot = &mut self.answered_dense[b as usize];
-                if *slot == 0 {
-                    self.touched.push(b);
-                }
-                *slot += n;
-            }
-        }
-        self.answered_tail.merge(&o.answered_tail);
+        self.answered.merge(&o.answered);
         self.short_abandoned += o.short_abandoned;
         self.answered_within_t += o.answered_within_t;
         self.abandoned_within_t += o.abandoned_within_t;
+        self.fcr_eligible += o.fcr_eligible;
+        self.fcr_resolved += o.fcr_resolved;
+    }
+
+    /// The additive totals behind the KPIs.
+    pub fn sums(&self) -> Sums {
+        let c = &self.cell;
+        Sums {
+            offered: c.offered,
+            answered: c.answered,
+            abandoned: c.abandoned,
+            flowout: c.flowout,
+            transferred: c.transferred,
+            short_abandoned: self.short_abandoned,
+            answered_within_t: self.answered_within_t,
+            abandoned_within_t: self.abandoned_within_t,
+            answered_wait_ms: c.answered_wait_ms,
+            talk_ms: c.talk_ms,
+            hold_ms: c.hold_ms,
+            acw_ms: c.acw_ms,
+            csat_n: c.csat.iter().sum(),
+            csat_top2: c.csat[3] + c.csat[4],
+            csat_sum: c.csat.iter().zip(1..).map(|(n, v)| n * v).sum(),
+            nps_n: c.nps.iter().sum(),
+            nps_net: c.nps[9] + c.nps[10] - c.nps[..7].iter().sum::<i64>(),
+            qa_n: c.qa_n,
+            qa_milli_sum: c.qa_milli_sum,
+            fcr_eligible: self.fcr_eligible,
+            fcr_resolved: self.fcr_resolved,
+        }
+    }
+}
+
+/// The additive counts and sums one report row's KPIs are computed from (everything but the p90).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Sums {
+    pub offered: i64,
+    pub answered: i64,
+    pub abandoned: i64,
+    pub flowout: i64,
+    pub transferred: i64,
+    pub short_abandoned: i64,
+    pub answered_within_t: i64,
+    pub abandoned_within_t: i64,
+    pub answered_wait_ms: i64,
+    pub talk_ms: i64,
+    pub hold_ms: i64,
+    pub acw_ms: i64,
+    /// CSAT responses, those of 4 or 5, and the sum of their values.
+    pub csat_n: i64,
+    pub csat_top2: i64,
+    pub csat_sum: i64,
+    /// NPS responses and promoters (9–10) minus detractors (0–6).
+    pub nps_n: i64,
+    pub nps_net: i64,
+    pub qa_n: i64,
+    pub qa_milli_sum: i64,
+    pub fcr_eligible: i64,
+    pub fcr_resolved: i64,
+}
+
+impl Sums {
+    /// Adds `o` field by field.
+    pub fn add(&mut self, o: &Sums) {
+        self.offered += o.offered;
+        self.answered += o.answered;
+        self.abandoned += o.abandoned;
+        self.flowout += o.flowout;
+        self.transferred += o.transferred;
+        self.short_abandoned += o.short_abandoned;
+        self.answered_within_t += o.answered_within_t;
+        self.abandoned_within_t += o.abandoned_within_t;
+        self.answered_wait_ms += o.answered_wait_ms;
+        self.talk_ms += o.talk_ms;
+        self.hold_ms += o.hold_ms;
+        self.acw_ms += o.acw_ms;
+        self.csat_n += o.csat_n;
+        self.csat_top2 += o.csat_top2;
+        self.csat_sum += o.csat_sum;
+        self.nps_n += o.nps_n;
+        self.nps_net += o.nps_net;
+        self.qa_n += o.qa_n;
+        self.qa_milli_sum += o.qa_milli_sum;
         self.fcr_eligible += o.fcr_eligible;
         self.fcr_resolved += o.fcr_resolved;
     }
@@ -177,51 +253,51 @@ fn ratio(num: i64, den: i64) -> Option<f64> {
 
 impl Kpis {
     pub fn compute(a: &Acc, settings: &KpiSettings) -> Kpis {
-        let c = &a.cell;
-        let mut base = c.answered + c.abandoned - a.short_abandoned;
+        Kpis::from_sums(&a.sums(), a.answered_quantile_s(0.9), settings)
+    }
+
+    /// The KPIs of a row from its totals and its p90 of answered waits.
+    #[inline]
+    pub fn from_sums(c: &Sums, p90_answer_s: Option<i64>, settings: &KpiSettings) -> Kpis {
+        let mut base = c.answered + c.abandoned - c.short_abandoned;
         if settings.include_flowouts {
             base += c.flowout;
         }
         let service_level = match settings.abandon_treatment {
-            AbandonTreatment::Counted => ratio(a.answered_within_t, base),
+            AbandonTreatment::Counted => ratio(c.answered_within_t, base),
             AbandonTreatment::ExcludedWithinT => {
-                ratio(a.answered_within_t, base - a.abandoned_within_t)
+                ratio(c.answered_within_t, base - c.abandoned_within_t)
             }
-            AbandonTreatment::Met => ratio(a.answered_within_t + a.abandoned_within_t, base),
+            AbandonTreatment::Met => ratio(c.answered_within_t + c.abandoned_within_t, base),
         };
         let ms = |sum: i64| ratio(sum, c.answered).map(|v| v / 1000.0);
-        let csat_n: i64 = c.csat.iter().sum();
-        let csat_sum: i64 = c.csat.iter().zip(1..).map(|(n, v)| n * v).sum();
-        let nps_n: i64 = c.nps.iter().sum();
-        let promoters = c.nps[9] + c.nps[10];
-        let detractors: i64 = c.nps[..7].iter().sum();
         Kpis {
             offered: c.offered,
             answered: c.answered,
             abandoned: c.abandoned,
-            short_abandoned: a.short_abandoned,
+            short_abandoned: c.short_abandoned,
             flowout: c.flowout,
-            answered_within_t: a.answered_within_t,
-            abandoned_within_t: a.abandoned_within_t,
+            answered_within_t: c.answered_within_t,
+            abandoned_within_t: c.abandoned_within_t,
             service_level,
             asa_s: ms(c.answered_wait_ms),
             abandon_rate: ratio(
-                c.abandoned - a.short_abandoned,
-                c.offered - a.short_abandoned,
+                c.abandoned - c.short_abandoned,
+                c.offered - c.short_abandoned,
             ),
             aht_s: ms(c.talk_ms + c.hold_ms + c.acw_ms),
             talk_s: ms(c.talk_ms),
             hold_s: ms(c.hold_ms),
             acw_s: ms(c.acw_ms),
-            p90_answer_s: a.answered_quantile_s(0.9),
+            p90_answer_s,
             transfer_rate: ratio(c.transferred, c.answered),
-            csat_responses: csat_n,
-            csat_top2: ratio(c.csat[3] + c.csat[4], csat_n),
-            csat_mean: ratio(csat_sum, csat_n),
-            nps_responses: nps_n,
-            nps: ratio(100 * (promoters - detractors), nps_n),
+            csat_responses: c.csat_n,
+            csat_top2: ratio(c.csat_top2, c.csat_n),
+            csat_mean: ratio(c.csat_sum, c.csat_n),
+            nps_responses: c.nps_n,
+            nps: ratio(100 * c.nps_net, c.nps_n),
             qa_mean: ratio(c.qa_milli_sum, c.qa_n).map(|v| v / 1000.0),
-            fcr: ratio(a.fcr_resolved, a.fcr_eligible),
+            fcr: ratio(c.fcr_resolved, c.fcr_eligible),
         }
     }
 }

@@ -11,10 +11,11 @@
 
 mod cell;
 mod kpi;
+pub mod memcube;
 pub mod period;
 pub mod report;
 
 pub use cell::{Cell, CellDecodeError, WaitHistogram};
-pub use kpi::{Acc, Kpis};
+pub use kpi::{Acc, Kpis, Sums};
 pub use period::Granularity;
 pub use report::FxBuild;

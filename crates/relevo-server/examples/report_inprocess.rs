@@ -1,24 +1,27 @@
 //! Report latency inside one process (the database open, as in `relevo serve`): the month and year
 //! reports of `bench/import/run.sh`, by 15-minute interval and by day, UTC, grouped by provider,
 //! queue and channel, FCR off, rows collected in memory — the counterpart of DuckDB's `fetchall`.
-//! Each report is timed from the cells the store picks for it (day cells for the day reports) and,
-//! for comparison, from the 15-minute cube. Also printed: the time to build that many report rows
-//! with no data read and nothing computed, the floor under any implementation that returns them.
-//! Best of `RUNS`.
+//! Each report is timed three ways: from the store's cells of the grain `grain_for` picks (day cells
+//! for the day reports), as `relevo serve` reads them when it holds no cube in memory; from that grain
+//! held in memory (`relevo_metrics::memcube`, loaded once, its load time printed), as `relevo serve`
+//! answers; and, for comparison, from the store's 15-minute cube. The rows of all three must be
+//! equal. Best of `RUNS`.
 //!
 //! ```text
 //! cargo run --release -p relevo-server --example report_inprocess -- DB [RUNS] [NAME]
 //! ```
 //!
 //! NAME runs only the reports whose name contains it (e.g. `day`); `RELEVO_BENCH_NO_CUBE=1` skips
-//! the comparison runs from the 15-minute cube (for profiling).
+//! the comparison runs from the 15-minute cube and `RELEVO_BENCH_MEMORY_ONLY=1` times only the
+//! reports from memory (the store's report runs once, for the rows to compare; both for profiling);
+//! `RELEVO_BENCH_THREADS=N` fills the reports from memory with at most N threads.
 
 use jiff::tz::TimeZone;
 use relevo_core::{Grain, KpiSettings, interval_of};
 use relevo_metrics::Granularity;
 use relevo_metrics::report::{CellRef, GroupBy, ReportBuilder, ReportRow, ReportSpec, grain_for};
 use relevo_server::kpis::{Filter, report};
-use relevo_store::{Scope, SqliteStore, Store};
+use relevo_store::{Scope, SqliteStore, Store, load_memcube};
 use std::time::{Duration, Instant};
 
 /// The report as `kpis::report` builds it, but from cells of a grain chosen by the caller.
@@ -58,36 +61,6 @@ fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     (best, out.expect("at least one run"))
 }
 
-/// The floor under any report that returns `n` rows: building them (names cloned, KPIs copied) into
-/// a vector allocated once, with no reading or computing at all.
-fn rows_floor(n: usize, runs: usize) -> Duration {
-    let providers = ["inhouse", "northwind-bpo", "sur-contact"];
-    let queues = [
-        "billing-en",
-        "billing-es",
-        "tech-en",
-        "tech-es",
-        "sales-en",
-        "sales-es",
-    ];
-    let kpis =
-        relevo_metrics::Kpis::compute(&relevo_metrics::Acc::default(), &KpiSettings::default());
-    best(runs, || {
-        let mut rows = Vec::with_capacity(n);
-        for i in 0..n {
-            rows.push(ReportRow {
-                period_start_ms: i as i64,
-                provider: Some(providers[i % 3].to_string()),
-                queue: Some(queues[i % 6].to_string()),
-                channel: Some(relevo_core::Channel::Voice),
-                kpis: kpis.clone(),
-            });
-        }
-        std::hint::black_box(rows)
-    })
-    .0
-}
-
 fn main() {
     let mut args = std::env::args().skip(1);
     let db = args
@@ -97,6 +70,12 @@ fn main() {
     let only = args.next().unwrap_or_default();
     #[allow(clippy::disallowed_methods)] // a benchmark's own switch
     let no_cube = std::env::var_os("RELEVO_BENCH_NO_CUBE").is_some();
+    #[allow(clippy::disallowed_methods)] // a benchmark's own switch
+    let memory_only = std::env::var_os("RELEVO_BENCH_MEMORY_ONLY").is_some();
+    #[allow(clippy::disallowed_methods)] // a benchmark's own switch
+    let threads: Option<usize> = std::env::var("RELEVO_BENCH_THREADS")
+        .ok()
+        .map(|t| t.parse().expect("RELEVO_BENCH_THREADS"));
     let store = SqliteStore::open(std::path::Path::new(&db)).expect("open the database");
     let ms = |s: &str| {
         s.parse::<jiff::Timestamp>()
@@ -129,6 +108,7 @@ fn main() {
             Granularity::Day,
         ),
     ];
+    let mut memcubes = std::collections::HashMap::new();
     for (name, from, to, by) in reports.into_iter().filter(|r| r.0.contains(&only)) {
         let spec = ReportSpec {
             from_ms: ms(from),
@@ -148,16 +128,38 @@ fn main() {
             queues: Vec::new(),
             channels: Vec::new(),
         };
-        let (t, rows) = best(runs, || {
+        let store_runs = if memory_only { 1 } else { runs };
+        let (t, rows) = best(store_runs, || {
             report(&store, &Scope::All, &spec, &filter, 0).expect("report")
         });
         let nonempty = rows.iter().filter(|r| r.kpis.offered > 0).count();
         println!(
-            "relevo_inprocess_{name}_s={:.6} rows={} rows_with_contacts={nonempty} grain={grain:?} \
-             (building that many rows alone: {:.6} s)",
+            "relevo_inprocess_{name}_s={:.6} rows={} rows_with_contacts={nonempty} grain={grain:?}",
             t.as_secs_f64(),
             rows.len(),
-            rows_floor(rows.len(), runs).as_secs_f64()
+        );
+        let mem = memcubes.entry(grain).or_insert_with(|| {
+            let (t, (_, m)) = best(1, || load_memcube(&store, grain).expect("load the cube"));
+            println!(
+                "relevo_memory_load_{grain:?}_s={:.3} cells={} heap_mib={:.0}",
+                t.as_secs_f64(),
+                m.len(),
+                m.heap_bytes() as f64 / (1 << 20) as f64
+            );
+            m
+        });
+        let all = |_: &str, _: &str, _: relevo_core::Channel| true;
+        let (tm, cols) = best(runs, || {
+            mem.report_with_threads(&spec, &all, std::iter::empty(), threads)
+        });
+        assert!(
+            cols.rows() == rows,
+            "{name}: the memory cube and the store disagree"
+        );
+        println!(
+            "relevo_memory_{name}_s={:.6} rows={} (same rows)",
+            tm.as_secs_f64(),
+            cols.len()
         );
         if grain != Grain::Quarter && !no_cube {
             let (tq, from_cube) = best(runs, || report_at(&store, &spec, Grain::Quarter));

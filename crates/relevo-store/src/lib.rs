@@ -75,6 +75,9 @@ pub struct FcrCount {
     pub resolved: i64,
 }
 
+/// A cube group and the first and last 15-minute interval it has had cells in.
+pub type GroupSpan = ((String, String, Channel), i64, i64);
+
 /// Which data a caller may see: everything, or one provider's (enforced in every query).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Scope {
@@ -138,6 +141,14 @@ pub trait Store {
         to_interval: i64,
         scope: &Scope,
     ) -> Result<Vec<(String, String, Channel)>, StoreError>;
+
+    /// Every cube group with the first and last interval it has had cells in (what [`Store::groups`]
+    /// filters by), within `scope`.
+    fn group_spans(&self, scope: &Scope) -> Result<Vec<GroupSpan>, StoreError>;
+
+    /// A number that changes whenever the cube does (every import that stores a record bumps it):
+    /// a copy of the cube held elsewhere is current while this is unchanged.
+    fn cube_version(&self) -> Result<i64, StoreError>;
 
     /// FCR counts per cell for answered inbound contacts with a customer key arrived in `[from_ms, to_ms)`
     /// whose window (`window_days`) closed by `as_of_ms`.
@@ -213,6 +224,36 @@ pub fn open(location: &str) -> Result<Box<dyn Store>, StoreError> {
         ));
     }
     Ok(Box::new(SqliteStore::open(Path::new(location))?))
+}
+
+/// One grain of the whole cube read into memory (see [`relevo_metrics::memcube`]), with the cube
+/// version it was read at. Read in one statement, so it is one consistent state of the cube; if an
+/// import commits meanwhile, the version is older than the cells and the next check reloads.
+pub fn load_memcube(
+    store: &dyn Store,
+    grain: Grain,
+) -> Result<(i64, relevo_metrics::memcube::MemCube), StoreError> {
+    let version = store.cube_version()?;
+    let mut b =
+        relevo_metrics::memcube::MemCubeBuilder::new(grain, store.group_spans(&Scope::All)?);
+    let mut failed = None;
+    store.for_each_cell_at(
+        grain,
+        i64::MIN / 2,
+        i64::MAX / 2,
+        &Scope::All,
+        &mut |c, cell| {
+            if failed.is_none()
+                && let Err(e) = b.push(c, cell)
+            {
+                failed = Some(e);
+            }
+        },
+    )?;
+    match failed {
+        Some(e) => Err(StoreError::Corrupt(e.to_string())),
+        None => Ok((version, b.finish())),
+    }
 }
 
 /// The hour and day cells that differ from the sum of their quarter hours (empty when the roll-ups

@@ -670,6 +670,13 @@ impl SqliteStore {
             }
         }
         flush(&tx, &mut delta)?;
+        if stats.inserted + stats.replaced > 0 {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('cube_version', 1) \
+                 ON CONFLICT (key) DO UPDATE SET value = value + 1",
+                [],
+            )?;
+        }
         tx.execute(
             "INSERT INTO imports (source, inserted, replaced, ignored) VALUES (?1, ?2, ?3, ?4)",
             params![
@@ -854,6 +861,34 @@ impl Store for SqliteStore {
             );
         }
         Ok(())
+    }
+
+    fn group_spans(&self, scope: &Scope) -> Result<Vec<crate::GroupSpan>, StoreError> {
+        let sql = format!(
+            "SELECT p.key, q.key, g.channel, g.first_interval, g.last_interval FROM cube_groups g \
+             JOIN providers p ON p.id = g.provider_id JOIN queues q ON q.id = g.queue_id WHERE 1{}",
+            scope_clause(scope)
+        );
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let params = with_scope(Vec::new(), scope);
+        let mut rows = st.query(params.as_slice())?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let ch: i64 = r.get(2)?;
+            let channel = Channel::from_code(ch as u8)
+                .ok_or_else(|| StoreError::Corrupt(format!("unknown channel code {ch}")))?;
+            out.push(((r.get(0)?, r.get(1)?, channel), r.get(3)?, r.get(4)?));
+        }
+        Ok(out)
+    }
+
+    fn cube_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT value FROM meta WHERE key = 'cube_version'")?
+            .query_row([], |r| r.get(0))
+            .optional()?
+            .unwrap_or(0))
     }
 
     fn groups(

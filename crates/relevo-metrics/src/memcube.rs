@@ -1,0 +1,846 @@
+//! The cube held in memory, for reports in a long-running process (`relevo serve`).
+//!
+//! A [`MemCube`] is one grain of the cube (15-minute cells, or the hour or day roll-ups) decoded once
+//! into flat arrays: per cell its interval, its group, its threshold-free totals ([`Sums`] less the
+//! threshold counts, CSAT and NPS already reduced to what the KPIs use) and the offsets of its two wait
+//! histograms in one shared arena of `(bin, count)` pairs. A report then reads no SQL, decodes nothing
+//! and allocates nothing per cell; it walks the cells of its range once and writes its rows into
+//! [`ReportColumns`], one array per column.
+//!
+//! The rows are exactly those of [`ReportBuilder`](crate::report::ReportBuilder) given the same cells,
+//! groups and FCR counts (a property test holds the two together): dense, period-major, groups in
+//! their sorted order.
+
+use crate::cell::{OVERFLOW_BIN, nearest_rank_s};
+use crate::kpi::AnsweredWaits;
+use crate::period::periods;
+use crate::report::{CellRef, GroupBy, GroupKey, ReportRow, ReportSpec, group_key};
+use crate::{Cell, FxBuild, Kpis, Sums, WaitHistogram};
+use relevo_core::{Channel, Grain, interval_start_ms};
+use std::collections::{BTreeSet, HashMap};
+
+/// A cell's threshold-free totals, narrowed to what one cell can hold.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct CellSums {
+    offered: u32,
+    answered: u32,
+    abandoned: u32,
+    flowout: u32,
+    transferred: u32,
+    csat_n: u32,
+    csat_top2: u32,
+    csat_sum: u32,
+    nps_n: u32,
+    nps_net: i32,
+    qa_n: u32,
+    answered_wait_ms: i64,
+    talk_ms: i64,
+    hold_ms: i64,
+    acw_ms: i64,
+    qa_milli_sum: i64,
+}
+
+/// A cell that cannot be held in memory (a negative or out-of-range count: the store is corrupt).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemCubeError(pub String);
+
+impl std::fmt::Display for MemCubeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot hold the cube in memory: {}", self.0)
+    }
+}
+
+impl std::error::Error for MemCubeError {}
+
+/// One grain of the cube, in memory. Cells are sorted by interval, then group.
+#[derive(Debug, Clone, Default)]
+pub struct MemCube {
+    grain: Option<Grain>,
+    /// `(provider, queue, channel)`, sorted; a cell's group is an index into it.
+    groups: Vec<(String, String, Channel)>,
+    /// Per group, the first and last 15-minute interval it has ever had cells in.
+    spans: Vec<(i64, i64)>,
+    interval: Vec<i64>,
+    group: Vec<u32>,
+    sums: Vec<CellSums>,
+    /// Cell `i`'s answered waits are `hist[off[2i]..off[2i+1]]`, its abandoned waits
+    /// `hist[off[2i+1]..off[2i+2]]`.
+    off: Vec<u32>,
+    bins: Vec<u16>,
+    counts: Vec<u32>,
+}
+
+/// Builds a [`MemCube`] from cells in interval order (the order `Store::for_each_cell_at` gives).
+pub struct MemCubeBuilder {
+    grain: Grain,
+    names: Vec<(String, String, Channel)>,
+    spans: Vec<(i64, i64)>,
+    ids: HashMap<(String, String, Channel), u32, FxBuild>,
+    /// Cells as they came: (interval, provisional group id, totals, histogram offsets).
+    interval: Vec<i64>,
+    group: Vec<u32>,
+    sums: Vec<CellSums>,
+    off: Vec<u32>,
+    bins: Vec<u16>,
+    counts: Vec<u32>,
+}
+
+fn narrow<T: TryFrom<i64>>(v: i64, what: &str) -> Result<T, MemCubeError> {
+    T::try_from(v).map_err(|_| MemCubeError(format!("{what} {v} out of range")))
+}
+
+impl MemCubeBuilder {
+    /// `spans` are the cube's groups with the first and last interval each has had cells in (as
+    /// `Store::groups` sees them); a group met only in the cells gets the span of its cells.
+    pub fn new(
+        grain: Grain,
+        spans: impl IntoIterator<Item = ((String, String, Channel), i64, i64)>,
+    ) -> Self {
+        let mut b = MemCubeBuilder {
+            grain,
+            names: Vec::new(),
+            spans: Vec::new(),
+            ids: HashMap::default(),
+            interval: Vec::new(),
+            group: Vec::new(),
+            sums: Vec::new(),
+            off: vec![0],
+            bins: Vec::new(),
+            counts: Vec::new(),
+        };
+        for (key, first, last) in spans {
+            let id = b.id(&key);
+            let s = &mut b.spans[id as usize];
+            *s = (s.0.min(first), s.1.max(last));
+        }
+        b
+    }
+
+    fn id(&mut self, key: &(String, String, Channel)) -> u32 {
+        if let Some(&i) = self.ids.get(key) {
+            return i;
+        }
+        let i = self.names.len() as u32;
+        self.names.push(key.clone());
+        self.spans.push((i64::MAX, i64::MIN));
+        self.ids.insert(key.clone(), i);
+        i
+    }
+
+    fn push_hist(&mut self, h: &WaitHistogram) -> Result<(), MemCubeError> {
+        for &(b, n) in h.bins() {
+            if b > OVERFLOW_BIN {
+                return Err(MemCubeError(format!("wait bin {b} out of range")));
+            }
+            self.bins.push(b as u16);
+            self.counts.push(narrow(n, "wait count")?);
+        }
+        let end = narrow(self.bins.len() as i64, "number of histogram bins")?;
+        self.off.push(end);
+        Ok(())
+    }
+
+    /// Adds one cell; cells must come in non-decreasing interval order.
+    pub fn push(&mut self, c: CellRef<'_>, cell: &Cell) -> Result<(), MemCubeError> {
+        if self.interval.last().is_some_and(|&last| c.interval < last) {
+            return Err(MemCubeError(format!(
+                "cells out of order (interval {} after {})",
+                c.interval,
+                self.interval.last().copied().unwrap_or_default()
+            )));
+        }
+        let key = (c.provider.to_string(), c.queue.to_string(), c.channel);
+        let id = self.id(&key);
+        let s = &mut self.spans[id as usize];
+        *s = (s.0.min(c.interval), s.1.max(c.interval));
+        let csat_n: i64 = cell.csat.iter().sum();
+        let nps_n: i64 = cell.nps.iter().sum();
+        self.sums.push(CellSums {
+            offered: narrow(cell.offered, "offered")?,
+            answered: narrow(cell.answered, "answered")?,
+            abandoned: narrow(cell.abandoned, "abandoned")?,
+            flowout: narrow(cell.flowout, "flowout")?,
+            transferred: narrow(cell.transferred, "transferred")?,
+            csat_n: narrow(csat_n, "CSAT responses")?,
+            csat_top2: narrow(cell.csat[3] + cell.csat[4], "CSAT top-2 responses")?,
+            csat_sum: narrow(
+                cell.csat.iter().zip(1..).map(|(n, v)| n * v).sum::<i64>(),
+                "CSAT sum",
+            )?,
+            nps_n: narrow(nps_n, "NPS responses")?,
+            nps_net: narrow(
+                cell.nps[9] + cell.nps[10] - cell.nps[..7].iter().sum::<i64>(),
+                "NPS promoters minus detractors",
+            )?,
+            qa_n: narrow(cell.qa_n, "QA evaluations")?,
+            answered_wait_ms: cell.answered_wait_ms,
+            talk_ms: cell.talk_ms,
+            hold_ms: cell.hold_ms,
+            acw_ms: cell.acw_ms,
+            qa_milli_sum: cell.qa_milli_sum,
+        });
+        self.push_hist(&cell.answered_waits)?;
+        self.push_hist(&cell.abandoned_waits)?;
+        self.interval.push(c.interval);
+        self.group.push(id);
+        Ok(())
+    }
+
+    /// Sorts the groups by name and the cells of each interval by group.
+    pub fn finish(self) -> MemCube {
+        let mut order: Vec<u32> = (0..self.names.len() as u32).collect();
+        order.sort_by(|&a, &b| self.names[a as usize].cmp(&self.names[b as usize]));
+        let mut rank = vec![0u32; order.len()];
+        for (r, &id) in order.iter().enumerate() {
+            rank[id as usize] = r as u32;
+        }
+        let mut cells: Vec<u32> = (0..self.interval.len() as u32).collect();
+        // Stable and already sorted by interval: only the runs of one interval move.
+        cells.sort_by_key(|&i| {
+            (
+                self.interval[i as usize],
+                rank[self.group[i as usize] as usize],
+            )
+        });
+        let mut m = MemCube {
+            grain: Some(self.grain),
+            groups: order
+                .iter()
+                .map(|&id| self.names[id as usize].clone())
+                .collect(),
+            spans: order.iter().map(|&id| self.spans[id as usize]).collect(),
+            interval: Vec::with_capacity(cells.len()),
+            group: Vec::with_capacity(cells.len()),
+            sums: Vec::with_capacity(cells.len()),
+            off: Vec::with_capacity(2 * cells.len() + 1),
+            bins: Vec::with_capacity(self.bins.len()),
+            counts: Vec::with_capacity(self.counts.len()),
+        };
+        m.off.push(0);
+        for i in cells {
+            let i = i as usize;
+            m.interval.push(self.interval[i]);
+            m.group.push(rank[self.group[i] as usize]);
+            m.sums.push(self.sums[i]);
+            for h in 0..2 {
+                let (a, b) = (
+                    self.off[2 * i + h] as usize,
+                    self.off[2 * i + h + 1] as usize,
+                );
+                m.bins.extend_from_slice(&self.bins[a..b]);
+                m.counts.extend_from_slice(&self.counts[a..b]);
+                m.off.push(m.bins.len() as u32);
+            }
+        }
+        m
+    }
+}
+
+/// Report rows as columns: row `r` is period `r / groups.len()`, group `r % groups.len()` (the order
+/// of [`ReportBuilder`](crate::report::ReportBuilder)'s rows). Null ratios are NaN, a null p90 is
+/// [`ReportColumns::NO_P90`]; [`ReportColumns::kpis`] gives a row back as [`Kpis`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReportColumns {
+    pub periods: Vec<i64>,
+    pub groups: Vec<GroupKey>,
+    pub offered: Vec<i64>,
+    pub answered: Vec<i64>,
+    pub abandoned: Vec<i64>,
+    pub short_abandoned: Vec<i64>,
+    pub flowout: Vec<i64>,
+    pub answered_within_t: Vec<i64>,
+    pub abandoned_within_t: Vec<i64>,
+    pub service_level: Vec<f64>,
+    pub asa_s: Vec<f64>,
+    pub abandon_rate: Vec<f64>,
+    pub aht_s: Vec<f64>,
+    pub talk_s: Vec<f64>,
+    pub hold_s: Vec<f64>,
+    pub acw_s: Vec<f64>,
+    pub p90_answer_s: Vec<i64>,
+    pub transfer_rate: Vec<f64>,
+    pub csat_responses: Vec<i64>,
+    pub csat_top2: Vec<f64>,
+    pub csat_mean: Vec<f64>,
+    pub nps_responses: Vec<i64>,
+    pub nps: Vec<f64>,
+    pub qa_mean: Vec<f64>,
+    pub fcr: Vec<f64>,
+}
+
+impl ReportColumns {
+    /// The p90 column's null.
+    pub const NO_P90: i64 = i64::MIN;
+
+    /// `n` rows of zeros (every row is written once by the report).
+    fn zeroed(n: usize) -> Self {
+        // Zeroed vectors come from the allocator's zeroed pages: nothing is written twice.
+        ReportColumns {
+            periods: Vec::new(),
+            groups: Vec::new(),
+            offered: vec![0; n],
+            answered: vec![0; n],
+            abandoned: vec![0; n],
+            short_abandoned: vec![0; n],
+            flowout: vec![0; n],
+            answered_within_t: vec![0; n],
+            abandoned_within_t: vec![0; n],
+            service_level: vec![0.0; n],
+            asa_s: vec![0.0; n],
+            abandon_rate: vec![0.0; n],
+            aht_s: vec![0.0; n],
+            talk_s: vec![0.0; n],
+            hold_s: vec![0.0; n],
+            acw_s: vec![0.0; n],
+            p90_answer_s: vec![0; n],
+            transfer_rate: vec![0.0; n],
+            csat_responses: vec![0; n],
+            csat_top2: vec![0.0; n],
+            csat_mean: vec![0.0; n],
+            nps_responses: vec![0; n],
+            nps: vec![0.0; n],
+            qa_mean: vec![0.0; n],
+            fcr: vec![0.0; n],
+        }
+    }
+
+    /// Every column, mutably, for filling rows in parallel.
+    fn columns_mut(&mut self) -> ColumnsMut<'_> {
+        ColumnsMut {
+            offered: &mut self.offered,
+            answered: &mut self.answered,
+            abandoned: &mut self.abandoned,
+            short_abandoned: &mut self.short_abandoned,
+            flowout: &mut self.flowout,
+            answered_within_t: &mut self.answered_within_t,
+            abandoned_within_t: &mut self.abandoned_within_t,
+            service_level: &mut self.service_level,
+            asa_s: &mut self.asa_s,
+            abandon_rate: &mut self.abandon_rate,
+            aht_s: &mut self.aht_s,
+            talk_s: &mut self.talk_s,
+            hold_s: &mut self.hold_s,
+            acw_s: &mut self.acw_s,
+            p90_answer_s: &mut self.p90_answer_s,
+            transfer_rate: &mut self.transfer_rate,
+            csat_responses: &mut self.csat_responses,
+            csat_top2: &mut self.csat_top2,
+            csat_mean: &mut self.csat_mean,
+            nps_responses: &mut self.nps_responses,
+            nps: &mut self.nps,
+            qa_mean: &mut self.qa_mean,
+            fcr: &mut self.fcr,
+        }
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.offered.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.offered.is_empty()
+    }
+
+    /// Row `r`'s KPIs.
+    pub fn kpis(&self, r: usize) -> Kpis {
+        let f = |v: f64| (!v.is_nan()).then_some(v);
+        Kpis {
+            offered: self.offered[r],
+            answered: self.answered[r],
+            abandoned: self.abandoned[r],
+            short_abandoned: self.short_abandoned[r],
+            flowout: self.flowout[r],
+            answered_within_t: self.answered_within_t[r],
+            abandoned_within_t: self.abandoned_within_t[r],
+            service_level: f(self.service_level[r]),
+            asa_s: f(self.asa_s[r]),
+            abandon_rate: f(self.abandon_rate[r]),
+            aht_s: f(self.aht_s[r]),
+            talk_s: f(self.talk_s[r]),
+            hold_s: f(self.hold_s[r]),
+            acw_s: f(self.acw_s[r]),
+            p90_answer_s: (self.p90_answer_s[r] != Self::NO_P90).then_some(self.p90_answer_s[r]),
+            transfer_rate: f(self.transfer_rate[r]),
+            csat_responses: self.csat_responses[r],
+            csat_top2: f(self.csat_top2[r]),
+            csat_mean: f(self.csat_mean[r]),
+            nps_responses: self.nps_responses[r],
+            nps: f(self.nps[r]),
+            qa_mean: f(self.qa_mean[r]),
+            fcr: f(self.fcr[r]),
+        }
+    }
+
+    /// Row `r` as a [`ReportRow`].
+    pub fn row(&self, r: usize) -> ReportRow {
+        let g = &self.groups[r % self.groups.len()];
+        ReportRow {
+            period_start_ms: self.periods[r / self.groups.len()],
+            provider: g.0.clone(),
+            queue: g.1.clone(),
+            channel: g.2,
+            kpis: self.kpis(r),
+        }
+    }
+
+    /// Every row, in order.
+    pub fn rows(&self) -> Vec<ReportRow> {
+        (0..self.len()).map(|r| self.row(r)).collect()
+    }
+}
+
+/// A run of rows of [`ReportColumns`], one mutable slice per column.
+struct ColumnsMut<'a> {
+    offered: &'a mut [i64],
+    answered: &'a mut [i64],
+    abandoned: &'a mut [i64],
+    short_abandoned: &'a mut [i64],
+    flowout: &'a mut [i64],
+    answered_within_t: &'a mut [i64],
+    abandoned_within_t: &'a mut [i64],
+    service_level: &'a mut [f64],
+    asa_s: &'a mut [f64],
+    abandon_rate: &'a mut [f64],
+    aht_s: &'a mut [f64],
+    talk_s: &'a mut [f64],
+    hold_s: &'a mut [f64],
+    acw_s: &'a mut [f64],
+    p90_answer_s: &'a mut [i64],
+    transfer_rate: &'a mut [f64],
+    csat_responses: &'a mut [i64],
+    csat_top2: &'a mut [f64],
+    csat_mean: &'a mut [f64],
+    nps_responses: &'a mut [i64],
+    nps: &'a mut [f64],
+    qa_mean: &'a mut [f64],
+    fcr: &'a mut [f64],
+}
+
+impl<'a> ColumnsMut<'a> {
+    /// Rows `..at` and rows `at..`.
+    fn split_at(self, at: usize) -> (ColumnsMut<'a>, ColumnsMut<'a>) {
+        macro_rules! split {
+            ($($c:ident),*) => {{
+                $(let $c = self.$c.split_at_mut(at);)*
+                (ColumnsMut { $($c: $c.0,)* }, ColumnsMut { $($c: $c.1,)* })
+            }};
+        }
+        split!(
+            offered,
+            answered,
+            abandoned,
+            short_abandoned,
+            flowout,
+            answered_within_t,
+            abandoned_within_t,
+            service_level,
+            asa_s,
+            abandon_rate,
+            aht_s,
+            talk_s,
+            hold_s,
+            acw_s,
+            p90_answer_s,
+            transfer_rate,
+            csat_responses,
+            csat_top2,
+            csat_mean,
+            nps_responses,
+            nps,
+            qa_mean,
+            fcr
+        )
+    }
+
+    fn set(&mut self, r: usize, k: &Kpis) {
+        let f = |v: Option<f64>| v.unwrap_or(f64::NAN);
+        self.offered[r] = k.offered;
+        self.answered[r] = k.answered;
+        self.abandoned[r] = k.abandoned;
+        self.short_abandoned[r] = k.short_abandoned;
+        self.flowout[r] = k.flowout;
+        self.answered_within_t[r] = k.answered_within_t;
+        self.abandoned_within_t[r] = k.abandoned_within_t;
+        self.service_level[r] = f(k.service_level);
+        self.asa_s[r] = f(k.asa_s);
+        self.abandon_rate[r] = f(k.abandon_rate);
+        self.aht_s[r] = f(k.aht_s);
+        self.talk_s[r] = f(k.talk_s);
+        self.hold_s[r] = f(k.hold_s);
+        self.acw_s[r] = f(k.acw_s);
+        self.p90_answer_s[r] = k.p90_answer_s.unwrap_or(ReportColumns::NO_P90);
+        self.transfer_rate[r] = f(k.transfer_rate);
+        self.csat_responses[r] = k.csat_responses;
+        self.csat_top2[r] = f(k.csat_top2);
+        self.csat_mean[r] = f(k.csat_mean);
+        self.nps_responses[r] = k.nps_responses;
+        self.nps[r] = f(k.nps);
+        self.qa_mean[r] = f(k.qa_mean);
+        self.fcr[r] = f(k.fcr);
+    }
+}
+
+/// What a report needs besides the cells: the row groups each cube group lands in, thresholds,
+/// period starts and FCR counts.
+struct Plan<'s> {
+    spec: &'s ReportSpec,
+    periods: &'s [i64],
+    /// Per cube group: its row group, or `NONE` when the report leaves it out.
+    project: Vec<u32>,
+    /// Per cube group: the last wait bin within its channel's T.
+    t_last: Vec<u32>,
+    /// The first wait bin that is not a short abandon.
+    s_end: u32,
+    fcr: HashMap<(usize, u32), (i64, i64), FxBuild>,
+    groups: usize,
+}
+
+const NONE: u32 = u32::MAX;
+/// Reports with at least this many rows are filled by several threads.
+const PARALLEL_MIN_ROWS: usize = 4_096;
+/// At most this many threads fill one report.
+const MAX_THREADS: usize = 4;
+
+/// What one row of the current period has gathered.
+#[derive(Clone, Default)]
+struct RowAcc {
+    cells: u32,
+    /// The row's first cell (read when the row is written, if it is the only one).
+    first: usize,
+    /// The totals and answered waits of its cells, once a second cell arrives.
+    sums: Sums,
+    merged: AnsweredWaits,
+}
+
+impl MemCube {
+    /// The grain its cells are (`None` for an empty default cube).
+    pub fn grain(&self) -> Option<Grain> {
+        self.grain
+    }
+
+    /// Number of cells.
+    pub fn len(&self) -> usize {
+        self.interval.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.interval.is_empty()
+    }
+
+    /// Bytes held (the arrays' capacity).
+    pub fn heap_bytes(&self) -> usize {
+        self.interval.capacity() * 8
+            + self.group.capacity() * 4
+            + self.sums.capacity() * size_of::<CellSums>()
+            + self.off.capacity() * 4
+            + self.bins.capacity() * 2
+            + self.counts.capacity() * 4
+            + self
+                .groups
+                .iter()
+                .map(|(p, q, _)| p.len() + q.len() + 56)
+                .sum::<usize>()
+    }
+
+    fn hist(&self, i: usize, which: usize) -> (&[u16], &[u32]) {
+        let (a, b) = (
+            self.off[2 * i + which] as usize,
+            self.off[2 * i + which + 1] as usize,
+        );
+        (&self.bins[a..b], &self.counts[a..b])
+    }
+
+    /// The groups `keep` admits whose cells overlap `[from_interval, to_interval)`.
+    pub fn groups_in(
+        &self,
+        from_interval: i64,
+        to_interval: i64,
+        keep: &dyn Fn(&str, &str, Channel) -> bool,
+    ) -> impl Iterator<Item = (&str, &str, Channel)> {
+        self.groups
+            .iter()
+            .zip(&self.spans)
+            .filter(move |((p, q, c), (first, last))| {
+                *first < to_interval && *last >= from_interval && keep(p, q, *c)
+            })
+            .map(|((p, q, c), _)| (p.as_str(), q.as_str(), *c))
+    }
+
+    /// The report `spec` over the cells `keep` admits, with FCR counts per cell coordinate (as
+    /// `ReportBuilder::add_fcr` takes them). The cube's grain must answer the spec exactly (see
+    /// [`grain_for`](crate::report::grain_for)); the 15-minute grain answers every spec. Large reports
+    /// are filled by up to four threads, each writing its own run of periods.
+    pub fn report<'f>(
+        &self,
+        spec: &ReportSpec,
+        keep: &dyn Fn(&str, &str, Channel) -> bool,
+        fcr: impl IntoIterator<Item = (CellRef<'f>, i64, i64)>,
+    ) -> ReportColumns {
+        self.report_with_threads(spec, keep, fcr, None)
+    }
+
+    /// [`MemCube::report`] filled by at most `threads` threads (`None`: by the report's size and
+    /// the machine's cores).
+    pub fn report_with_threads<'f>(
+        &self,
+        spec: &ReportSpec,
+        keep: &dyn Fn(&str, &str, Channel) -> bool,
+        fcr: impl IntoIterator<Item = (CellRef<'f>, i64, i64)>,
+        threads: Option<usize>,
+    ) -> ReportColumns {
+        let from_i = relevo_core::interval_of(spec.from_ms);
+        let to_i = relevo_core::interval_of(spec.to_ms - 1) + 1;
+        // The row groups: the cube groups of the range projected onto the grouping, sorted.
+        let mut set: BTreeSet<GroupKey> = self
+            .groups_in(from_i, to_i, keep)
+            .map(|(p, q, c)| group_key(spec.group, p, q, c))
+            .collect();
+        if spec.group == GroupBy::default() {
+            set.insert((None, None, None));
+        }
+        let groups: Vec<GroupKey> = set.into_iter().collect();
+        let periods = periods(spec.from_ms, spec.to_ms, spec.granularity, &spec.tz);
+        let period_of = |t: i64| periods.partition_point(|&p| p <= t) - 1;
+        let mut plan = Plan {
+            spec,
+            periods: &periods,
+            project: self
+                .groups
+                .iter()
+                .map(|(p, q, c)| {
+                    if !keep(p, q, *c) {
+                        return NONE;
+                    }
+                    let k = group_key(spec.group, p, q, *c);
+                    groups.binary_search(&k).map_or(NONE, |i| i as u32)
+                })
+                .collect(),
+            t_last: self
+                .groups
+                .iter()
+                .map(|(_, _, c)| WaitHistogram::last_bin_le(spec.settings.threshold_s(*c)))
+                .collect(),
+            s_end: WaitHistogram::first_bin_not_lt(spec.settings.short_abandon_s),
+            fcr: HashMap::default(),
+            groups: groups.len(),
+        };
+        for (c, e, r) in fcr {
+            let t = interval_start_ms(c.interval);
+            if t < spec.from_ms || t >= spec.to_ms || !keep(c.provider, c.queue, c.channel) {
+                continue;
+            }
+            let k = group_key(spec.group, c.provider, c.queue, c.channel);
+            if let Ok(g) = groups.binary_search(&k) {
+                let slot = plan.fcr.entry((period_of(t), g as u32)).or_default();
+                slot.0 += e;
+                slot.1 += r;
+            }
+        }
+        let rows = periods.len() * groups.len();
+        let mut out = ReportColumns::zeroed(rows);
+        if rows > 0 {
+            let lo = self.interval.partition_point(|&i| i < from_i);
+            let hi = self.interval.partition_point(|&i| i < to_i);
+            let threads = match threads {
+                Some(n) => n.max(1),
+                None if rows >= PARALLEL_MIN_ROWS => {
+                    std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS))
+                }
+                None => 1,
+            };
+            // Period boundaries that split the cells about evenly.
+            let mut cuts = vec![0usize];
+            for k in 1..threads {
+                let i = lo + (hi - lo) * k / threads;
+                let p = match self.interval.get(i) {
+                    Some(&iv) if i < hi => period_of(interval_start_ms(iv).max(spec.from_ms)),
+                    _ => periods.len(),
+                };
+                if p > *cuts.last().expect("one cut") && p < periods.len() {
+                    cuts.push(p);
+                }
+            }
+            cuts.push(periods.len());
+            let cell_at = |p: usize| {
+                let start = if p == 0 { i64::MIN } else { periods[p] };
+                lo + self.interval[lo..hi].partition_point(|&i| interval_start_ms(i) < start)
+            };
+            let plan = &plan;
+            let mut chunks = Vec::with_capacity(cuts.len() - 1);
+            let mut rest = out.columns_mut();
+            for w in cuts.windows(2) {
+                let (here, tail) = rest.split_at((w[1] - w[0]) * plan.groups);
+                rest = tail;
+                let cells = cell_at(w[0])..if w[1] == periods.len() {
+                    hi
+                } else {
+                    cell_at(w[1])
+                };
+                chunks.push((w[0]..w[1], cells, here));
+            }
+            let plan = &plan;
+            std::thread::scope(|scope| {
+                let (ps, cells, last) = chunks.pop().expect("one chunk");
+                for (ps, cells, cols) in chunks {
+                    scope.spawn(move || self.fill(plan, ps, cells, cols));
+                }
+                self.fill(plan, ps, cells, last);
+            });
+        }
+        out.periods = periods;
+        out.groups = groups;
+        out
+    }
+
+    /// Cell `i`'s totals with its threshold counts taken under `plan`.
+    fn cell_sums(&self, plan: &Plan<'_>, i: usize) -> Sums {
+        let s = &self.sums[i];
+        let t_last = plan.t_last[self.group[i] as usize];
+        // Abandons: short below S, "within T" from S to T (none when T < S).
+        let (ab_bins, ab_counts) = self.hist(i, 1);
+        let (mut short, mut within) = (0i64, 0i64);
+        for (&b, &n) in ab_bins.iter().zip(ab_counts) {
+            let b = u32::from(b);
+            if b < plan.s_end {
+                short += i64::from(n);
+            } else if b <= t_last {
+                within += i64::from(n);
+            } else {
+                break;
+            }
+        }
+        let (an_bins, an_counts) = self.hist(i, 0);
+        let answered_within_t: i64 = an_bins
+            .iter()
+            .zip(an_counts)
+            .take_while(|&(&b, _)| u32::from(b) <= t_last)
+            .map(|(_, &n)| i64::from(n))
+            .sum();
+        Sums {
+            offered: i64::from(s.offered),
+            answered: i64::from(s.answered),
+            abandoned: i64::from(s.abandoned),
+            flowout: i64::from(s.flowout),
+            transferred: i64::from(s.transferred),
+            short_abandoned: short,
+            answered_within_t,
+            abandoned_within_t: within,
+            answered_wait_ms: s.answered_wait_ms,
+            talk_ms: s.talk_ms,
+            hold_ms: s.hold_ms,
+            acw_ms: s.acw_ms,
+            csat_n: i64::from(s.csat_n),
+            csat_top2: i64::from(s.csat_top2),
+            csat_sum: i64::from(s.csat_sum),
+            nps_n: i64::from(s.nps_n),
+            nps_net: i64::from(s.nps_net),
+            qa_n: i64::from(s.qa_n),
+            qa_milli_sum: s.qa_milli_sum,
+            fcr_eligible: 0,
+            fcr_resolved: 0,
+        }
+    }
+
+    fn merge_answered(&self, into: &mut AnsweredWaits, i: usize) {
+        let (bins, counts) = self.hist(i, 0);
+        for (&b, &n) in bins.iter().zip(counts) {
+            into.add_bin(u32::from(b), i64::from(n));
+        }
+    }
+
+    /// Fills the rows of periods `ps` from `cells` (exactly the cells of those periods' intervals).
+    /// A row's only cell is read once, when the row is written; rows of several cells sum them.
+    fn fill(
+        &self,
+        plan: &Plan<'_>,
+        ps: std::ops::Range<usize>,
+        cells: std::ops::Range<usize>,
+        mut w: ColumnsMut<'_>,
+    ) {
+        let spec = plan.spec;
+        let mut accs = vec![RowAcc::default(); plan.groups];
+        let mut period = ps.start;
+        let next = |p: usize| plan.periods.get(p + 1).copied().unwrap_or(i64::MAX);
+        let mut next_start = next(period);
+        for i in cells {
+            let rg = plan.project[self.group[i] as usize];
+            if rg == NONE {
+                continue;
+            }
+            let t = interval_start_ms(self.interval[i]);
+            if t < spec.from_ms || t >= spec.to_ms {
+                continue;
+            }
+            while t >= next_start {
+                self.emit(plan, period - ps.start, period, &mut accs, &mut w);
+                period += 1;
+                next_start = next(period);
+            }
+            let a = &mut accs[rg as usize];
+            match a.cells {
+                0 => a.first = i,
+                1 => {
+                    a.sums = self.cell_sums(plan, a.first);
+                    a.sums.add(&self.cell_sums(plan, i));
+                    self.merge_answered(&mut a.merged, a.first);
+                    self.merge_answered(&mut a.merged, i);
+                }
+                _ => {
+                    a.sums.add(&self.cell_sums(plan, i));
+                    self.merge_answered(&mut a.merged, i);
+                }
+            }
+            a.cells += 1;
+        }
+        while period < ps.end {
+            self.emit(plan, period - ps.start, period, &mut accs, &mut w);
+            period += 1;
+        }
+    }
+
+    /// Writes the rows of `period` (the `local`-th period of `w`) from `accs` and clears them.
+    fn emit(
+        &self,
+        plan: &Plan<'_>,
+        local: usize,
+        period: usize,
+        accs: &mut [RowAcc],
+        w: &mut ColumnsMut<'_>,
+    ) {
+        let settings = &plan.spec.settings;
+        for (g, a) in accs.iter_mut().enumerate() {
+            let (mut sums, p90) = match a.cells {
+                0 => (Sums::default(), None),
+                1 => {
+                    let (bins, counts) = self.hist(a.first, 0);
+                    let n: i64 = counts.iter().map(|&n| i64::from(n)).sum();
+                    let it = bins
+                        .iter()
+                        .zip(counts)
+                        .map(|(&b, &n)| (u32::from(b), i64::from(n)));
+                    (self.cell_sums(plan, a.first), nearest_rank_s(n, 0.9, it))
+                }
+                _ => {
+                    let p90 = a.merged.quantile_s(0.9);
+                    a.merged.clear();
+                    (a.sums, p90)
+                }
+            };
+            a.cells = 0;
+            if !plan.fcr.is_empty()
+                && let Some(&(e, r)) = plan.fcr.get(&(period, g as u32))
+            {
+                sums.fcr_eligible += e;
+                sums.fcr_resolved += r;
+            }
+            w.set(
+                local * plan.groups + g,
+                &Kpis::from_sums(&sums, p90, settings),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
