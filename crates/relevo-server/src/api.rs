@@ -180,7 +180,7 @@ pub async fn get_kpis(
     let now = st.now_ms();
     st.blocking(move |st| {
         let (spec, filter, as_of) = kpis::spec_of(&q, now)?;
-        let rows = st.read(|s| Ok(kpis::report(s, &scope, &spec, &filter, as_of)?))?;
+        let rows = st.read(|s| st.report(s, &scope, &spec, &filter, as_of))?;
         Ok(if format == "csv" {
             (
                 [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],

@@ -6,6 +6,7 @@ use crate::error::ApiError;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use relevo_core::{AbandonTreatment, Channel, KpiSettings, interval_of};
+use relevo_metrics::memcube::MemCube;
 use relevo_metrics::period::{period_start_ms, periods};
 use relevo_metrics::report::{CellRef, GroupBy, ReportBuilder, ReportRow, ReportSpec};
 use relevo_metrics::{Acc, Granularity, Kpis};
@@ -226,6 +227,50 @@ pub fn report(
     })?;
     builder.finish();
     Ok(rows)
+}
+
+/// The same rows as [`report`], from a grain of the cube held in memory (which must answer the
+/// spec: the grain `grain_for` picks, or the 15-minute cube). FCR still comes from the store's raw
+/// records.
+pub fn report_from_memory(
+    cube: &MemCube,
+    store: &dyn Store,
+    scope: &Scope,
+    spec: &ReportSpec,
+    filter: &Filter,
+    as_of_ms: i64,
+) -> Result<Vec<ReportRow>, StoreError> {
+    let fcr = if spec.settings.fcr_window_days > 0 {
+        store.fcr(
+            spec.from_ms,
+            spec.to_ms,
+            spec.settings.fcr_window_days,
+            as_of_ms,
+            scope,
+        )?
+    } else {
+        Vec::new()
+    };
+    let keep = |p: &str, q: &str, c: Channel| {
+        filter.keeps(q, c)
+            && match scope {
+                Scope::All => true,
+                Scope::Provider(only) => p == only,
+            }
+    };
+    let fcr = fcr.iter().map(|(k, f)| {
+        (
+            CellRef {
+                interval: k.interval,
+                provider: &k.provider,
+                queue: &k.queue,
+                channel: k.channel,
+            },
+            f.eligible,
+            f.resolved,
+        )
+    });
+    Ok(cube.report(spec, &keep, fcr).rows())
 }
 
 /// One key's roll-up: totals over the range and KPIs per period (every period of the range, in

@@ -14,6 +14,7 @@ pub mod dashboard;
 pub mod error;
 pub mod evaluation;
 pub mod kpis;
+mod memory;
 pub mod metrics;
 pub mod openapi;
 pub mod planning;

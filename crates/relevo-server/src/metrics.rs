@@ -34,6 +34,8 @@ pub struct Metrics {
     pub contacts_ignored: AtomicU64,
     pub batches_rejected: AtomicU64,
     pub login_failures: AtomicU64,
+    pub reports_from_memory: AtomicU64,
+    pub reports_from_store: AtomicU64,
 }
 
 impl Metrics {
@@ -125,6 +127,20 @@ impl Metrics {
             "relevo_contact_batches_rejected_total {}",
             self.batches_rejected.load(Ordering::Relaxed)
         );
+        out.push_str(
+            "# HELP relevo_reports_total KPI reports answered, by source: the cube held in memory or the store.\n",
+        );
+        out.push_str("# TYPE relevo_reports_total counter\n");
+        for (source, v) in [
+            ("memory", &self.reports_from_memory),
+            ("store", &self.reports_from_store),
+        ] {
+            let _ = writeln!(
+                out,
+                "relevo_reports_total{{source=\"{source}\"}} {}",
+                v.load(Ordering::Relaxed)
+            );
+        }
         out.push_str("# HELP relevo_login_failures_total Failed dashboard logins.\n");
         out.push_str("# TYPE relevo_login_failures_total counter\n");
         let _ = writeln!(

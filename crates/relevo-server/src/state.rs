@@ -5,9 +5,12 @@
 //! connection behind a mutex, so batches commit one after the other and never fail on a lock.
 
 use crate::error::ApiError;
+use crate::kpis::Filter;
 use crate::metrics::Metrics;
-use relevo_store::{SqliteStore, StoreError};
+use relevo_metrics::report::{ReportRow, ReportSpec, grain_for};
+use relevo_store::{Scope, SqliteStore, StoreError};
 use std::path::PathBuf;
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
 /// A clock in milliseconds since the epoch (injected: tests fix it).
@@ -71,6 +74,8 @@ pub struct Config {
     pub targets: Targets,
     /// IANA zone the dashboard shows periods in.
     pub time_zone: String,
+    /// Hold the cube in memory for reports (each grain once it is first asked for).
+    pub memory_cube: bool,
 }
 
 impl Config {
@@ -86,6 +91,7 @@ impl Config {
             secure_cookies: false,
             targets: Targets::default(),
             time_zone: "UTC".into(),
+            memory_cube: true,
         }
     }
 }
@@ -98,6 +104,7 @@ pub(crate) struct Inner {
     pub clock: Clock,
     pub log: LogSink,
     pub routing: crate::routing::Routing,
+    memory: Option<Arc<crate::memory::MemoryCubes>>,
 }
 
 /// Cheap to clone; every handler gets one.
@@ -116,7 +123,11 @@ impl AppState {
     /// Opens the database (applying migrations) and builds the state.
     pub fn open(config: Config, clock: Clock, log: LogSink) -> Result<Self, StoreError> {
         let writer = SqliteStore::open(&config.db_path)?;
+        let memory = config
+            .memory_cube
+            .then(|| crate::memory::MemoryCubes::new(config.db_path.clone(), log.clone()));
         Ok(AppState(Arc::new(Inner {
+            memory,
             config,
             readers: Mutex::new(Vec::new()),
             writer: Mutex::new(writer),
@@ -160,6 +171,39 @@ impl AppState {
             pool.push(conn);
         }
         out
+    }
+
+    /// The report `spec` within `scope`: from the cube held in memory when it is current, else from
+    /// the store (and a fresh copy is read in the background). Both give the same rows.
+    pub(crate) fn report(
+        &self,
+        store: &SqliteStore,
+        scope: &Scope,
+        spec: &ReportSpec,
+        filter: &Filter,
+        as_of_ms: i64,
+    ) -> Result<Vec<ReportRow>, ApiError> {
+        let grain = grain_for(spec.from_ms, spec.to_ms, spec.granularity, &spec.tz);
+        let held = match &self.0.memory {
+            Some(m) => m.current(store, grain)?,
+            None => None,
+        };
+        let m = &self.0.metrics;
+        Ok(match held {
+            Some(cube) => {
+                m.reports_from_memory.fetch_add(1, Ordering::Relaxed);
+                crate::kpis::report_from_memory(&cube, store, scope, spec, filter, as_of_ms)?
+            }
+            None => {
+                m.reports_from_store.fetch_add(1, Ordering::Relaxed);
+                crate::kpis::report(store, scope, spec, filter, as_of_ms)?
+            }
+        })
+    }
+
+    /// True while a copy of the cube's `grain` is being read into memory.
+    pub fn memory_cube_loading(&self, grain: relevo_core::Grain) -> bool {
+        self.0.memory.as_ref().is_some_and(|m| m.loading(grain))
     }
 
     /// Runs `f` on the writer connection (one writer at a time).

@@ -2,7 +2,9 @@
 //! cube invariant: after any sequence of inserts and upserts, the cube equals a recomputation from raw.
 
 use proptest::prelude::*;
-use relevo_core::{Channel, ContactRecord, Direction, Outcome};
+use relevo_core::{Channel, ContactRecord, Direction, Grain, KpiSettings, Outcome, interval_of};
+use relevo_metrics::Granularity;
+use relevo_metrics::report::{ReportBuilder, ReportRow, ReportSpec};
 use relevo_store::{Abort, ImportStats, Scope, SqliteStore, Store};
 
 fn rec(
@@ -76,6 +78,11 @@ fn conformance_story() {
         }
     );
     let before = cube(&store);
+    let v1 = store.cube_version().unwrap();
+    assert!(
+        v1 > 0,
+        "an import that stores records moves the cube version"
+    );
     // Re-sending the same data changes nothing.
     assert_eq!(
         import(&mut store, batch),
@@ -86,6 +93,7 @@ fn conformance_story() {
         }
     );
     assert_eq!(cube(&store), before);
+    assert_eq!(store.cube_version().unwrap(), v1);
 
     // A newer version replaces the old one everywhere; an older one is ignored.
     let mut newer = rec("acme", "2", 60, 3, Outcome::Abandoned, 200);
@@ -101,6 +109,8 @@ fn conformance_story() {
     );
     assert_eq!(cube(&store), store.recompute_cube().unwrap());
     assert_eq!(relevo_store::rollup_mismatches(&store).unwrap(), vec![]);
+    let v2 = store.cube_version().unwrap();
+    assert!(v2 > v1, "a replaced record moves the cube version");
     let acme: i64 = store
         .cells(i64::MIN, i64::MAX, &Scope::Provider("acme".into()))
         .unwrap()
@@ -120,6 +130,7 @@ fn conformance_story() {
     let err = store.import("bad", 0, &mut it, &mut |_| {}).unwrap_err();
     assert_eq!(err.to_string(), "import aborted: nothing was written");
     assert_eq!(store.providers().unwrap(), ["acme", "beta"]);
+    assert_eq!(store.cube_version().unwrap(), v2);
 
     // Everything survives reopening; the customer-hash key is stable.
     let h = store.customer_hash("cust-1");
@@ -326,8 +337,54 @@ proptest! {
             import(&mut store, b);
             prop_assert_eq!(cube(&store), store.recompute_cube().unwrap());
             prop_assert_eq!(relevo_store::rollup_mismatches(&store).unwrap(), vec![]);
+            for grain in [Grain::Quarter, Grain::Hour, Grain::Day] {
+                prop_assert_eq!(memory_report(&store, grain), streamed_report(&store, grain));
+            }
         }
     }
+}
+
+/// The days of the test data (UTC), by day and by provider, queue and channel.
+fn day_spec() -> ReportSpec {
+    let day = 86_400_000;
+    let from = 1_790_000_000_000i64.div_euclid(day) * day;
+    ReportSpec {
+        from_ms: from,
+        to_ms: from + 3 * day,
+        granularity: Granularity::Day,
+        tz: jiff::tz::TimeZone::UTC,
+        group: "provider,queue,channel".parse().unwrap(),
+        settings: KpiSettings::default(),
+    }
+}
+
+/// The report from `grain` held in memory.
+fn memory_report(store: &dyn Store, grain: Grain) -> Vec<ReportRow> {
+    let (version, m) = relevo_store::load_memcube(store, grain).unwrap();
+    assert_eq!(version, store.cube_version().unwrap());
+    m.report(&day_spec(), &|_, _, _| true, std::iter::empty())
+        .rows()
+}
+
+/// The same report streamed from the store's cells of `grain`.
+fn streamed_report(store: &dyn Store, grain: Grain) -> Vec<ReportRow> {
+    let spec = day_spec();
+    let (from_i, to_i) = (interval_of(spec.from_ms), interval_of(spec.to_ms - 1) + 1);
+    let groups = store.groups(from_i, to_i, &Scope::All).unwrap();
+    let mut rows = Vec::new();
+    let mut sink = |r: ReportRow| rows.push(r);
+    let mut b = ReportBuilder::new(
+        &spec,
+        groups.iter().map(|(p, q, c)| (p.as_str(), q.as_str(), *c)),
+        &mut sink,
+    );
+    store
+        .for_each_cell_at(grain, from_i, to_i, &Scope::All, &mut |c, cell| {
+            b.add_cell(c, cell)
+        })
+        .unwrap();
+    b.finish();
+    rows
 }
 
 proptest! {

@@ -633,3 +633,87 @@ async fn serves_on_a_socket_and_shuts_down_gracefully() {
     assert!(log.iter().any(|l| l.contains("msg=listening")));
     assert!(log.last().unwrap().contains("msg=stopped"));
 }
+
+/// Waits until no copy of `grain` is being read into memory.
+async fn memory_settled(s: &Server, grain: relevo_core::Grain) {
+    for _ in 0..1_000 {
+        if !s.state.memory_cube_loading(grain) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("the {grain:?} cube is still loading after 10 s");
+}
+
+fn reports_from(s_metrics: &str, source: &str) -> u64 {
+    let line = format!("relevo_reports_total{{source=\"{source}\"}} ");
+    s_metrics
+        .lines()
+        .find_map(|l| l.strip_prefix(line.as_str()))
+        .unwrap_or_else(|| panic!("no {line} in {s_metrics}"))
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn reports_come_from_the_cube_in_memory_only_while_it_is_current() {
+    use relevo_core::Grain;
+    let s = Server::seeded("memory").await;
+    let q = "/api/v1/kpis?from=2026-10-01&to=2026-10-02&by=interval&group=provider,queue,channel&as_of=2026-10-20";
+    let counts = |m: &str| (reports_from(m, "memory"), reports_from(m, "store"));
+    // The first report reads the store and starts reading the 15-minute cube into memory.
+    let from_store = s.call("GET", q, Some(&s.admin), None).await;
+    assert_eq!(from_store.status, StatusCode::OK, "{}", from_store.body);
+    memory_settled(&s, Grain::Quarter).await;
+    let from_memory = s.call("GET", q, Some(&s.admin), None).await;
+    assert_eq!(from_memory.body, from_store.body);
+    let m = s.call("GET", "/metrics", None, None).await.body;
+    assert_eq!(counts(&m), (1, 1), "{m}");
+    // A provider's caller sees only its own rows from memory too.
+    let acme = s.call("GET", q, Some(&s.acme), None).await.json();
+    let all = from_memory.json();
+    let acme_rows = all["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["provider"] == "acme")
+        .cloned()
+        .collect::<Vec<_>>();
+    assert!(!acme_rows.is_empty());
+    assert_eq!(acme["rows"].as_array().unwrap(), &acme_rows);
+    let m = s.call("GET", "/metrics", None, None).await.body;
+    assert_eq!(counts(&m), (2, 1), "{m}");
+
+    // New data moves the cube version: the next report reads the store and includes it.
+    let more = serde_json::json!([contact(
+        "acme",
+        "late-1",
+        "billing",
+        "voice",
+        "2026-10-01T08:05:00Z",
+        2,
+        true
+    )])
+    .to_string();
+    let r = s
+        .call("POST", "/api/v1/contacts", Some(&s.admin), Some(&more))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let after = s.call("GET", q, Some(&s.admin), None).await;
+    let m = s.call("GET", "/metrics", None, None).await.body;
+    assert_eq!(counts(&m), (2, 2), "{m}");
+    let offered = |body: &serde_json::Value| -> i64 {
+        body["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["offered"].as_i64().unwrap())
+            .sum()
+    };
+    assert_eq!(offered(&after.json()), offered(&all) + 1);
+    memory_settled(&s, Grain::Quarter).await;
+    let again = s.call("GET", q, Some(&s.admin), None).await;
+    assert_eq!(again.body, after.body);
+    let m = s.call("GET", "/metrics", None, None).await.body;
+    assert_eq!(counts(&m), (3, 2), "{m}");
+}
