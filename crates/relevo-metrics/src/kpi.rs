@@ -25,7 +25,7 @@ use relevo_core::{AbandonTreatment, Channel, KpiSettings};
 /// A rolled-up group of cells with the threshold-dependent counts already taken per cell.
 ///
 /// `cell` carries the summed counts and sums (its histograms stay empty); answered waits are rolled
-/// up by [`AnsweredWaits`] for the p90, so adding a cell costs its own number of bins whatever the
+/// up densely for the p90, so adding a cell costs its own number of bins whatever the
 /// period's size.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Acc {
