@@ -237,12 +237,20 @@ impl MemCubeBuilder {
 }
 
 /// Report rows as columns: row `r` is period `r / groups.len()`, group `r % groups.len()` (the order
-/// of [`ReportBuilder`](crate::report::ReportBuilder)'s rows). Null ratios are NaN, a null p90 is
-/// [`ReportColumns::NO_P90`]; [`ReportColumns::kpis`] gives a row back as [`Kpis`].
+/// of [`ReportBuilder`](crate::report::ReportBuilder)'s rows), held in runs of rows ([`Columns`]),
+/// one per thread that filled them. [`ReportColumns::kpis`] gives a row back as [`Kpis`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReportColumns {
     pub periods: Vec<i64>,
     pub groups: Vec<GroupKey>,
+    /// Consecutive runs of rows, in order.
+    pub runs: Vec<Columns>,
+}
+
+/// A run of report rows, one array per column. Null ratios are NaN, a null p90 is
+/// [`Columns::NO_P90`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Columns {
     pub offered: Vec<i64>,
     pub answered: Vec<i64>,
     pub abandoned: Vec<i64>,
@@ -268,68 +276,35 @@ pub struct ReportColumns {
     pub fcr: Vec<f64>,
 }
 
-impl ReportColumns {
+impl Columns {
     /// The p90 column's null.
     pub const NO_P90: i64 = i64::MIN;
 
-    /// `n` rows of zeros (every row is written once by the report).
-    fn zeroed(n: usize) -> Self {
-        // Zeroed vectors come from the allocator's zeroed pages: nothing is written twice.
-        ReportColumns {
-            periods: Vec::new(),
-            groups: Vec::new(),
-            offered: vec![0; n],
-            answered: vec![0; n],
-            abandoned: vec![0; n],
-            short_abandoned: vec![0; n],
-            flowout: vec![0; n],
-            answered_within_t: vec![0; n],
-            abandoned_within_t: vec![0; n],
-            service_level: vec![0.0; n],
-            asa_s: vec![0.0; n],
-            abandon_rate: vec![0.0; n],
-            aht_s: vec![0.0; n],
-            talk_s: vec![0.0; n],
-            hold_s: vec![0.0; n],
-            acw_s: vec![0.0; n],
-            p90_answer_s: vec![0; n],
-            transfer_rate: vec![0.0; n],
-            csat_responses: vec![0; n],
-            csat_top2: vec![0.0; n],
-            csat_mean: vec![0.0; n],
-            nps_responses: vec![0; n],
-            nps: vec![0.0; n],
-            qa_mean: vec![0.0; n],
-            fcr: vec![0.0; n],
-        }
-    }
-
-    /// Every column, mutably, for filling rows in parallel.
-    fn columns_mut(&mut self) -> ColumnsMut<'_> {
-        ColumnsMut {
-            offered: &mut self.offered,
-            answered: &mut self.answered,
-            abandoned: &mut self.abandoned,
-            short_abandoned: &mut self.short_abandoned,
-            flowout: &mut self.flowout,
-            answered_within_t: &mut self.answered_within_t,
-            abandoned_within_t: &mut self.abandoned_within_t,
-            service_level: &mut self.service_level,
-            asa_s: &mut self.asa_s,
-            abandon_rate: &mut self.abandon_rate,
-            aht_s: &mut self.aht_s,
-            talk_s: &mut self.talk_s,
-            hold_s: &mut self.hold_s,
-            acw_s: &mut self.acw_s,
-            p90_answer_s: &mut self.p90_answer_s,
-            transfer_rate: &mut self.transfer_rate,
-            csat_responses: &mut self.csat_responses,
-            csat_top2: &mut self.csat_top2,
-            csat_mean: &mut self.csat_mean,
-            nps_responses: &mut self.nps_responses,
-            nps: &mut self.nps,
-            qa_mean: &mut self.qa_mean,
-            fcr: &mut self.fcr,
+    fn with_capacity(n: usize) -> Self {
+        Columns {
+            offered: Vec::with_capacity(n),
+            answered: Vec::with_capacity(n),
+            abandoned: Vec::with_capacity(n),
+            short_abandoned: Vec::with_capacity(n),
+            flowout: Vec::with_capacity(n),
+            answered_within_t: Vec::with_capacity(n),
+            abandoned_within_t: Vec::with_capacity(n),
+            service_level: Vec::with_capacity(n),
+            asa_s: Vec::with_capacity(n),
+            abandon_rate: Vec::with_capacity(n),
+            aht_s: Vec::with_capacity(n),
+            talk_s: Vec::with_capacity(n),
+            hold_s: Vec::with_capacity(n),
+            acw_s: Vec::with_capacity(n),
+            p90_answer_s: Vec::with_capacity(n),
+            transfer_rate: Vec::with_capacity(n),
+            csat_responses: Vec::with_capacity(n),
+            csat_top2: Vec::with_capacity(n),
+            csat_mean: Vec::with_capacity(n),
+            nps_responses: Vec::with_capacity(n),
+            nps: Vec::with_capacity(n),
+            qa_mean: Vec::with_capacity(n),
+            fcr: Vec::with_capacity(n),
         }
     }
 
@@ -342,7 +317,44 @@ impl ReportColumns {
         self.offered.is_empty()
     }
 
-    /// Row `r`'s KPIs.
+    /// Appends `rows`, one column at a time.
+    fn extend(&mut self, rows: &[Kpis]) {
+        let f = |v: Option<f64>| v.unwrap_or(f64::NAN);
+        self.offered.extend(rows.iter().map(|k| k.offered));
+        self.answered.extend(rows.iter().map(|k| k.answered));
+        self.abandoned.extend(rows.iter().map(|k| k.abandoned));
+        self.short_abandoned
+            .extend(rows.iter().map(|k| k.short_abandoned));
+        self.flowout.extend(rows.iter().map(|k| k.flowout));
+        self.answered_within_t
+            .extend(rows.iter().map(|k| k.answered_within_t));
+        self.abandoned_within_t
+            .extend(rows.iter().map(|k| k.abandoned_within_t));
+        self.service_level
+            .extend(rows.iter().map(|k| f(k.service_level)));
+        self.asa_s.extend(rows.iter().map(|k| f(k.asa_s)));
+        self.abandon_rate
+            .extend(rows.iter().map(|k| f(k.abandon_rate)));
+        self.aht_s.extend(rows.iter().map(|k| f(k.aht_s)));
+        self.talk_s.extend(rows.iter().map(|k| f(k.talk_s)));
+        self.hold_s.extend(rows.iter().map(|k| f(k.hold_s)));
+        self.acw_s.extend(rows.iter().map(|k| f(k.acw_s)));
+        self.p90_answer_s
+            .extend(rows.iter().map(|k| k.p90_answer_s.unwrap_or(Self::NO_P90)));
+        self.transfer_rate
+            .extend(rows.iter().map(|k| f(k.transfer_rate)));
+        self.csat_responses
+            .extend(rows.iter().map(|k| k.csat_responses));
+        self.csat_top2.extend(rows.iter().map(|k| f(k.csat_top2)));
+        self.csat_mean.extend(rows.iter().map(|k| f(k.csat_mean)));
+        self.nps_responses
+            .extend(rows.iter().map(|k| k.nps_responses));
+        self.nps.extend(rows.iter().map(|k| f(k.nps)));
+        self.qa_mean.extend(rows.iter().map(|k| f(k.qa_mean)));
+        self.fcr.extend(rows.iter().map(|k| f(k.fcr)));
+    }
+
+    /// Row `r` of this run.
     pub fn kpis(&self, r: usize) -> Kpis {
         let f = |v: f64| (!v.is_nan()).then_some(v);
         Kpis {
@@ -371,6 +383,28 @@ impl ReportColumns {
             fcr: f(self.fcr[r]),
         }
     }
+}
+
+impl ReportColumns {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.runs.iter().map(Columns::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Row `r`'s KPIs.
+    pub fn kpis(&self, mut r: usize) -> Kpis {
+        for run in &self.runs {
+            if r < run.len() {
+                return run.kpis(r);
+            }
+            r -= run.len();
+        }
+        panic!("row {r} past the end of the report")
+    }
 
     /// Row `r` as a [`ReportRow`].
     pub fn row(&self, r: usize) -> ReportRow {
@@ -386,98 +420,22 @@ impl ReportColumns {
 
     /// Every row, in order.
     pub fn rows(&self) -> Vec<ReportRow> {
-        (0..self.len()).map(|r| self.row(r)).collect()
-    }
-}
-
-/// A run of rows of [`ReportColumns`], one mutable slice per column.
-struct ColumnsMut<'a> {
-    offered: &'a mut [i64],
-    answered: &'a mut [i64],
-    abandoned: &'a mut [i64],
-    short_abandoned: &'a mut [i64],
-    flowout: &'a mut [i64],
-    answered_within_t: &'a mut [i64],
-    abandoned_within_t: &'a mut [i64],
-    service_level: &'a mut [f64],
-    asa_s: &'a mut [f64],
-    abandon_rate: &'a mut [f64],
-    aht_s: &'a mut [f64],
-    talk_s: &'a mut [f64],
-    hold_s: &'a mut [f64],
-    acw_s: &'a mut [f64],
-    p90_answer_s: &'a mut [i64],
-    transfer_rate: &'a mut [f64],
-    csat_responses: &'a mut [i64],
-    csat_top2: &'a mut [f64],
-    csat_mean: &'a mut [f64],
-    nps_responses: &'a mut [i64],
-    nps: &'a mut [f64],
-    qa_mean: &'a mut [f64],
-    fcr: &'a mut [f64],
-}
-
-impl<'a> ColumnsMut<'a> {
-    /// Rows `..at` and rows `at..`.
-    fn split_at(self, at: usize) -> (ColumnsMut<'a>, ColumnsMut<'a>) {
-        macro_rules! split {
-            ($($c:ident),*) => {{
-                $(let $c = self.$c.split_at_mut(at);)*
-                (ColumnsMut { $($c: $c.0,)* }, ColumnsMut { $($c: $c.1,)* })
-            }};
+        let mut out = Vec::with_capacity(self.len());
+        let mut r = 0;
+        for run in &self.runs {
+            for i in 0..run.len() {
+                let g = &self.groups[r % self.groups.len()];
+                out.push(ReportRow {
+                    period_start_ms: self.periods[r / self.groups.len()],
+                    provider: g.0.clone(),
+                    queue: g.1.clone(),
+                    channel: g.2,
+                    kpis: run.kpis(i),
+                });
+                r += 1;
+            }
         }
-        split!(
-            offered,
-            answered,
-            abandoned,
-            short_abandoned,
-            flowout,
-            answered_within_t,
-            abandoned_within_t,
-            service_level,
-            asa_s,
-            abandon_rate,
-            aht_s,
-            talk_s,
-            hold_s,
-            acw_s,
-            p90_answer_s,
-            transfer_rate,
-            csat_responses,
-            csat_top2,
-            csat_mean,
-            nps_responses,
-            nps,
-            qa_mean,
-            fcr
-        )
-    }
-
-    fn set(&mut self, r: usize, k: &Kpis) {
-        let f = |v: Option<f64>| v.unwrap_or(f64::NAN);
-        self.offered[r] = k.offered;
-        self.answered[r] = k.answered;
-        self.abandoned[r] = k.abandoned;
-        self.short_abandoned[r] = k.short_abandoned;
-        self.flowout[r] = k.flowout;
-        self.answered_within_t[r] = k.answered_within_t;
-        self.abandoned_within_t[r] = k.abandoned_within_t;
-        self.service_level[r] = f(k.service_level);
-        self.asa_s[r] = f(k.asa_s);
-        self.abandon_rate[r] = f(k.abandon_rate);
-        self.aht_s[r] = f(k.aht_s);
-        self.talk_s[r] = f(k.talk_s);
-        self.hold_s[r] = f(k.hold_s);
-        self.acw_s[r] = f(k.acw_s);
-        self.p90_answer_s[r] = k.p90_answer_s.unwrap_or(ReportColumns::NO_P90);
-        self.transfer_rate[r] = f(k.transfer_rate);
-        self.csat_responses[r] = k.csat_responses;
-        self.csat_top2[r] = f(k.csat_top2);
-        self.csat_mean[r] = f(k.csat_mean);
-        self.nps_responses[r] = k.nps_responses;
-        self.nps[r] = f(k.nps);
-        self.qa_mean[r] = f(k.qa_mean);
-        self.fcr[r] = f(k.fcr);
+        out
     }
 }
 
@@ -638,7 +596,7 @@ impl MemCube {
             }
         }
         let rows = periods.len() * groups.len();
-        let mut out = ReportColumns::zeroed(rows);
+        let mut out = ReportColumns::default();
         if rows > 0 {
             let lo = self.interval.partition_point(|&i| i < from_i);
             let hi = self.interval.partition_point(|&i| i < to_i);
@@ -666,26 +624,31 @@ impl MemCube {
                 let start = if p == 0 { i64::MIN } else { periods[p] };
                 lo + self.interval[lo..hi].partition_point(|&i| interval_start_ms(i) < start)
             };
+            let mut chunks: Vec<_> = cuts
+                .windows(2)
+                .map(|w| {
+                    let cells = cell_at(w[0])..if w[1] == periods.len() {
+                        hi
+                    } else {
+                        cell_at(w[1])
+                    };
+                    (w[0]..w[1], cells)
+                })
+                .collect();
             let plan = &plan;
-            let mut chunks = Vec::with_capacity(cuts.len() - 1);
-            let mut rest = out.columns_mut();
-            for w in cuts.windows(2) {
-                let (here, tail) = rest.split_at((w[1] - w[0]) * plan.groups);
-                rest = tail;
-                let cells = cell_at(w[0])..if w[1] == periods.len() {
-                    hi
-                } else {
-                    cell_at(w[1])
-                };
-                chunks.push((w[0]..w[1], cells, here));
-            }
-            let plan = &plan;
-            std::thread::scope(|scope| {
-                let (ps, cells, last) = chunks.pop().expect("one chunk");
-                for (ps, cells, cols) in chunks {
-                    scope.spawn(move || self.fill(plan, ps, cells, cols));
-                }
-                self.fill(plan, ps, cells, last);
+            out.runs = std::thread::scope(|scope| {
+                let (ps, cells) = chunks.pop().expect("one chunk");
+                let others: Vec<_> = chunks
+                    .into_iter()
+                    .map(|(ps, cells)| scope.spawn(move || self.fill(plan, ps, cells)))
+                    .collect();
+                let last = self.fill(plan, ps, cells);
+                let mut runs: Vec<Columns> = others
+                    .into_iter()
+                    .map(|h| h.join().expect("a report thread panicked"))
+                    .collect();
+                runs.push(last);
+                runs
             });
         }
         out.periods = periods;
@@ -756,9 +719,11 @@ impl MemCube {
         plan: &Plan<'_>,
         ps: std::ops::Range<usize>,
         cells: std::ops::Range<usize>,
-        mut w: ColumnsMut<'_>,
-    ) {
+    ) -> Columns {
         let spec = plan.spec;
+        let mut w = Columns::with_capacity(ps.len() * plan.groups);
+        // One period's rows, then copied column by column.
+        let mut rows: Vec<Kpis> = Vec::with_capacity(plan.groups);
         let mut accs = vec![RowAcc::default(); plan.groups];
         let mut period = ps.start;
         let next = |p: usize| plan.periods.get(p + 1).copied().unwrap_or(i64::MAX);
@@ -773,7 +738,7 @@ impl MemCube {
                 continue;
             }
             while t >= next_start {
-                self.emit(plan, period - ps.start, period, &mut accs, &mut w);
+                self.emit(plan, period, &mut accs, &mut rows, &mut w);
                 period += 1;
                 next_start = next(period);
             }
@@ -794,21 +759,23 @@ impl MemCube {
             a.cells += 1;
         }
         while period < ps.end {
-            self.emit(plan, period - ps.start, period, &mut accs, &mut w);
+            self.emit(plan, period, &mut accs, &mut rows, &mut w);
             period += 1;
         }
+        w
     }
 
-    /// Writes the rows of `period` (the `local`-th period of `w`) from `accs` and clears them.
+    /// Appends the rows of `period` from `accs` to `w` and clears them.
     fn emit(
         &self,
         plan: &Plan<'_>,
-        local: usize,
         period: usize,
         accs: &mut [RowAcc],
-        w: &mut ColumnsMut<'_>,
+        rows: &mut Vec<Kpis>,
+        w: &mut Columns,
     ) {
         let settings = &plan.spec.settings;
+        rows.clear();
         for (g, a) in accs.iter_mut().enumerate() {
             let (mut sums, p90) = match a.cells {
                 0 => (Sums::default(), None),
@@ -834,11 +801,9 @@ impl MemCube {
                 sums.fcr_eligible += e;
                 sums.fcr_resolved += r;
             }
-            w.set(
-                local * plan.groups + g,
-                &Kpis::from_sums(&sums, p90, settings),
-            );
+            rows.push(Kpis::from_sums(&sums, p90, settings));
         }
+        w.extend(rows);
     }
 }
 
