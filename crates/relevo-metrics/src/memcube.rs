@@ -60,11 +60,17 @@ pub struct MemCube {
     groups: Vec<(String, String, Channel)>,
     /// Per group, the first and last 15-minute interval it has ever had cells in.
     spans: Vec<(i64, i64)>,
+    cells: Cells,
+}
+
+/// Cells as flat arrays, one entry per cell (histograms in a shared arena).
+#[derive(Debug, Clone, Default)]
+struct Cells {
     interval: Vec<i64>,
     group: Vec<u32>,
     sums: Vec<CellSums>,
-    /// Cell `i`'s answered waits are `hist[off[2i]..off[2i+1]]`, its abandoned waits
-    /// `hist[off[2i+1]..off[2i+2]]`.
+    /// Cell `i`'s answered waits are the arena's `off[2i]..off[2i+1]`, its abandoned waits
+    /// `off[2i+1]..off[2i+2]`.
     off: Vec<u32>,
     bins: Vec<u16>,
     counts: Vec<u32>,
@@ -76,13 +82,8 @@ pub struct MemCubeBuilder {
     names: Vec<(String, String, Channel)>,
     spans: Vec<(i64, i64)>,
     ids: HashMap<(String, String, Channel), u32, FxBuild>,
-    /// Cells as they came: (interval, provisional group id, totals, histogram offsets).
-    interval: Vec<i64>,
-    group: Vec<u32>,
-    sums: Vec<CellSums>,
-    off: Vec<u32>,
-    bins: Vec<u16>,
-    counts: Vec<u32>,
+    /// Cells as they came, with provisional group ids.
+    cells: Cells,
 }
 
 fn narrow<T: TryFrom<i64>>(v: i64, what: &str) -> Result<T, MemCubeError> {
@@ -101,12 +102,10 @@ impl MemCubeBuilder {
             names: Vec::new(),
             spans: Vec::new(),
             ids: HashMap::default(),
-            interval: Vec::new(),
-            group: Vec::new(),
-            sums: Vec::new(),
-            off: vec![0],
-            bins: Vec::new(),
-            counts: Vec::new(),
+            cells: Cells {
+                off: vec![0],
+                ..Cells::default()
+            },
         };
         for (key, first, last) in spans {
             let id = b.id(&key);
@@ -132,21 +131,26 @@ impl MemCubeBuilder {
             if b > OVERFLOW_BIN {
                 return Err(MemCubeError(format!("wait bin {b} out of range")));
             }
-            self.bins.push(b as u16);
-            self.counts.push(narrow(n, "wait count")?);
+            self.cells.bins.push(b as u16);
+            self.cells.counts.push(narrow(n, "wait count")?);
         }
-        let end = narrow(self.bins.len() as i64, "number of histogram bins")?;
-        self.off.push(end);
+        let end = narrow(self.cells.bins.len() as i64, "number of histogram bins")?;
+        self.cells.off.push(end);
         Ok(())
     }
 
     /// Adds one cell; cells must come in non-decreasing interval order.
     pub fn push(&mut self, c: CellRef<'_>, cell: &Cell) -> Result<(), MemCubeError> {
-        if self.interval.last().is_some_and(|&last| c.interval < last) {
+        if self
+            .cells
+            .interval
+            .last()
+            .is_some_and(|&last| c.interval < last)
+        {
             return Err(MemCubeError(format!(
                 "cells out of order (interval {} after {})",
                 c.interval,
-                self.interval.last().copied().unwrap_or_default()
+                self.cells.interval.last().copied().unwrap_or_default()
             )));
         }
         let key = (c.provider.to_string(), c.queue.to_string(), c.channel);
@@ -155,7 +159,7 @@ impl MemCubeBuilder {
         *s = (s.0.min(c.interval), s.1.max(c.interval));
         let csat_n: i64 = cell.csat.iter().sum();
         let nps_n: i64 = cell.nps.iter().sum();
-        self.sums.push(CellSums {
+        self.cells.sums.push(CellSums {
             offered: narrow(cell.offered, "offered")?,
             answered: narrow(cell.answered, "answered")?,
             abandoned: narrow(cell.abandoned, "abandoned")?,
@@ -181,8 +185,8 @@ impl MemCubeBuilder {
         });
         self.push_hist(&cell.answered_waits)?;
         self.push_hist(&cell.abandoned_waits)?;
-        self.interval.push(c.interval);
-        self.group.push(id);
+        self.cells.interval.push(c.interval);
+        self.cells.group.push(id);
         Ok(())
     }
 
@@ -194,45 +198,49 @@ impl MemCubeBuilder {
         for (r, &id) in order.iter().enumerate() {
             rank[id as usize] = r as u32;
         }
-        let mut cells: Vec<u32> = (0..self.interval.len() as u32).collect();
+        let from = &self.cells;
+        let mut order_of_cells: Vec<u32> = (0..from.interval.len() as u32).collect();
         // Stable and already sorted by interval: only the runs of one interval move.
-        cells.sort_by_key(|&i| {
+        order_of_cells.sort_by_key(|&i| {
             (
-                self.interval[i as usize],
-                rank[self.group[i as usize] as usize],
+                from.interval[i as usize],
+                rank[from.group[i as usize] as usize],
             )
         });
-        let mut m = MemCube {
+        let n = order_of_cells.len();
+        let mut cells = Cells {
+            interval: Vec::with_capacity(n),
+            group: Vec::with_capacity(n),
+            sums: Vec::with_capacity(n),
+            off: Vec::with_capacity(2 * n + 1),
+            bins: Vec::with_capacity(from.bins.len()),
+            counts: Vec::with_capacity(from.counts.len()),
+        };
+        cells.off.push(0);
+        for i in order_of_cells {
+            let i = i as usize;
+            cells.interval.push(from.interval[i]);
+            cells.group.push(rank[from.group[i] as usize]);
+            cells.sums.push(from.sums[i]);
+            for h in 0..2 {
+                let (a, b) = (
+                    from.off[2 * i + h] as usize,
+                    from.off[2 * i + h + 1] as usize,
+                );
+                cells.bins.extend_from_slice(&from.bins[a..b]);
+                cells.counts.extend_from_slice(&from.counts[a..b]);
+                cells.off.push(cells.bins.len() as u32);
+            }
+        }
+        MemCube {
             grain: Some(self.grain),
             groups: order
                 .iter()
                 .map(|&id| self.names[id as usize].clone())
                 .collect(),
             spans: order.iter().map(|&id| self.spans[id as usize]).collect(),
-            interval: Vec::with_capacity(cells.len()),
-            group: Vec::with_capacity(cells.len()),
-            sums: Vec::with_capacity(cells.len()),
-            off: Vec::with_capacity(2 * cells.len() + 1),
-            bins: Vec::with_capacity(self.bins.len()),
-            counts: Vec::with_capacity(self.counts.len()),
-        };
-        m.off.push(0);
-        for i in cells {
-            let i = i as usize;
-            m.interval.push(self.interval[i]);
-            m.group.push(rank[self.group[i] as usize]);
-            m.sums.push(self.sums[i]);
-            for h in 0..2 {
-                let (a, b) = (
-                    self.off[2 * i + h] as usize,
-                    self.off[2 * i + h + 1] as usize,
-                );
-                m.bins.extend_from_slice(&self.bins[a..b]);
-                m.counts.extend_from_slice(&self.counts[a..b]);
-                m.off.push(m.bins.len() as u32);
-            }
+            cells,
         }
-        m
     }
 }
 
@@ -479,21 +487,21 @@ impl MemCube {
 
     /// Number of cells.
     pub fn len(&self) -> usize {
-        self.interval.len()
+        self.cells.interval.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.interval.is_empty()
+        self.cells.interval.is_empty()
     }
 
     /// Bytes held (the arrays' capacity).
     pub fn heap_bytes(&self) -> usize {
-        self.interval.capacity() * 8
-            + self.group.capacity() * 4
-            + self.sums.capacity() * size_of::<CellSums>()
-            + self.off.capacity() * 4
-            + self.bins.capacity() * 2
-            + self.counts.capacity() * 4
+        self.cells.interval.capacity() * 8
+            + self.cells.group.capacity() * 4
+            + self.cells.sums.capacity() * size_of::<CellSums>()
+            + self.cells.off.capacity() * 4
+            + self.cells.bins.capacity() * 2
+            + self.cells.counts.capacity() * 4
             + self
                 .groups
                 .iter()
@@ -503,10 +511,10 @@ impl MemCube {
 
     fn hist(&self, i: usize, which: usize) -> (&[u16], &[u32]) {
         let (a, b) = (
-            self.off[2 * i + which] as usize,
-            self.off[2 * i + which + 1] as usize,
+            self.cells.off[2 * i + which] as usize,
+            self.cells.off[2 * i + which + 1] as usize,
         );
-        (&self.bins[a..b], &self.counts[a..b])
+        (&self.cells.bins[a..b], &self.cells.counts[a..b])
     }
 
     /// The groups `keep` admits whose cells overlap `[from_interval, to_interval)`.
@@ -598,8 +606,8 @@ impl MemCube {
         let rows = periods.len() * groups.len();
         let mut out = ReportColumns::default();
         if rows > 0 {
-            let lo = self.interval.partition_point(|&i| i < from_i);
-            let hi = self.interval.partition_point(|&i| i < to_i);
+            let lo = self.cells.interval.partition_point(|&i| i < from_i);
+            let hi = self.cells.interval.partition_point(|&i| i < to_i);
             let threads = match threads {
                 Some(n) => n.max(1),
                 None if rows >= PARALLEL_MIN_ROWS => {
@@ -611,7 +619,7 @@ impl MemCube {
             let mut cuts = vec![0usize];
             for k in 1..threads {
                 let i = lo + (hi - lo) * k / threads;
-                let p = match self.interval.get(i) {
+                let p = match self.cells.interval.get(i) {
                     Some(&iv) if i < hi => period_of(interval_start_ms(iv).max(spec.from_ms)),
                     _ => periods.len(),
                 };
@@ -622,7 +630,7 @@ impl MemCube {
             cuts.push(periods.len());
             let cell_at = |p: usize| {
                 let start = if p == 0 { i64::MIN } else { periods[p] };
-                lo + self.interval[lo..hi].partition_point(|&i| interval_start_ms(i) < start)
+                lo + self.cells.interval[lo..hi].partition_point(|&i| interval_start_ms(i) < start)
             };
             let mut chunks: Vec<_> = cuts
                 .windows(2)
@@ -658,8 +666,8 @@ impl MemCube {
 
     /// Cell `i`'s totals with its threshold counts taken under `plan`.
     fn cell_sums(&self, plan: &Plan<'_>, i: usize) -> Sums {
-        let s = &self.sums[i];
-        let t_last = plan.t_last[self.group[i] as usize];
+        let s = &self.cells.sums[i];
+        let t_last = plan.t_last[self.cells.group[i] as usize];
         // Abandons: short below S, "within T" from S to T (none when T < S).
         let (ab_bins, ab_counts) = self.hist(i, 1);
         let (mut short, mut within) = (0i64, 0i64);
@@ -729,11 +737,11 @@ impl MemCube {
         let next = |p: usize| plan.periods.get(p + 1).copied().unwrap_or(i64::MAX);
         let mut next_start = next(period);
         for i in cells {
-            let rg = plan.project[self.group[i] as usize];
+            let rg = plan.project[self.cells.group[i] as usize];
             if rg == NONE {
                 continue;
             }
-            let t = interval_start_ms(self.interval[i]);
+            let t = interval_start_ms(self.cells.interval[i]);
             if t < spec.from_ms || t >= spec.to_ms {
                 continue;
             }

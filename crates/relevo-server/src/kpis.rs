@@ -10,7 +10,7 @@ use relevo_metrics::memcube::MemCube;
 use relevo_metrics::period::{period_start_ms, periods};
 use relevo_metrics::report::{CellRef, GroupBy, ReportBuilder, ReportRow, ReportSpec};
 use relevo_metrics::{Acc, Granularity, Kpis};
-use relevo_store::{Scope, Store, StoreError};
+use relevo_store::{CellKey, FcrCount, Scope, Store, StoreError};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -172,6 +172,25 @@ pub fn spec_of(q: &KpiQuery, now_ms: i64) -> Result<(ReportSpec, Filter, i64), A
     Ok((spec, filter, as_of))
 }
 
+/// The FCR counts a report needs (none when its window is 0 days).
+fn fcr_counts(
+    store: &dyn Store,
+    scope: &Scope,
+    spec: &ReportSpec,
+    as_of_ms: i64,
+) -> Result<Vec<(CellKey, FcrCount)>, StoreError> {
+    if spec.settings.fcr_window_days == 0 {
+        return Ok(Vec::new());
+    }
+    store.fcr(
+        spec.from_ms,
+        spec.to_ms,
+        spec.settings.fcr_window_days,
+        as_of_ms,
+        scope,
+    )
+}
+
 /// Streams the report's rows from the cube within `scope`, exactly as `relevo report` does.
 pub fn report(
     store: &dyn Store,
@@ -182,17 +201,7 @@ pub fn report(
 ) -> Result<Vec<ReportRow>, StoreError> {
     let (from_i, to_i) = (interval_of(spec.from_ms), interval_of(spec.to_ms - 1) + 1);
     let groups = store.groups(from_i, to_i, scope)?;
-    let fcr = if spec.settings.fcr_window_days > 0 {
-        store.fcr(
-            spec.from_ms,
-            spec.to_ms,
-            spec.settings.fcr_window_days,
-            as_of_ms,
-            scope,
-        )?
-    } else {
-        Vec::new()
-    };
+    let fcr = fcr_counts(store, scope, spec, as_of_ms)?;
     let kept = || {
         groups
             .iter()
@@ -207,16 +216,7 @@ pub fn report(
         .iter()
         .filter(|(k, _)| filter.keeps(&k.queue, k.channel))
     {
-        builder.add_fcr(
-            CellRef {
-                interval: k.interval,
-                provider: &k.provider,
-                queue: &k.queue,
-                channel: k.channel,
-            },
-            f.eligible,
-            f.resolved,
-        );
+        builder.add_fcr(k.cell_ref(), f.eligible, f.resolved);
     }
     let grain =
         relevo_metrics::report::grain_for(spec.from_ms, spec.to_ms, spec.granularity, &spec.tz);
@@ -240,17 +240,7 @@ pub fn report_from_memory(
     filter: &Filter,
     as_of_ms: i64,
 ) -> Result<Vec<ReportRow>, StoreError> {
-    let fcr = if spec.settings.fcr_window_days > 0 {
-        store.fcr(
-            spec.from_ms,
-            spec.to_ms,
-            spec.settings.fcr_window_days,
-            as_of_ms,
-            scope,
-        )?
-    } else {
-        Vec::new()
-    };
+    let fcr = fcr_counts(store, scope, spec, as_of_ms)?;
     let keep = |p: &str, q: &str, c: Channel| {
         filter.keeps(q, c)
             && match scope {
@@ -258,18 +248,9 @@ pub fn report_from_memory(
                 Scope::Provider(only) => p == only,
             }
     };
-    let fcr = fcr.iter().map(|(k, f)| {
-        (
-            CellRef {
-                interval: k.interval,
-                provider: &k.provider,
-                queue: &k.queue,
-                channel: k.channel,
-            },
-            f.eligible,
-            f.resolved,
-        )
-    });
+    let fcr = fcr
+        .iter()
+        .map(|(k, f)| (k.cell_ref(), f.eligible, f.resolved));
     Ok(cube.report(spec, &keep, fcr).rows())
 }
 

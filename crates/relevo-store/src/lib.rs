@@ -68,6 +68,18 @@ pub struct CellKey {
     pub channel: Channel,
 }
 
+impl CellKey {
+    /// The key as report code takes a cell's coordinates.
+    pub fn cell_ref(&self) -> relevo_metrics::report::CellRef<'_> {
+        relevo_metrics::report::CellRef {
+            interval: self.interval,
+            provider: &self.provider,
+            queue: &self.queue,
+            channel: self.channel,
+        }
+    }
+}
+
 /// First-contact-resolution counts for the answered contacts of one cell.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FcrCount {

@@ -897,26 +897,12 @@ impl Store for SqliteStore {
         to_interval: i64,
         scope: &Scope,
     ) -> Result<Vec<(String, String, Channel)>, StoreError> {
-        let sql = format!(
-            "SELECT p.key, q.key, g.channel FROM cube_groups g \
-             JOIN providers p ON p.id = g.provider_id JOIN queues q ON q.id = g.queue_id \
-             WHERE g.first_interval < :to AND g.last_interval >= :from{}",
-            scope_clause(scope)
-        );
-        let mut st = self.conn.prepare_cached(&sql)?;
-        let params = with_scope(
-            vec![(":from", &from_interval), (":to", &to_interval)],
-            scope,
-        );
-        let mut rows = st.query(params.as_slice())?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            let ch: i64 = r.get(2)?;
-            let channel = Channel::from_code(ch as u8)
-                .ok_or_else(|| StoreError::Corrupt(format!("unknown channel code {ch}")))?;
-            out.push((r.get(0)?, r.get(1)?, channel));
-        }
-        Ok(out)
+        Ok(self
+            .group_spans(scope)?
+            .into_iter()
+            .filter(|(_, first, last)| *first < to_interval && *last >= from_interval)
+            .map(|(key, _, _)| key)
+            .collect())
     }
 
     fn fcr(

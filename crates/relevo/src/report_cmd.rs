@@ -4,7 +4,7 @@ use crate::cli_util::{bound_ms, open_store, zone};
 use anyhow::{Context, Result, bail};
 use relevo_core::{AbandonTreatment, KpiSettings, interval_of};
 use relevo_metrics::Granularity;
-use relevo_metrics::report::{self, CellRef, GroupBy, ReportRow, ReportSpec};
+use relevo_metrics::report::{self, GroupBy, ReportRow, ReportSpec};
 use relevo_store::{Scope, Store};
 use std::io::Write;
 use std::path::PathBuf;
@@ -132,16 +132,7 @@ pub fn stream(
         sink,
     );
     for (k, f) in fcr.iter().filter(|(k, _)| keep(&k.queue, k.channel)) {
-        builder.add_fcr(
-            CellRef {
-                interval: k.interval,
-                provider: &k.provider,
-                queue: &k.queue,
-                channel: k.channel,
-            },
-            f.eligible,
-            f.resolved,
-        );
+        builder.add_fcr(k.cell_ref(), f.eligible, f.resolved);
     }
     let grain = report::grain_for(spec.from_ms, spec.to_ms, spec.granularity, &spec.tz);
     store.for_each_cell_at(grain, from_i, to_i, &scope, &mut |c, cell| {
