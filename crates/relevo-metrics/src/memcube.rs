@@ -480,11 +480,6 @@ struct RowAcc {
 }
 
 impl MemCube {
-    /// The grain its cells are (`None` for an empty default cube).
-    pub fn grain(&self) -> Option<Grain> {
-        self.grain
-    }
-
     /// Number of cells.
     pub fn len(&self) -> usize {
         self.cells.interval.len()
@@ -555,6 +550,13 @@ impl MemCube {
         fcr: impl IntoIterator<Item = (CellRef<'f>, i64, i64)>,
         threads: Option<usize>,
     ) -> ReportColumns {
+        debug_assert!(
+            self.grain.is_none_or(|g| {
+                g <= crate::report::grain_for(spec.from_ms, spec.to_ms, spec.granularity, &spec.tz)
+            }),
+            "{:?} cells cannot answer this report exactly",
+            self.grain.unwrap_or(Grain::Quarter)
+        );
         let from_i = relevo_core::interval_of(spec.from_ms);
         let to_i = relevo_core::interval_of(spec.to_ms - 1) + 1;
         // The row groups: the cube groups of the range projected onto the grouping, sorted.

@@ -397,3 +397,18 @@ fn an_empty_range_gives_dense_empty_rows() {
         (1, Some(1.0), Some(12), Some(1.0))
     );
 }
+
+#[test]
+#[should_panic(expected = "Day cells cannot answer this report exactly")]
+fn cells_too_coarse_for_the_report_are_a_bug() {
+    let m = MemCubeBuilder::new(Grain::Day, std::iter::empty()).finish();
+    let spec = ReportSpec {
+        from_ms: T0,
+        to_ms: T0 + 86_400_000,
+        granularity: Granularity::Interval,
+        tz: TimeZone::UTC,
+        group: GroupBy::default(),
+        settings: KpiSettings::default(),
+    };
+    m.report(&spec, &|_, _, _| true, std::iter::empty());
+}
