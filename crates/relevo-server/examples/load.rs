@@ -15,7 +15,7 @@
 //! (then the key goes into `agent`): FLAGS is a comma list, e.g. `spread,no-customers`.
 
 use relevo_store::auth::NewToken;
-use relevo_store::{Role, Scope, SqliteStore, Store};
+use relevo_store::{Role, Scope};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
@@ -35,7 +35,7 @@ fn main() {
     let spread = flags.split(',').any(|f| f == "spread");
     let customers = !flags.split(',').any(|f| f == "no-customers");
 
-    let store = SqliteStore::open(std::path::Path::new(&db)).expect("open the database");
+    let store = relevo_store::open(&db).expect("open the database");
     let summary = store.summary(&Scope::All).unwrap();
     let last_ms = summary.last_arrived_ms.expect("a store with data");
     let now = std::time::SystemTime::now()
@@ -43,7 +43,7 @@ fn main() {
         .unwrap()
         .as_millis() as i64;
     let (_, token) = relevo_server::auth::create_token(
-        &store,
+        &*store,
         "load-benchmark",
         &NewToken {
             name: "load".into(),
@@ -61,7 +61,7 @@ fn main() {
         jiff::Timestamp::from_millisecond(last_ms).unwrap()
     );
 
-    let mut config = relevo_server::Config::new(db.clone().into());
+    let mut config = relevo_server::Config::new(db.clone());
     config.max_batch_records = batch.max(1_000);
     config.max_body_bytes = 64 << 20;
     let state = relevo_server::AppState::open(

@@ -21,7 +21,7 @@ use relevo_core::{Grain, KpiSettings, interval_of};
 use relevo_metrics::Granularity;
 use relevo_metrics::report::{CellRef, GroupBy, ReportBuilder, ReportRow, ReportSpec, grain_for};
 use relevo_server::kpis::{Filter, report};
-use relevo_store::{Scope, SqliteStore, Store, load_memcube};
+use relevo_store::{Scope, Store, load_memcube};
 use std::time::{Duration, Instant};
 
 /// The report as `kpis::report` builds it, but from cells of a grain chosen by the caller.
@@ -76,7 +76,7 @@ fn main() {
     let threads: Option<usize> = std::env::var("RELEVO_BENCH_THREADS")
         .ok()
         .map(|t| t.parse().expect("RELEVO_BENCH_THREADS"));
-    let store = SqliteStore::open(std::path::Path::new(&db)).expect("open the database");
+    let store = relevo_store::open(&db).expect("open the database");
     let ms = |s: &str| {
         s.parse::<jiff::Timestamp>()
             .expect("timestamp")
@@ -130,7 +130,7 @@ fn main() {
         };
         let store_runs = if memory_only { 1 } else { runs };
         let (t, rows) = best(store_runs, || {
-            report(&store, &Scope::All, &spec, &filter, 0).expect("report")
+            report(&*store, &Scope::All, &spec, &filter, 0).expect("report")
         });
         let nonempty = rows.iter().filter(|r| r.kpis.offered > 0).count();
         println!(
@@ -139,7 +139,7 @@ fn main() {
             rows.len(),
         );
         let mem = memcubes.entry(grain).or_insert_with(|| {
-            let (t, (_, m)) = best(1, || load_memcube(&store, grain).expect("load the cube"));
+            let (t, (_, m)) = best(1, || load_memcube(&*store, grain).expect("load the cube"));
             println!(
                 "relevo_memory_load_{grain:?}_s={:.3} cells={} heap_mib={:.0}",
                 t.as_secs_f64(),
@@ -162,7 +162,7 @@ fn main() {
             cols.len()
         );
         if grain != Grain::Quarter && !no_cube {
-            let (tq, from_cube) = best(runs, || report_at(&store, &spec, Grain::Quarter));
+            let (tq, from_cube) = best(runs, || report_at(&*store, &spec, Grain::Quarter));
             assert_eq!(
                 from_cube, rows,
                 "{name}: the {grain:?} cells and the cube disagree"

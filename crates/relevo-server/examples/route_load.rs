@@ -18,7 +18,7 @@
 //! connection sends back to back for the same time. Client and server share the machine's cores.
 
 use relevo_store::auth::NewToken;
-use relevo_store::{NewTransition, Role, SqliteStore};
+use relevo_store::{NewTransition, Role};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
@@ -60,9 +60,9 @@ fn main() {
         .unwrap()
         .as_millis() as i64;
     let token = {
-        let mut store = SqliteStore::open(&db).unwrap();
+        let mut store = relevo_store::open(&db.display().to_string()).unwrap();
         let (_, token) = relevo_server::auth::create_token(
-            &store,
+            &*store,
             "route-benchmark",
             &NewToken {
                 name: "route".into(),
@@ -89,7 +89,7 @@ fn main() {
             )
             .unwrap();
         relevo_server::transitions::operate(
-            &mut store,
+            &mut *store,
             id,
             relevo_server::transitions::Op::Advance,
             "bench",
@@ -101,7 +101,7 @@ fn main() {
         token
     };
 
-    let config = relevo_server::Config::new(db.clone());
+    let config = relevo_server::Config::new(db.display().to_string());
     let state = relevo_server::AppState::open(
         config,
         relevo_server::system_clock(),
@@ -156,7 +156,7 @@ fn main() {
 
     let _ = stop_tx.send(());
     server.join().unwrap();
-    let store = SqliteStore::open(&db).unwrap();
+    let store = relevo_store::open(&db.display().to_string()).unwrap();
     let counted: i64 = store
         .routing_counts(1)
         .unwrap()

@@ -19,7 +19,7 @@ use relevo_queueing::{
     Model, Queue, ServiceLevelTarget, StaffingOutcome, StaffingProblem, Targets,
 };
 use relevo_store::auth::{NewToken, scoped_providers, scoped_queues};
-use relevo_store::{Abort, Role, Scope, Store};
+use relevo_store::{Abort, Role, Scope};
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::Ordering;
 

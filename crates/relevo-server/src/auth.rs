@@ -12,7 +12,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use relevo_store::auth::NewToken;
-use relevo_store::{Principal, Role, Scope, SqliteStore};
+use relevo_store::{Principal, Role, Scope, Store};
 use std::io::Read;
 
 /// The dashboard's session cookie.
@@ -199,7 +199,7 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
 
 /// Creates an API token and returns `(id, secret)`; the secret is shown once and stored hashed.
 pub fn create_token(
-    store: &SqliteStore,
+    store: &dyn Store,
     actor: &str,
     token: &NewToken,
     now_ms: i64,
@@ -227,7 +227,7 @@ pub fn create_token(
 
 /// Revokes a token (audited); `false` when there is no live token with that id.
 pub fn revoke_token(
-    store: &SqliteStore,
+    store: &dyn Store,
     actor: &str,
     id: i64,
     now_ms: i64,
@@ -251,7 +251,7 @@ pub struct NewUser<'a> {
 
 /// Adds a person with an Argon2id-hashed password (audited); returns the user id.
 pub fn add_user(
-    store: &SqliteStore,
+    store: &dyn Store,
     actor: &str,
     user: &NewUser<'_>,
     cost: PasswordCost,
@@ -286,7 +286,7 @@ pub fn add_user(
 
 /// Sets a person's password (Argon2id), ending their sessions (audited); `false` when unknown.
 pub fn set_password(
-    store: &SqliteStore,
+    store: &dyn Store,
     actor: &str,
     name: &str,
     password: &str,

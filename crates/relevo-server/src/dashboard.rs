@@ -507,7 +507,7 @@ struct RowTargets {
 /// service-level, abandonment and ASA terms that cover them. Anything a contract does not pin keeps
 /// the default; a stabilisation window's relaxed target is not applied here (scorecards do).
 fn contract_targets(
-    s: &relevo_store::SqliteStore,
+    s: &dyn relevo_store::Store,
     defaults: Targets,
     provider: &str,
     channel: Option<Channel>,
@@ -553,7 +553,7 @@ fn contract_targets(
 /// A line under a row's name saying where its targets come from, when a contract sets them.
 /// The period's cells rolled up per `key_of` key, with a daily series (for sparklines).
 fn daily_rollup(
-    s: &relevo_store::SqliteStore,
+    s: &dyn relevo_store::Store,
     scope: &Scope,
     p: &Period,
     key_of: &dyn Fn(&relevo_metrics::report::CellRef<'_>) -> Option<String>,

@@ -10,7 +10,7 @@ use relevo_contracts::{
 };
 use relevo_core::{AbandonTreatment, Channel, interval_of, interval_start_ms};
 use relevo_metrics::{Acc, Kpis};
-use relevo_store::{Scope, SqliteStore, Store, StoreError};
+use relevo_store::{Scope, Store, StoreError};
 use std::collections::BTreeMap;
 
 /// Hours in one FTE-month, for per-FTE prices: FTEs billed = scheduled hours / 160.
@@ -38,7 +38,7 @@ impl EvalError {
 type Result<T> = std::result::Result<T, EvalError>;
 
 /// Every stored version, parsed.
-pub fn load_contracts(store: &SqliteStore, provider: Option<&str>) -> Result<Vec<Contract>> {
+pub fn load_contracts(store: &dyn Store, provider: Option<&str>) -> Result<Vec<Contract>> {
     store
         .contracts(provider)?
         .into_iter()
@@ -79,7 +79,7 @@ fn in_scope(queues: &[String], channels: &[Channel], queue: &str, channel: Chann
 
 /// The cube roll-up of a provider over `[from_ms, to_ms)` on some queues and channels, with FCR.
 pub fn roll_up(
-    store: &SqliteStore,
+    store: &dyn Store,
     contract: &Contract,
     scope: (&[String], &[Channel]),
     (from_ms, to_ms): (i64, i64),
@@ -118,7 +118,7 @@ pub fn roll_up(
 
 /// A term's measured value and sample over one period (CONTRACTS.md §2 says which denominator).
 pub fn measure(
-    store: &SqliteStore,
+    store: &dyn Store,
     contract: &Contract,
     term: &relevo_contracts::Term,
     span: &PeriodSpan,
@@ -192,7 +192,7 @@ pub fn measure(
 
 /// A month's billable usage of the contract's provider on the contract's scope.
 pub fn usage(
-    store: &SqliteStore,
+    store: &dyn Store,
     contract: &Contract,
     month: Month,
     pricing: Option<&relevo_contracts::Pricing>,
@@ -257,7 +257,7 @@ pub fn usage(
 }
 
 pub fn month_input(
-    store: &SqliteStore,
+    store: &dyn Store,
     contract: &Contract,
     month: Month,
     as_of_ms: i64,
@@ -288,7 +288,7 @@ pub fn month_input(
 /// The scorecard of `month`, after evaluating up to twelve earlier months in order for escalation
 /// and earn-back (each under the contract version in force then).
 pub fn scorecard(
-    store: &SqliteStore,
+    store: &dyn Store,
     provider: &str,
     month: Month,
     as_of_ms: i64,
@@ -316,7 +316,7 @@ pub fn scorecard(
 
 /// A month's expected invoice with the scorecard's credits, bonuses and earn-backs.
 pub fn invoice(
-    store: &SqliteStore,
+    store: &dyn Store,
     provider: &str,
     month: Month,
     as_of_ms: i64,

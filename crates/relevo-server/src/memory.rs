@@ -9,8 +9,7 @@
 use crate::state::LogSink;
 use relevo_core::Grain;
 use relevo_metrics::memcube::MemCube;
-use relevo_store::{SqliteStore, Store, StoreError};
-use std::path::PathBuf;
+use relevo_store::{Store, StoreError};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -21,7 +20,7 @@ struct Slot {
 }
 
 pub(crate) struct MemoryCubes {
-    db_path: PathBuf,
+    db: String,
     log: LogSink,
     /// Quarter, hour, day.
     slots: [Slot; 3],
@@ -36,9 +35,9 @@ fn slot_of(grain: Grain) -> usize {
 }
 
 impl MemoryCubes {
-    pub(crate) fn new(db_path: PathBuf, log: LogSink) -> Arc<Self> {
+    pub(crate) fn new(db: String, log: LogSink) -> Arc<Self> {
         Arc::new(MemoryCubes {
-            db_path,
+            db,
             log,
             slots: Default::default(),
         })
@@ -87,7 +86,7 @@ impl MemoryCubes {
     fn load(&self, grain: Grain) {
         let slot = &self.slots[slot_of(grain)];
         let loaded =
-            SqliteStore::open(&self.db_path).and_then(|s| relevo_store::load_memcube(&s, grain));
+            relevo_store::open(&self.db).and_then(|s| relevo_store::load_memcube(&*s, grain));
         match loaded {
             Ok((version, cube)) => {
                 (self.log)(&format!(

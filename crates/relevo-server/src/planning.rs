@@ -81,7 +81,6 @@ pub async fn get_plan(
         // Hourly history of the queue in local hours: offered and handle time.
         let mut hours: BTreeMap<i64, (f64, i64, i64)> = BTreeMap::new();
         st.read(|s| {
-            use relevo_store::Store;
             s.for_each_cell(i64::MIN / 4, i64::MAX / 4, &scope, &mut |c, cell| {
                 if c.queue == q.queue {
                     let h = relevo_metrics::period::period_start_ms(

@@ -25,7 +25,7 @@ use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
 use relevo_core::Channel;
 use relevo_routing::{Contact, Router, RouterState};
-use relevo_store::{RouterStateSave, RoutingCount, SqliteStore};
+use relevo_store::{RouterStateSave, RoutingCount, Store};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -108,7 +108,7 @@ impl Engine {
 
     /// Rebuilds the routers when any transition changed (keeping each one's state when it still
     /// fits, else the saved one, else a fresh one).
-    fn refresh(&mut self, store: &SqliteStore, now_ms: i64) -> Result<(), ApiError> {
+    fn refresh(&mut self, store: &dyn Store, now_ms: i64) -> Result<(), ApiError> {
         self.checked_at_ms = now_ms;
         let rows = store.transitions()?;
         let same = self.loaded

@@ -8,8 +8,7 @@ use crate::error::ApiError;
 use crate::kpis::Filter;
 use crate::metrics::Metrics;
 use relevo_metrics::report::{ReportRow, ReportSpec, grain_for};
-use relevo_store::{Scope, SqliteStore, StoreError};
-use std::path::PathBuf;
+use relevo_store::{Scope, Store, StoreError};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
@@ -59,7 +58,8 @@ impl Default for Targets {
 /// Server settings.
 #[derive(Clone, Debug)]
 pub struct Config {
-    pub db_path: PathBuf,
+    /// Where the store is: a location `relevo_store::open` takes.
+    pub db: String,
     /// Largest accepted request body.
     pub max_body_bytes: usize,
     /// Most records in one `POST /contacts`.
@@ -79,9 +79,9 @@ pub struct Config {
 }
 
 impl Config {
-    pub fn new(db_path: PathBuf) -> Self {
+    pub fn new(db: impl Into<String>) -> Self {
         Config {
-            db_path,
+            db: db.into(),
             max_body_bytes: 16 << 20,
             max_batch_records: 10_000,
             session_ttl_ms: 12 * 3_600_000,
@@ -98,8 +98,8 @@ impl Config {
 
 pub(crate) struct Inner {
     pub config: Config,
-    readers: Mutex<Vec<SqliteStore>>,
-    writer: Mutex<SqliteStore>,
+    readers: Mutex<Vec<Box<dyn Store>>>,
+    writer: Mutex<Box<dyn Store>>,
     pub metrics: Metrics,
     pub clock: Clock,
     pub log: LogSink,
@@ -114,7 +114,7 @@ pub struct AppState(pub(crate) Arc<Inner>);
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AppState")
-            .field("db", &self.0.config.db_path)
+            .field("db", &self.0.config.db)
             .finish_non_exhaustive()
     }
 }
@@ -122,10 +122,10 @@ impl std::fmt::Debug for AppState {
 impl AppState {
     /// Opens the database (applying migrations) and builds the state.
     pub fn open(config: Config, clock: Clock, log: LogSink) -> Result<Self, StoreError> {
-        let writer = SqliteStore::open(&config.db_path)?;
+        let writer = relevo_store::open(&config.db)?;
         let memory = config
             .memory_cube
-            .then(|| crate::memory::MemoryCubes::new(config.db_path.clone(), log.clone()));
+            .then(|| crate::memory::MemoryCubes::new(config.db.clone(), log.clone()));
         Ok(AppState(Arc::new(Inner {
             memory,
             config,
@@ -158,14 +158,14 @@ impl AppState {
     /// Runs `f` on a pooled read connection.
     pub(crate) fn read<T>(
         &self,
-        f: impl FnOnce(&SqliteStore) -> Result<T, ApiError>,
+        f: impl FnOnce(&dyn Store) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
         let conn = self.0.readers.lock().map_err(poisoned)?.pop();
         let conn = match conn {
             Some(c) => c,
-            None => SqliteStore::open(&self.0.config.db_path)?,
+            None => relevo_store::open(&self.0.config.db)?,
         };
-        let out = f(&conn);
+        let out = f(&*conn);
         let mut pool = self.0.readers.lock().map_err(poisoned)?;
         if pool.len() < 16 {
             pool.push(conn);
@@ -177,7 +177,7 @@ impl AppState {
     /// the store (and a fresh copy is read in the background). Both give the same rows.
     pub(crate) fn report(
         &self,
-        store: &SqliteStore,
+        store: &dyn Store,
         scope: &Scope,
         spec: &ReportSpec,
         filter: &Filter,
@@ -209,10 +209,10 @@ impl AppState {
     /// Runs `f` on the writer connection (one writer at a time).
     pub(crate) fn write<T>(
         &self,
-        f: impl FnOnce(&mut SqliteStore) -> Result<T, ApiError>,
+        f: impl FnOnce(&mut dyn Store) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
         let mut w = self.0.writer.lock().map_err(poisoned)?;
-        f(&mut w)
+        f(&mut **w)
     }
 
     /// Runs blocking store work off the async threads.

@@ -12,7 +12,7 @@
 use relevo_core::{Channel, KpiSettings, interval_of, interval_start_ms};
 use relevo_metrics::{Acc, Kpis};
 use relevo_store::{
-    NewTransitionEvent, Scope, SqliteStore, Store, StoreError, StoredTransition, TransitionSave,
+    NewTransitionEvent, Scope, Store, StoreError, StoredTransition, TransitionSave,
 };
 use relevo_transitions::webhook::{self, HttpUrl};
 use relevo_transitions::{Event, State, TransitionPlan, WindowKpis};
@@ -78,7 +78,7 @@ pub fn parse(row: StoredTransition) -> Result<Loaded, RunError> {
 }
 
 /// One transition by id.
-pub fn load(store: &SqliteStore, id: i64) -> Result<Loaded, RunError> {
+pub fn load(store: &dyn Store, id: i64) -> Result<Loaded, RunError> {
     let row = store.transition(id)?.ok_or_else(|| {
         RunError::NotFound(format!(
             "no transition {id} (relevo transition status lists them)"
@@ -103,7 +103,7 @@ pub fn gate_settings() -> KpiSettings {
 /// settings and formulas (`Acc`, `Kpis::compute`): the same numbers as a `relevo report` row
 /// covering exactly that span, FCR counting windows closed by `as_of_ms`.
 pub fn measure(
-    store: &SqliteStore,
+    store: &dyn Store,
     plan: &TransitionPlan,
     provider: &str,
     from_ms: i64,
@@ -138,7 +138,7 @@ pub fn measure(
 
 /// The gate's window for `state` at `now_ms`, measured on the incoming provider.
 pub fn window_kpis(
-    store: &SqliteStore,
+    store: &dyn Store,
     plan: &TransitionPlan,
     state: &State,
     now_ms: i64,
@@ -150,7 +150,7 @@ pub fn window_kpis(
 
 /// Offered contacts per provider on the plan's queue and channels in `[from_ms, to_ms)`.
 pub fn offered_by_provider(
-    store: &SqliteStore,
+    store: &dyn Store,
     plan: &TransitionPlan,
     from_ms: i64,
     to_ms: i64,
@@ -205,7 +205,7 @@ pub struct Change {
 
 /// Measures the gate window on `store` (any connection: it only reads) and runs the state
 /// machine as of `now_ms`.
-pub fn evaluation(store: &SqliteStore, loaded: &Loaded, now_ms: i64) -> Result<Change, RunError> {
+pub fn evaluation(store: &dyn Store, loaded: &Loaded, now_ms: i64) -> Result<Change, RunError> {
     let window = window_kpis(store, &loaded.plan, &loaded.state, now_ms)?;
     let (state, events) =
         relevo_transitions::evaluate(&loaded.plan, &loaded.state, &window, now_ms);
@@ -261,7 +261,7 @@ pub fn operation(
 /// Measures, evaluates, saves and notifies one transition as of `now_ms` (audited as
 /// `transition.evaluate` by `actor`; `wall` gives the audit and delivery times).
 pub fn evaluate(
-    store: &mut SqliteStore,
+    store: &mut dyn Store,
     id: i64,
     now_ms: i64,
     actor: &str,
@@ -273,7 +273,7 @@ pub fn evaluate(
 
 /// [`evaluate`] of an already loaded transition: [`evaluation`], [`save`], [`deliver_pending`].
 pub fn evaluate_loaded(
-    store: &mut SqliteStore,
+    store: &mut dyn Store,
     loaded: Loaded,
     now_ms: i64,
     actor: &str,
@@ -313,7 +313,7 @@ impl Op {
 /// Applies a person's operation at `at_ms`, saves (audited as `transition.<op>` with the reason)
 /// and notifies: [`operation`], [`save`], [`deliver_pending`].
 pub fn operate(
-    store: &mut SqliteStore,
+    store: &mut dyn Store,
     id: i64,
     op: Op,
     actor: &str,
@@ -336,7 +336,7 @@ pub fn operate(
 /// Saves the new state with its events and audit lines in one transaction; refused when the
 /// transition changed since `loaded` was read.
 pub fn save(
-    store: &mut SqliteStore,
+    store: &mut dyn Store,
     loaded: &Loaded,
     change: &Change,
     who: &str,
@@ -387,7 +387,7 @@ pub struct Pending {
 
 /// The transition's undelivered events as signed requests, oldest first.
 pub fn pending(
-    store: &SqliteStore,
+    store: &dyn Store,
     id: i64,
     plan: &TransitionPlan,
 ) -> Result<Vec<Pending>, RunError> {
@@ -416,7 +416,7 @@ pub fn pending(
 /// Sends the transition's undelivered events, oldest first, stopping at the first failure (so a
 /// receiver sees them in order); each attempt's outcome is recorded. Returns the failure.
 pub fn deliver_pending(
-    store: &SqliteStore,
+    store: &dyn Store,
     id: i64,
     plan: &TransitionPlan,
     wall: &dyn Fn() -> i64,

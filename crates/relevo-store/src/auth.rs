@@ -5,14 +5,10 @@
 //! stored as their BLAKE3 hash; passwords arrive already hashed (argon2, by the server). This module
 //! does not decide who may do what (the server's role rules do) and does not generate secrets.
 
-use crate::{Scope, SqliteStore, Store, StoreError};
-use rusqlite::{OptionalExtension, params};
+use crate::{Scope, Store, StoreError};
 use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
-
-#[cfg(test)]
-mod tests;
 
 /// What a principal may do (the server maps roles to endpoints).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -89,7 +85,7 @@ impl Scope {
     }
 }
 
-fn check_role_provider(role: Role, provider: Option<&str>) -> Result<(), StoreError> {
+pub(crate) fn check_role_provider(role: Role, provider: Option<&str>) -> Result<(), StoreError> {
     match (role, provider) {
         (Role::Provider, None) => Err(StoreError::Unsupported(
             "a provider role needs a provider key".into(),
@@ -102,12 +98,6 @@ fn check_role_provider(role: Role, provider: Option<&str>) -> Result<(), StoreEr
         ))),
         _ => Ok(()),
     }
-}
-
-fn role_of(s: String) -> rusqlite::Result<Role> {
-    s.parse().map_err(|e: String| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
-    })
 }
 
 /// The stored form of a random secret (token or session id).
@@ -158,314 +148,6 @@ pub struct AuditEntry {
     pub detail: Option<String>,
 }
 
-impl SqliteStore {
-    /// Stores a token under the hash of `secret`; returns its id.
-    pub fn create_token(
-        &self,
-        secret: &str,
-        token: &NewToken,
-        now_ms: i64,
-    ) -> Result<i64, StoreError> {
-        check_role_provider(token.role, token.provider.as_deref())?;
-        self.connection().execute(
-            "INSERT INTO api_tokens (name, secret_hash, role, provider, created_at, expires_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                token.name,
-                &secret_hash(secret)[..],
-                token.role.as_str(),
-                token.provider,
-                now_ms,
-                token.expires_at_ms
-            ],
-        )?;
-        Ok(self.connection().last_insert_rowid())
-    }
-
-    /// The principal of a live token (not revoked, not expired), noting its use.
-    pub fn token_principal(
-        &self,
-        secret: &str,
-        now_ms: i64,
-    ) -> Result<Option<Principal>, StoreError> {
-        type TokenRow = (i64, String, String, Option<String>, Option<i64>);
-        let row: Option<TokenRow> = self
-            .connection()
-            .query_row(
-                "SELECT id, name, role, provider, last_used_at FROM api_tokens WHERE secret_hash = ?1 \
-                 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?2)",
-                params![&secret_hash(secret)[..], now_ms],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-            )
-            .optional()?;
-        let Some((id, name, role, provider, last_used)) = row else {
-            return Ok(None);
-        };
-        // Note the use at most once a minute: a busy ingest client must not write on every request.
-        if last_used.is_none_or(|t| now_ms - t > 60_000) {
-            self.connection().execute(
-                "UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1",
-                params![id, now_ms],
-            )?;
-        }
-        Ok(Some(Principal {
-            actor: format!("token:{id}:{name}"),
-            role: role_of(role)?,
-            provider,
-        }))
-    }
-
-    pub fn list_tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {
-        let mut st = self.connection().prepare(
-            "SELECT id, name, role, provider, created_at, expires_at, revoked_at, last_used_at \
-             FROM api_tokens ORDER BY id",
-        )?;
-        let rows = st.query_map([], |r| {
-            Ok(TokenInfo {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                role: role_of(r.get(2)?)?,
-                provider: r.get(3)?,
-                created_at_ms: r.get(4)?,
-                expires_at_ms: r.get(5)?,
-                revoked_at_ms: r.get(6)?,
-                last_used_at_ms: r.get(7)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    /// Revokes a token; `false` when no live token has that id.
-    pub fn revoke_token(&self, id: i64, now_ms: i64) -> Result<bool, StoreError> {
-        let n = self.connection().execute(
-            "UPDATE api_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
-            params![id, now_ms],
-        )?;
-        Ok(n == 1)
-    }
-
-    /// Adds a person; `password_hash` is a PHC string (argon2). Names are unique.
-    pub fn add_user(
-        &self,
-        name: &str,
-        password_hash: &str,
-        role: Role,
-        provider: Option<&str>,
-        now_ms: i64,
-    ) -> Result<i64, StoreError> {
-        check_role_provider(role, provider)?;
-        let exists: bool = self.connection().query_row(
-            "SELECT EXISTS (SELECT 1 FROM users WHERE name = ?1)",
-            [name],
-            |r| r.get(0),
-        )?;
-        if exists {
-            return Err(StoreError::Unsupported(format!(
-                "a user named {name:?} already exists"
-            )));
-        }
-        self.connection().execute(
-            "INSERT INTO users (name, password_hash, role, provider, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![name, password_hash, role.as_str(), provider, now_ms],
-        )?;
-        Ok(self.connection().last_insert_rowid())
-    }
-
-    /// Replaces a person's password hash and ends their sessions; `false` when there is no such person.
-    pub fn set_password(&self, name: &str, password_hash: &str) -> Result<bool, StoreError> {
-        let conn = self.connection();
-        let n = conn.execute(
-            "UPDATE users SET password_hash = ?2 WHERE name = ?1",
-            params![name, password_hash],
-        )?;
-        conn.execute(
-            "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE name = ?1)",
-            [name],
-        )?;
-        Ok(n == 1)
-    }
-
-    /// A person's account and password hash, for checking a login.
-    pub fn user_for_login(&self, name: &str) -> Result<Option<(UserInfo, String)>, StoreError> {
-        let row = self
-            .connection()
-            .query_row(
-                "SELECT id, name, role, provider, created_at, password_hash FROM users \
-                 WHERE name = ?1 AND disabled = 0",
-                [name],
-                |r| {
-                    Ok((
-                        UserInfo {
-                            id: r.get(0)?,
-                            name: r.get(1)?,
-                            role: role_of(r.get(2)?)?,
-                            provider: r.get(3)?,
-                            created_at_ms: r.get(4)?,
-                        },
-                        r.get(5)?,
-                    ))
-                },
-            )
-            .optional()?;
-        Ok(row)
-    }
-
-    pub fn list_users(&self) -> Result<Vec<UserInfo>, StoreError> {
-        let mut st = self.connection().prepare(
-            "SELECT id, name, role, provider, created_at FROM users WHERE disabled = 0 ORDER BY name",
-        )?;
-        let rows = st.query_map([], |r| {
-            Ok(UserInfo {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                role: role_of(r.get(2)?)?,
-                provider: r.get(3)?,
-                created_at_ms: r.get(4)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    /// Opens a dashboard session under the hash of `session_id`.
-    pub fn create_session(
-        &self,
-        session_id: &str,
-        user_id: i64,
-        csrf: &str,
-        now_ms: i64,
-        expires_at_ms: i64,
-    ) -> Result<(), StoreError> {
-        let conn = self.connection();
-        conn.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now_ms])?;
-        conn.execute(
-            "INSERT INTO sessions (id_hash, user_id, csrf, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![&secret_hash(session_id)[..], user_id, csrf, now_ms, expires_at_ms],
-        )?;
-        Ok(())
-    }
-
-    /// The principal and CSRF token of a live session.
-    pub fn session_principal(
-        &self,
-        session_id: &str,
-        now_ms: i64,
-    ) -> Result<Option<(Principal, String)>, StoreError> {
-        let row = self
-            .connection()
-            .query_row(
-                "SELECT u.name, u.role, u.provider, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id \
-                 WHERE s.id_hash = ?1 AND s.expires_at > ?2 AND u.disabled = 0",
-                params![&secret_hash(session_id)[..], now_ms],
-                |r| {
-                    Ok((
-                        Principal {
-                            actor: format!("user:{}", r.get::<_, String>(0)?),
-                            role: role_of(r.get(1)?)?,
-                            provider: r.get(2)?,
-                        },
-                        r.get(3)?,
-                    ))
-                },
-            )
-            .optional()?;
-        Ok(row)
-    }
-
-    pub fn delete_session(&self, session_id: &str) -> Result<(), StoreError> {
-        self.connection().execute(
-            "DELETE FROM sessions WHERE id_hash = ?1",
-            [&secret_hash(session_id)[..]],
-        )?;
-        Ok(())
-    }
-
-    /// Notes a failed login for `key` (a user name or a client address).
-    pub fn record_login_failure(&self, key: &str, now_ms: i64) -> Result<(), StoreError> {
-        self.connection().execute(
-            "INSERT INTO login_attempts (key, at) VALUES (?1, ?2)",
-            params![key, now_ms],
-        )?;
-        Ok(())
-    }
-
-    /// Failed logins for `key` since `since_ms`.
-    pub fn login_failures_since(&self, key: &str, since_ms: i64) -> Result<i64, StoreError> {
-        Ok(self.connection().query_row(
-            "SELECT count(*) FROM login_attempts WHERE key = ?1 AND at >= ?2",
-            params![key, since_ms],
-            |r| r.get(0),
-        )?)
-    }
-
-    /// Forgets the failed logins of `key` (after a successful one).
-    pub fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
-        self.connection()
-            .execute("DELETE FROM login_attempts WHERE key = ?1", [key])?;
-        Ok(())
-    }
-
-    /// Appends to the audit log.
-    pub fn audit(
-        &self,
-        at_ms: i64,
-        actor: &str,
-        action: &str,
-        target: Option<&str>,
-        detail: Option<&str>,
-    ) -> Result<(), StoreError> {
-        self.connection().execute(
-            "INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![at_ms, actor, action, target, detail],
-        )?;
-        Ok(())
-    }
-
-    /// The newest `limit` audit entries, newest first.
-    pub fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
-        let mut st = self.connection().prepare(
-            "SELECT id, at, actor, action, target, detail FROM audit_log ORDER BY id DESC LIMIT ?1",
-        )?;
-        let rows = st.query_map([limit], |r| {
-            Ok(AuditEntry {
-                id: r.get(0)?,
-                at_ms: r.get(1)?,
-                actor: r.get(2)?,
-                action: r.get(3)?,
-                target: r.get(4)?,
-                detail: r.get(5)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-}
-
-impl SqliteStore {
-    /// The first and last cube intervals with data within `scope`, from the group spans (cheap at
-    /// any size, unlike scanning contacts): what a dashboard's default period is built from.
-    pub fn data_span(&self, scope: &Scope) -> Result<Option<(i64, i64)>, StoreError> {
-        let (sql, provider) = match scope {
-            Scope::All => (
-                "SELECT min(first_interval), max(last_interval) FROM cube_groups",
-                None,
-            ),
-            Scope::Provider(p) => (
-                "SELECT min(g.first_interval), max(g.last_interval) FROM cube_groups g \
-                 JOIN providers p ON p.id = g.provider_id WHERE p.key = ?1",
-                Some(p),
-            ),
-        };
-        let row: (Option<i64>, Option<i64>) = match provider {
-            None => self
-                .connection()
-                .query_row(sql, [], |r| Ok((r.get(0)?, r.get(1)?)))?,
-            Some(p) => self
-                .connection()
-                .query_row(sql, [p], |r| Ok((r.get(0)?, r.get(1)?)))?,
-        };
-        Ok(row.0.zip(row.1))
-    }
-}
-
 /// Provider keys with data, within `scope` (from the cube's groups, so the scope filter is the store's).
 pub fn scoped_providers(store: &dyn Store, scope: &Scope) -> Result<Vec<String>, StoreError> {
     let set: BTreeSet<String> = store
@@ -484,4 +166,80 @@ pub fn scoped_queues(store: &dyn Store, scope: &Scope) -> Result<Vec<String>, St
         .map(|(_, q, _)| q)
         .collect();
     Ok(set.into_iter().collect())
+}
+
+/// People's accounts, dashboard sessions, API tokens and failed logins.
+pub trait AccountStore {
+    /// Stores a token under the hash of `secret`; returns its id.
+    fn create_token(&self, secret: &str, token: &NewToken, now_ms: i64) -> Result<i64, StoreError>;
+
+    /// The principal of a live token (not revoked, not expired), noting its use.
+    fn token_principal(&self, secret: &str, now_ms: i64) -> Result<Option<Principal>, StoreError>;
+
+    fn list_tokens(&self) -> Result<Vec<TokenInfo>, StoreError>;
+
+    /// Revokes a token; `false` when no live token has that id.
+    fn revoke_token(&self, id: i64, now_ms: i64) -> Result<bool, StoreError>;
+
+    /// Adds a person; `password_hash` is a PHC string (argon2). Names are unique.
+    fn add_user(
+        &self,
+        name: &str,
+        password_hash: &str,
+        role: Role,
+        provider: Option<&str>,
+        now_ms: i64,
+    ) -> Result<i64, StoreError>;
+
+    /// Replaces a person's password hash and ends their sessions; `false` when there is no such person.
+    fn set_password(&self, name: &str, password_hash: &str) -> Result<bool, StoreError>;
+
+    /// A person's account and password hash, for checking a login.
+    fn user_for_login(&self, name: &str) -> Result<Option<(UserInfo, String)>, StoreError>;
+
+    fn list_users(&self) -> Result<Vec<UserInfo>, StoreError>;
+
+    /// Opens a dashboard session under the hash of `session_id`.
+    fn create_session(
+        &self,
+        session_id: &str,
+        user_id: i64,
+        csrf: &str,
+        now_ms: i64,
+        expires_at_ms: i64,
+    ) -> Result<(), StoreError>;
+
+    /// The principal and CSRF token of a live session.
+    fn session_principal(
+        &self,
+        session_id: &str,
+        now_ms: i64,
+    ) -> Result<Option<(Principal, String)>, StoreError>;
+
+    fn delete_session(&self, session_id: &str) -> Result<(), StoreError>;
+
+    /// Notes a failed login for `key` (a user name or a client address).
+    fn record_login_failure(&self, key: &str, now_ms: i64) -> Result<(), StoreError>;
+
+    /// Failed logins for `key` since `since_ms`.
+    fn login_failures_since(&self, key: &str, since_ms: i64) -> Result<i64, StoreError>;
+
+    /// Forgets the failed logins of `key` (after a successful one).
+    fn clear_login_failures(&self, key: &str) -> Result<(), StoreError>;
+}
+
+/// The audit log: who changed what, when.
+pub trait AuditStore {
+    /// Appends to the audit log.
+    fn audit(
+        &self,
+        at_ms: i64,
+        actor: &str,
+        action: &str,
+        target: Option<&str>,
+        detail: Option<&str>,
+    ) -> Result<(), StoreError>;
+
+    /// The newest `limit` audit entries, newest first.
+    fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError>;
 }

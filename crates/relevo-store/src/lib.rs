@@ -1,39 +1,45 @@
 //! Storage for relevo: contact records (one winning version per `(provider, contact_id)`), the
 //! interval cube kept in the same transaction, dimension tables, the import log and configuration.
 //!
-//! [`Store`] is the interface callers use; [`SqliteStore`] is the default backend. A PostgreSQL backend
-//! implements the same trait (see ARCHITECTURE.md), so callers never change. This is the only crate
-//! that contains SQL. It does not parse input formats and does not compute KPIs (it returns cells).
+//! [`open`] is the only way to a store: it takes a location (a file path or `sqlite://…`) and returns a
+//! [`Store`], the whole interface grouped by concern — [`ContactStore`] (records, the cube, hours),
+//! [`AccountStore`], [`AuditStore`], [`ContractStore`], [`TransitionStore`], [`RoutingStore`] — with
+//! backend-neutral errors. The engine (SQLite today) is a private module; a sibling engine implements
+//! the same traits and runs the same conformance story (`tests/store`). This is the only crate that
+//! contains SQL. It does not parse input formats and does not compute KPIs (it returns cells).
 
 pub mod auth;
 pub mod contracts;
 pub mod routing;
-mod schema;
 mod sqlite;
 pub mod transitions;
 
-pub use auth::{Principal, Role};
-pub use contracts::{NewContract, StoredContract};
-pub use routing::{RouterStateSave, RoutingCount};
-pub use sqlite::SqliteStore;
+pub use auth::{
+    AccountStore, AuditEntry, AuditStore, NewToken, Principal, Role, TokenInfo, UserInfo,
+};
+pub use contracts::{ContractStore, NewContract, StoredContract};
+pub use routing::{RouterStateSave, RoutingCount, RoutingStore};
 pub use transitions::{
     NewTransition, NewTransitionEvent, StoredTransition, StoredTransitionEvent, TransitionSave,
+    TransitionStore,
 };
 
 use relevo_core::{Channel, ContactRecord, Grain};
 use relevo_metrics::Cell;
-use std::path::Path;
 
-/// Errors from any backend.
+/// Errors from any backend, in terms that do not depend on the engine.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// The engine failed (an IO error, a constraint it enforces, a malformed file): its message.
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Database(String),
     #[error("{0}")]
     Corrupt(String),
     /// The record source asked to abandon the import: nothing was written.
     #[error("import aborted: nothing was written")]
     Aborted,
+    /// A request the store refuses as it stands (a duplicate name, a role without its provider, a
+    /// location it cannot open): the message says why.
     #[error("{0}")]
     Unsupported(String),
     /// Another process holds the database for itself (a large import) longer than we wait.
@@ -98,8 +104,33 @@ pub enum Scope {
     Provider(String),
 }
 
-/// The storage interface every backend implements.
-pub trait Store {
+/// The whole storage interface: what every engine implements, grouped by concern.
+pub trait Store:
+    ContactStore
+    + AccountStore
+    + AuditStore
+    + ContractStore
+    + TransitionStore
+    + RoutingStore
+    + Send
+    + std::fmt::Debug
+{
+}
+
+impl<T> Store for T where
+    T: ContactStore
+        + AccountStore
+        + AuditStore
+        + ContractStore
+        + TransitionStore
+        + RoutingStore
+        + Send
+        + std::fmt::Debug
+{
+}
+
+/// Contact records, the interval cube with its roll-ups, and provider hours.
+pub trait ContactStore {
     /// Imports records in one transaction: each record is inserted, replaces an older version, or is
     /// ignored; the cube follows in the same transaction. A source item `Err(Abort)` rolls everything
     /// back. `on_progress` is called with the running stats every few thousand records.
@@ -194,6 +225,21 @@ pub trait Store {
 
     /// Number of stored records and the span of `arrived_at` (ms).
     fn summary(&self, scope: &Scope) -> Result<Summary, StoreError>;
+
+    /// The `updated_at` (ms) of the stored version of one contact: which version won.
+    fn contact_updated_at(
+        &self,
+        provider: &str,
+        contact_id: &str,
+    ) -> Result<Option<i64>, StoreError>;
+
+    /// The first and last cube intervals with data within `scope`, from the group spans (cheap at
+    /// any size, unlike scanning contacts): what a dashboard's default period is built from.
+    fn data_span(&self, scope: &Scope) -> Result<Option<(i64, i64)>, StoreError>;
+
+    /// The keyed hash under which a customer key is stored (the key is the store's own secret, so
+    /// the same customer hashes alike in every import and routing decision of one store).
+    fn customer_hash(&self, customer: &str) -> i64;
 }
 
 /// One row of provider hours to store (milliseconds; `start_ms`/`end_ms` on quarter hours).
@@ -227,15 +273,56 @@ pub struct Summary {
     pub last_arrived_ms: Option<i64>,
 }
 
-/// Opens a store from a location: a file path (SQLite). `postgres://` URLs are recognised and refused
-/// until that backend lands.
-pub fn open(location: &str) -> Result<Box<dyn Store>, StoreError> {
-    if location.starts_with("postgres://") || location.starts_with("postgresql://") {
-        return Err(StoreError::Unsupported(
-            "the PostgreSQL backend is not available in this build; use a SQLite file path".into(),
-        ));
+/// How to open a store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenOptions {
+    /// How long opening waits for a lock held elsewhere (a large import holds a SQLite file for
+    /// itself) before [`StoreError::Busy`].
+    pub wait: std::time::Duration,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            wait: std::time::Duration::from_secs(10),
+        }
     }
-    Ok(Box::new(SqliteStore::open(Path::new(location))?))
+}
+
+/// The location schemes this build opens.
+pub const SCHEMES: &str = "a file path, sqlite://PATH or sqlite::memory:";
+
+/// Opens the store at `location`, applying pending migrations: a file path or `sqlite://PATH` (a
+/// SQLite file, created with its schema when missing), or `sqlite::memory:` (a private database in
+/// memory, for tests). Any other scheme (`postgres://…`) is refused, naming the ones this build
+/// supports.
+pub fn open(location: &str) -> Result<Box<dyn Store>, StoreError> {
+    open_with(location, &OpenOptions::default())
+}
+
+/// [`open`] with options.
+pub fn open_with(location: &str, options: &OpenOptions) -> Result<Box<dyn Store>, StoreError> {
+    if location == "sqlite::memory:" {
+        return Ok(Box::new(sqlite::SqliteStore::open_in_memory()?));
+    }
+    let path = match location.split_once("://") {
+        Some(("sqlite", path)) => path,
+        Some((scheme, _)) => {
+            return Err(StoreError::Unsupported(format!(
+                "cannot open {location:?}: this build of relevo does not support {scheme}:// databases; use {SCHEMES}"
+            )));
+        }
+        None => location,
+    };
+    if path.is_empty() {
+        return Err(StoreError::Unsupported(format!(
+            "no database location given; use {SCHEMES}"
+        )));
+    }
+    Ok(Box::new(sqlite::SqliteStore::open_waiting(
+        std::path::Path::new(path),
+        options.wait,
+    )?))
 }
 
 /// One grain of the whole cube read into memory (see [`relevo_metrics::memcube`]), with the cube

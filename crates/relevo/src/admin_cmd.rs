@@ -116,7 +116,7 @@ pub fn token(args: &TokenArgs) -> Result<ExitCode> {
                     .then(|| now + i64::from(*expires_in_days) * 86_400_000),
             };
             let (id, secret) =
-                relevo_server::auth::create_token(&store, ACTOR, &token, now).map_err(api)?;
+                relevo_server::auth::create_token(&*store, ACTOR, &token, now).map_err(api)?;
             eprintln!(
                 "token {id} ({role}{}), expires {}; shown once, keep it secret:",
                 provider
@@ -145,7 +145,7 @@ pub fn token(args: &TokenArgs) -> Result<ExitCode> {
             }
         }
         TokenCommand::Revoke { id } => {
-            if !relevo_server::auth::revoke_token(&store, ACTOR, *id, now).map_err(api)? {
+            if !relevo_server::auth::revoke_token(&*store, ACTOR, *id, now).map_err(api)? {
                 bail!("no live token with id {id}");
             }
             println!("token {id} revoked");
@@ -182,7 +182,7 @@ pub fn user(args: &UserArgs) -> Result<ExitCode> {
         } => {
             let (pw, generated) = password(*password_stdin)?;
             relevo_server::auth::add_user(
-                &store,
+                &*store,
                 ACTOR,
                 &relevo_server::auth::NewUser {
                     name,
@@ -204,7 +204,7 @@ pub fn user(args: &UserArgs) -> Result<ExitCode> {
             password_stdin,
         } => {
             let (pw, generated) = password(*password_stdin)?;
-            if !relevo_server::auth::set_password(&store, ACTOR, name, &pw, cost, now)
+            if !relevo_server::auth::set_password(&*store, ACTOR, name, &pw, cost, now)
                 .map_err(api)?
             {
                 bail!("no user named {name:?}");

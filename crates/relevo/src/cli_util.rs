@@ -23,16 +23,23 @@ pub fn db_path(arg: Option<&PathBuf>) -> Result<PathBuf> {
     Ok(base.join("relevo").join("relevo.db"))
 }
 
-/// Opens the store, creating the file's folder when needed.
-pub fn open_store(arg: Option<&PathBuf>) -> Result<(relevo_store::SqliteStore, PathBuf)> {
+/// Opens the store, creating a SQLite file's folder when needed (`relevo_store::open` refuses
+/// locations it does not support, naming the ones it does).
+pub fn open_store(arg: Option<&PathBuf>) -> Result<(Box<dyn relevo_store::Store>, PathBuf)> {
     let path = db_path(arg)?;
-    if let Some(dir) = path.parent()
+    let location = path.display().to_string();
+    let file = match location.split_once("://") {
+        Some(("sqlite", file)) => Some(std::path::Path::new(file)),
+        Some(_) => None,
+        None => Some(path.as_path()),
+    };
+    if let Some(dir) = file.and_then(std::path::Path::parent)
         && !dir.as_os_str().is_empty()
     {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    let store = relevo_store::SqliteStore::open(&path)
-        .with_context(|| format!("cannot open database {}", path.display()))?;
+    let store = relevo_store::open(&location)
+        .with_context(|| format!("cannot open database {location}"))?;
     Ok((store, path))
 }
 

@@ -11,12 +11,12 @@ use relevo_contracts::{
     parse_billed_csv, reconcile,
 };
 use relevo_server::evaluation::{load_contracts, scorecard, usage};
-use relevo_store::{NewContract, Scope, SqliteStore};
+use relevo_store::{NewContract, Scope, Store};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Every stored version of a provider (or all), parsed.
-fn load(store: &SqliteStore, provider: Option<&str>) -> Result<Vec<Contract>> {
+fn load(store: &dyn Store, provider: Option<&str>) -> Result<Vec<Contract>> {
     Ok(load_contracts(store, provider)?)
 }
 
@@ -65,10 +65,10 @@ pub fn run(args: &ContractArgs) -> Result<ExitCode> {
             let text =
                 std::fs::read_to_string(file).with_context(|| format!("cannot read {name}"))?;
             let contract = Contract::parse(&text).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
-            let known: Vec<String> = relevo_store::auth::scoped_queues(&store, &Scope::All)?;
+            let known: Vec<String> = relevo_store::auth::scoped_queues(&*store, &Scope::All)?;
             relevo_contracts::check_queues(&contract, &known)
                 .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
-            let mut all = load(&store, Some(&contract.provider))?;
+            let mut all = load(&*store, Some(&contract.provider))?;
             all.push(contract.clone());
             relevo_contracts::check_versions(&all).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
             #[allow(clippy::disallowed_methods)]
@@ -118,7 +118,7 @@ pub fn run(args: &ContractArgs) -> Result<ExitCode> {
             }
         }
         ContractCommand::Show { provider, version } => {
-            let all = load(&store, Some(provider))?;
+            let all = load(&*store, Some(provider))?;
             let c = match version {
                 Some(v) => all.iter().find(|c| c.version == *v),
                 None => all.iter().max_by_key(|c| c.version),
@@ -131,7 +131,7 @@ pub fn run(args: &ContractArgs) -> Result<ExitCode> {
 }
 
 pub fn summary_line(
-    store: &SqliteStore,
+    store: &dyn Store,
     provider: &str,
     month: Month,
     as_of_ms: i64,
@@ -188,7 +188,7 @@ pub struct ScorecardArgs {
 pub fn run_scorecard(args: &ScorecardArgs) -> Result<ExitCode> {
     let (store, _) = open_store(args.db.as_ref())?;
     let as_of = args.as_of.map_or_else(now_ms, |t| t.as_millisecond());
-    let (_, card) = scorecard(&store, &args.provider, args.period, as_of)?;
+    let (_, card) = scorecard(&*store, &args.provider, args.period, as_of)?;
     match args.format.as_str() {
         "table" => print!("{}", card.render()),
         "csv" => {
@@ -246,7 +246,7 @@ pub struct InvoiceArgs {
 pub fn run_invoice(args: &InvoiceArgs) -> Result<ExitCode> {
     let (store, _) = open_store(args.db.as_ref())?;
     let as_of = args.as_of.map_or_else(now_ms, |t| t.as_millisecond());
-    let (contract, card) = scorecard(&store, &args.provider, args.month, as_of)?;
+    let (contract, card) = scorecard(&*store, &args.provider, args.month, as_of)?;
     let pricing = contract.pricing.as_ref().with_context(|| {
         format!(
             "{} v{} has no [pricing]",
@@ -255,7 +255,7 @@ pub fn run_invoice(args: &InvoiceArgs) -> Result<ExitCode> {
     })?;
     let mut invoice = expected_invoice(
         &contract,
-        &usage(&store, &contract, args.month, Some(pricing))?,
+        &usage(&*store, &contract, args.month, Some(pricing))?,
     )?;
     invoice.add_scorecard(&card);
     match args.format.as_str() {
@@ -305,19 +305,19 @@ pub fn run_costs(args: &CostsArgs) -> Result<ExitCode> {
         "provider", "model", "handled", "minutes", "total", "per contact", "per minute"
     );
     for p in providers {
-        let contracts = load(&store, Some(&p))?;
+        let contracts = load(&*store, Some(&p))?;
         let Some(contract) = contract_for_month(&contracts, &p, args.period) else {
             continue;
         };
         let (model, total, u) = if let Some(pricing) = &contract.pricing {
-            let (_, card) = scorecard(&store, &p, args.period, as_of)?;
-            let u = usage(&store, contract, args.period, Some(pricing))?;
+            let (_, card) = scorecard(&*store, &p, args.period, as_of)?;
+            let u = usage(&*store, contract, args.period, Some(pricing))?;
             let mut inv = expected_invoice(contract, &u)?;
             inv.add_scorecard(&card);
             ("invoice", inv.total(), u)
         } else if contract.inhouse_cost.is_some() {
             let u = usage(
-                &store,
+                &*store,
                 contract,
                 args.period,
                 contract.inhouse_cost.as_ref(),

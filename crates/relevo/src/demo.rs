@@ -778,7 +778,7 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
             output: None,
             db: Some(db.clone()),
         };
-        let (spec, rows) = crate::report_cmd::compute(&store, &rargs)?;
+        let (spec, rows) = crate::report_cmd::compute(&*store, &rargs)?;
         println!();
         println!(
             "Voice, weekly per provider, Europe/Madrid (northwind-bpo's service slipped the week of {slip_from}):"
@@ -788,7 +788,7 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
         println!();
         println!("Contracts, {last_month}:");
         for provider in ["northwind-bpo", "sur-contact"] {
-            match crate::contract_cmd::summary_line(&store, provider, last_month, now_ms) {
+            match crate::contract_cmd::summary_line(&*store, provider, last_month, now_ms) {
                 Ok(line) => println!("  {line}"),
                 Err(e) => println!("  {provider}: {e:#}"),
             }

@@ -7,7 +7,7 @@ use relevo_core::ContactRecord;
 use relevo_import::{
     CsvRows, CtrRows, Diagnostic, Format, Item, JsonlRows, Mapping, Options, detect_format,
 };
-use relevo_store::{Abort, Store};
+use relevo_store::Abort;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufReader, Read};

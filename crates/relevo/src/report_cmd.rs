@@ -182,7 +182,7 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
         buf.push('\n');
         let mut write_error = None;
         let mut csv = report::CsvWriter::new(&spec.tz);
-        stream(&store, args, &spec, &mut |r| {
+        stream(&*store, args, &spec, &mut |r| {
             csv.row(&mut buf, &r);
             if buf.len() > 1 << 15 {
                 if let Err(e) = out.write_all(buf.as_bytes())
@@ -199,7 +199,7 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let (spec, rows) = compute(&store, args)?;
+    let (spec, rows) = compute(&*store, args)?;
     let text = render(&spec, &rows, &args.format)?;
     match &args.output {
         Some(p) => {
@@ -227,7 +227,7 @@ pub fn check(args: &CheckArgs) -> Result<ExitCode> {
     cube.sort_by(|a, b| a.0.cmp(&b.0));
     let raw = store.recompute_cube()?;
     let records = store.summary(&Scope::All)?.records;
-    let rollups = relevo_store::rollup_mismatches(&store)?;
+    let rollups = relevo_store::rollup_mismatches(&*store)?;
     for (grain, k) in rollups.iter().take(20) {
         println!(
             "{grain:?} roll-up mismatch at interval {} {}/{}/{}",

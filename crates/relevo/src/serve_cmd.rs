@@ -37,7 +37,7 @@ pub struct ServeArgs {
 
 fn state(db: &Path, tz: &str, tweak: impl FnOnce(&mut Config)) -> Result<AppState> {
     crate::cli_util::zone(tz)?;
-    let mut config = Config::new(db.to_path_buf());
+    let mut config = Config::new(db.display().to_string());
     config.time_zone = tz.to_string();
     tweak(&mut config);
     AppState::open(
@@ -70,16 +70,16 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode> {
 /// For `relevo demo`: gives the `demo` account (admin) a fresh random password, then serves the
 /// dashboard on `db` at `listen`, printing the address and the login, until Ctrl-C.
 pub fn serve_demo(db: &Path, listen: SocketAddr, tz: &str) -> Result<()> {
-    let store = relevo_store::SqliteStore::open(db)
+    let store = relevo_store::open(&db.display().to_string())
         .with_context(|| format!("cannot open database {}", db.display()))?;
     let password = relevo_server::auth::random_hex().map_err(api_err)?[..16].to_string();
     let now = now_ms();
     let cost = PasswordCost::default();
-    let reset = relevo_server::auth::set_password(&store, "demo", "demo", &password, cost, now)
+    let reset = relevo_server::auth::set_password(&*store, "demo", "demo", &password, cost, now)
         .map_err(api_err)?;
     if !reset {
         relevo_server::auth::add_user(
-            &store,
+            &*store,
             "demo",
             &relevo_server::auth::NewUser {
                 name: "demo",

@@ -26,7 +26,7 @@ use relevo_core::{Channel, interval_start_ms};
 use relevo_metrics::Cell;
 use relevo_queueing::ErlangC;
 use relevo_sim::{Distribution, Measures, Phase, Provider, Scenario, Simulation, Splitting};
-use relevo_store::{Scope, SqliteStore, Store};
+use relevo_store::{Scope, Store};
 use relevo_transitions::TransitionPlan;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -109,7 +109,7 @@ fn slot_of(interval: i64, zone: &jiff::tz::TimeZone) -> Option<usize> {
     Some(day * 96 + z.hour() as usize * 4 + z.minute() as usize / 15)
 }
 
-fn history(store: &SqliteStore, plan: &TransitionPlan, weeks: u32) -> Result<History> {
+fn history(store: &dyn Store, plan: &TransitionPlan, weeks: u32) -> Result<History> {
     if weeks == 0 {
         bail!("--weeks must be at least 1");
     }
@@ -397,7 +397,7 @@ pub fn run(args: &SimulateArgs) -> Result<ExitCode> {
     }
     let plan = read_plan(&args.plan)?;
     let (store, _) = open_store(args.db.as_ref())?;
-    let h = history(&store, &plan, args.weeks)?;
+    let h = history(&*store, &plan, args.weeks)?;
     let built = build(&plan, &h, args)?;
     let total = u64::from(args.replications) * built.scenarios.len() as u64;
     let mut progress = crate::progress::Progress::new("simulating");

@@ -11,7 +11,7 @@
 use crate::cli_util::open_store;
 use anyhow::{Context, Result, anyhow};
 use relevo_server::transitions::{Loaded, Op, Outcome, offered_by_provider, window_kpis};
-use relevo_store::{NewTransition, SqliteStore};
+use relevo_store::{NewTransition, Store};
 use relevo_transitions::{Event, State, TransitionPlan, plan::format_duration};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -117,7 +117,7 @@ fn instant(text: Option<&String>, plan_zone: &jiff::tz::TimeZone, flag: &str) ->
     }
 }
 
-fn load(store: &SqliteStore, id: i64) -> Result<Loaded> {
+fn load(store: &dyn Store, id: i64) -> Result<Loaded> {
     Ok(relevo_server::transitions::load(store, id)?)
 }
 
@@ -196,7 +196,7 @@ pub fn run(args: &TransitionArgs) -> Result<ExitCode> {
                 println!("no transitions (relevo transition create FILE adds one)");
             }
             for row in rows {
-                let l = load(&store, row.id)?;
+                let l = load(&*store, row.id)?;
                 println!(
                     "{:>3}  {}  {} {} → {}  phase {}/{} {}  {}",
                     row.id,
@@ -216,15 +216,16 @@ pub fn run(args: &TransitionArgs) -> Result<ExitCode> {
             id: Some(id),
             as_of,
         } => {
-            let l = load(&store, *id)?;
+            let l = load(&*store, *id)?;
             let now = instant(as_of.as_ref(), &l.plan.zone, "--as-of")?;
-            status(&store, &l, now)?;
+            status(&*store, &l, now)?;
             Ok(ExitCode::SUCCESS)
         }
         TransitionCommand::Evaluate { id, as_of } => {
-            let l = load(&store, *id)?;
+            let l = load(&*store, *id)?;
             let now = instant(as_of.as_ref(), &l.plan.zone, "--as-of")?;
-            let o = relevo_server::transitions::evaluate_loaded(&mut store, l, now, &who, &now_ms)?;
+            let o =
+                relevo_server::transitions::evaluate_loaded(&mut *store, l, now, &who, &now_ms)?;
             let (l, state, events) = (&o.loaded, &o.state, &o.events);
             let gate = state
                 .last_gate
@@ -253,7 +254,7 @@ pub fn run(args: &TransitionArgs) -> Result<ExitCode> {
         | TransitionCommand::Hold(op)
         | TransitionCommand::Rollback { op, .. }
         | TransitionCommand::Resume(op) => {
-            let l = load(&store, op.id)?;
+            let l = load(&*store, op.id)?;
             let now = instant(op.at.as_ref(), &l.plan.zone, "--at")?;
             let which = match &args.command {
                 TransitionCommand::Advance(_) => Op::Advance,
@@ -262,7 +263,13 @@ pub fn run(args: &TransitionArgs) -> Result<ExitCode> {
                 _ => Op::Resume,
             };
             let o = relevo_server::transitions::operate(
-                &mut store, op.id, which, &who, &op.reason, now, &now_ms,
+                &mut *store,
+                op.id,
+                which,
+                &who,
+                &op.reason,
+                now,
+                &now_ms,
             )
             .map_err(|e| anyhow!("{e}"))?;
             println!("transition {}: {}", op.id, o.loaded.plan.name);
@@ -282,7 +289,7 @@ fn channels(plan: &TransitionPlan) -> String {
         .join(",")
 }
 
-fn status(store: &SqliteStore, l: &Loaded, now: i64) -> Result<()> {
+fn status(store: &dyn Store, l: &Loaded, now: i64) -> Result<()> {
     let (plan, state) = (&l.plan, &l.state);
     println!("transition {}: {}", l.row.id, plan.name);
     println!(

@@ -1164,7 +1164,7 @@ fn transition_replay_of_the_slipping_week_holds_then_rolls_back() {
     );
 
     // The audit log has every change, with who and why.
-    let store = relevo_store::SqliteStore::open(std::path::Path::new(db)).unwrap();
+    let store = relevo_store::open(db).unwrap();
     let audit: Vec<String> = store
         .audit_log(1000)
         .unwrap()

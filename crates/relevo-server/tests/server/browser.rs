@@ -322,10 +322,10 @@ fn log_in_switch_to_spanish_open_a_provider_and_find_the_chart() {
             let s = Server::new("e2e");
             let copy = s._dir.0.join("demo.db");
             std::fs::copy(&db, &copy).unwrap();
-            let store = relevo_store::SqliteStore::open(&copy).unwrap();
+            let store = relevo_store::open(&copy.display().to_string()).unwrap();
             let cost = s.state.config().password_cost;
             let _ = relevo_server::auth::add_user(
-                &store,
+                &*store,
                 "test",
                 &relevo_server::auth::NewUser {
                     name: "maria",
@@ -338,7 +338,7 @@ fn log_in_switch_to_spanish_open_a_provider_and_find_the_chart() {
             );
             drop(store);
             let mut config = s.state.config().clone();
-            config.db_path = copy;
+            config.db = copy.display().to_string();
             config.time_zone = env("RELEVO_E2E_TZ").unwrap_or_else(|| "Europe/Madrid".into());
             let state = relevo_server::AppState::open(
                 config,

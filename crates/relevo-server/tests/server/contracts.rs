@@ -30,30 +30,9 @@ credit_allocation_pct = 100
 per_contact.voice = { price = 3.00 }
 "#;
 
-/// Replaces the shared fixture's placeholder contract texts with a real contract for acme.
-fn with_contract(s: &Server) {
-    let mut store = relevo_store::SqliteStore::open(&s._dir.0.join("relevo.db")).unwrap();
-    store
-        .connection()
-        .execute("DELETE FROM contracts", [])
-        .unwrap();
-    store
-        .add_contract(&relevo_store::NewContract {
-            provider: "acme",
-            version: 1,
-            valid_from: "2026-01-01",
-            valid_to: Some("2026-12-31"),
-            source: CONTRACT,
-            added_at_ms: 0,
-            added_by: "test",
-        })
-        .unwrap();
-}
-
 #[tokio::test]
 async fn scorecard_and_invoice_for_a_provider_and_nobody_else() {
-    let s = Server::seeded("contract-api").await;
-    with_contract(&s);
+    let s = Server::seeded_with_contracts("contract-api", &[("acme", CONTRACT)]).await;
     let url = "/api/v1/scorecard?provider=acme&month=2026-10&as_of=2026-11-15T00:00:00Z";
     let r = s.call("GET", url, Some(&s.analyst), None).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -123,8 +102,7 @@ async fn scorecard_and_invoice_for_a_provider_and_nobody_else() {
 
 #[tokio::test]
 async fn the_provider_page_shows_last_months_scorecard_and_invoice() {
-    let s = Server::seeded("contract-page").await;
-    with_contract(&s);
+    let s = Server::seeded_with_contracts("contract-page", &[("acme", CONTRACT)]).await;
     let Ok(sid) = s.login("ana", crate::support::PASSWORD).await else {
         panic!("login")
     };

@@ -279,7 +279,7 @@ metric = "abandon_rate"
 channels = ["voice"]
 target = 0.30
 "#;
-    let mut store = relevo_store::SqliteStore::open(&s.state.config().db_path).unwrap();
+    let mut store = relevo_store::open(&s.state.config().db).unwrap();
     store
         .add_contract(&relevo_store::contracts::NewContract {
             provider: "zenith",

@@ -4,8 +4,8 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use relevo_server::{AppState, Config, PasswordCost, router};
+use relevo_store::Role;
 use relevo_store::auth::NewToken;
-use relevo_store::{Role, SqliteStore};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -134,12 +134,18 @@ pub const PASSWORD: &str = "correct horse battery";
 
 impl Server {
     pub fn new(tag: &str) -> Server {
+        Server::with_contracts(tag, &[])
+    }
+
+    /// A server whose store holds `contracts` (provider, TOML text; version 1 of 2026) in place of
+    /// the placeholder contract of each provider they name.
+    pub fn with_contracts(tag: &str, contracts: &[(&str, &str)]) -> Server {
         let dir = TempDir::new(tag);
         let db = dir.0.join("relevo.db");
-        let store = SqliteStore::open(&db).unwrap();
+        let store = relevo_store::open(&db.display().to_string()).unwrap();
         let mk = |role: Role, provider: Option<&str>| {
             relevo_server::auth::create_token(
-                &store,
+                &*store,
                 "test",
                 &NewToken {
                     name: format!("{role}"),
@@ -171,7 +177,7 @@ impl Server {
             ("zoe-zenith", Role::Provider, Some("zenith")),
         ] {
             relevo_server::auth::add_user(
-                &store,
+                &*store,
                 "test",
                 &relevo_server::auth::NewUser {
                     name,
@@ -186,20 +192,25 @@ impl Server {
         }
         let mut store = store;
         for provider in ["acme", "zenith"] {
+            let placeholder = format!("provider = \"{provider}\"\nversion = 1\n");
+            let source = contracts
+                .iter()
+                .find(|(p, _)| *p == provider)
+                .map_or(placeholder.as_str(), |(_, text)| text);
             store
                 .add_contract(&relevo_store::contracts::NewContract {
                     provider,
                     version: 1,
                     valid_from: "2026-01-01",
                     valid_to: Some("2026-12-31"),
-                    source: &format!("provider = \"{provider}\"\nversion = 1\n"),
+                    source,
                     added_at_ms: NOW_MS,
                     added_by: "test",
                 })
                 .unwrap();
         }
         drop(store);
-        let mut config = Config::new(db);
+        let mut config = Config::new(db.display().to_string());
         config.password_cost = cost;
         config.max_batch_records = 1_000;
         config.max_body_bytes = 1 << 20;
@@ -246,7 +257,12 @@ impl Server {
 
     /// A server with the seed records pushed through the API.
     pub async fn seeded(tag: &str) -> Server {
-        let s = Server::new(tag);
+        Server::seeded_with_contracts(tag, &[]).await
+    }
+
+    /// [`Server::seeded`] over [`Server::with_contracts`].
+    pub async fn seeded_with_contracts(tag: &str, contracts: &[(&str, &str)]) -> Server {
+        let s = Server::with_contracts(tag, contracts);
         let body = serde_json::to_string(&seed_records()).unwrap();
         let r = s
             .call(

@@ -4,7 +4,7 @@
 
 use crate::support::{NOW_MS, Server};
 use axum::http::StatusCode;
-use relevo_store::{NewTransition, SqliteStore};
+use relevo_store::NewTransition;
 
 /// billing/voice from acme to zenith; zenith's seeded service level is far below the guardrail.
 pub const PLAN: &str = r#"
@@ -35,7 +35,7 @@ pub fn add_transition(s: &Server) -> i64 {
 
 /// Stores a plan text, created at `CREATED_MS`.
 pub fn add_plan(s: &Server, plan: &str) -> i64 {
-    let mut store = SqliteStore::open(&s.state.config().db_path).unwrap();
+    let mut store = relevo_store::open(&s.state.config().db).unwrap();
     let state = relevo_transitions::State::new(CREATED_MS);
     store
         .create_transition(
@@ -187,7 +187,7 @@ async fn route_follows_the_transition_and_persists_across_a_restart() {
     assert_eq!(again["reason"], "sticky");
     // Restart: flush, then a new server state on the same database.
     relevo_server::routing::flush(&s.state).unwrap();
-    let store = SqliteStore::open(&s.state.config().db_path).unwrap();
+    let store = relevo_store::open(&s.state.config().db).unwrap();
     let counts = store.routing_counts(id).unwrap();
     let routed: i64 = counts.iter().map(|c| c.count).sum();
     assert_eq!(routed, 103);

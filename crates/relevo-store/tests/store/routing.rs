@@ -1,14 +1,11 @@
 //! Router states and decision counts survive a reopen; counts add up across flushes.
 
-use super::*;
-use crate::NewTransition;
+use crate::support::Db;
+use relevo_store::{NewTransition, RouterStateSave, RoutingCount};
 
 #[test]
 fn states_and_counts_accumulate_and_survive_a_reopen() {
-    let dir = std::env::temp_dir().join(format!("relevo-store-routing-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("r.db");
+    let db = Db::new("routing");
     let count = |n: i64, provider: &str| RoutingCount {
         transition_id: 1,
         channel: "voice".into(),
@@ -20,7 +17,7 @@ fn states_and_counts_accumulate_and_survive_a_reopen() {
         count: n,
     };
     {
-        let mut store = SqliteStore::open(&path).unwrap();
+        let mut store = db.open();
         let id = store
             .create_transition(
                 &NewTransition {
@@ -49,11 +46,10 @@ fn states_and_counts_accumulate_and_survive_a_reopen() {
             .save_routing(&[save(b"two", 5)], &[count(2, "a")], 20)
             .unwrap();
     }
-    let store = SqliteStore::open(&path).unwrap();
+    let store = db.open();
     assert_eq!(store.router_state(1).unwrap(), Some((b"two".to_vec(), 5)));
     assert_eq!(
         store.routing_counts(1).unwrap(),
         vec![count(4, "a"), count(1, "b")]
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,7 +1,7 @@
 //! Tokens, sessions, users, login attempts and the audit log on an in-memory store.
 
-use super::*;
-use crate::SqliteStore;
+use crate::support::scratch;
+use relevo_store::{NewToken, Role, Scope};
 
 fn token(role: Role, provider: Option<&str>) -> NewToken {
     NewToken {
@@ -14,7 +14,7 @@ fn token(role: Role, provider: Option<&str>) -> NewToken {
 
 #[test]
 fn tokens_resolve_until_revoked_or_expired() {
-    let s = SqliteStore::open_in_memory().unwrap();
+    let s = scratch();
     let id = s
         .create_token("secret-a", &token(Role::Provider, Some("acme")), 0)
         .unwrap();
@@ -36,20 +36,8 @@ fn tokens_resolve_until_revoked_or_expired() {
 }
 
 #[test]
-fn secrets_are_stored_hashed() {
-    let s = SqliteStore::open_in_memory().unwrap();
-    s.create_token("plain-secret", &token(Role::Admin, None), 0)
-        .unwrap();
-    let stored: Vec<u8> = s
-        .connection()
-        .query_row("SELECT secret_hash FROM api_tokens", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(stored, secret_hash("plain-secret").to_vec());
-}
-
-#[test]
 fn roles_and_provider_keys_must_agree() {
-    let s = SqliteStore::open_in_memory().unwrap();
+    let s = scratch();
     assert!(
         s.create_token("x", &token(Role::Provider, None), 0)
             .is_err()
@@ -63,7 +51,7 @@ fn roles_and_provider_keys_must_agree() {
 
 #[test]
 fn sessions_and_users() {
-    let s = SqliteStore::open_in_memory().unwrap();
+    let s = scratch();
     let uid = s.add_user("ana", "hash", Role::Analyst, None, 0).unwrap();
     assert!(s.add_user("ana", "hash", Role::Analyst, None, 0).is_err());
     let (u, h) = s.user_for_login("ana").unwrap().unwrap();
@@ -85,7 +73,7 @@ fn sessions_and_users() {
 
 #[test]
 fn login_failures_and_audit() {
-    let s = SqliteStore::open_in_memory().unwrap();
+    let s = scratch();
     for t in [1, 2, 3] {
         s.record_login_failure("ana", t).unwrap();
     }
@@ -103,8 +91,7 @@ fn login_failures_and_audit() {
 
 #[test]
 fn data_span_follows_the_scope() {
-    use crate::Store;
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = scratch();
     assert_eq!(s.data_span(&Scope::All).unwrap(), None);
     let rec = |provider: &str, at: i64| relevo_core::ContactRecord {
         contact_id: format!("{provider}{at}"),

@@ -1,6 +1,7 @@
 //! Transitions survive a reopen, saves are optimistic, and every change is in the audit log.
 
-use super::*;
+use crate::support::Db;
+use relevo_store::{NewTransition, NewTransitionEvent, Store, TransitionSave};
 
 fn new(name: &str) -> NewTransition<'_> {
     NewTransition {
@@ -13,7 +14,7 @@ fn new(name: &str) -> NewTransition<'_> {
     }
 }
 
-fn audit(store: &SqliteStore) -> Vec<String> {
+fn audit(store: &dyn Store) -> Vec<String> {
     let mut log: Vec<String> = store
         .audit_log(100)
         .unwrap()
@@ -35,12 +36,9 @@ fn audit(store: &SqliteStore) -> Vec<String> {
 
 #[test]
 fn create_save_events_and_audit_survive_a_reopen() {
-    let dir = std::env::temp_dir().join(format!("relevo-store-transitions-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("t.db");
+    let db = Db::new("transitions");
     let id = {
-        let mut store = SqliteStore::open(&path).unwrap();
+        let mut store = db.open();
         let id = store
             .create_transition(&new("move billing"), "cli:ana", 1_000)
             .unwrap();
@@ -81,7 +79,7 @@ fn create_save_events_and_audit_survive_a_reopen() {
         store.record_delivery(ids[1], 2_200, None).unwrap();
         id
     };
-    let mut store = SqliteStore::open(&path).unwrap();
+    let mut store = db.open();
     let t = store.transition(id).unwrap().unwrap();
     assert_eq!(
         (t.state.as_str(), t.version, t.updated_at_ms),
@@ -125,7 +123,7 @@ fn create_save_events_and_audit_survive_a_reopen() {
     );
     assert_eq!(store.transition(id).unwrap().unwrap().version, 2);
     assert_eq!(
-        audit(&store),
+        audit(&*store),
         [
             "1000 cli:ana transition.create transition:1 move billing: billing from inhouse to bpo",
             "2000 guardrail transition.evaluate transition:1 gate fail",
@@ -134,5 +132,4 @@ fn create_save_events_and_audit_survive_a_reopen() {
         ]
     );
     assert!(store.transition(99).unwrap().is_none());
-    let _ = std::fs::remove_dir_all(&dir);
 }

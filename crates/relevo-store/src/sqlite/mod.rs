@@ -1,12 +1,20 @@
-//! The SQLite backend: WAL, embedded migrations, one transaction per import.
+//! The SQLite engine: WAL, embedded migrations, one transaction per import. Private to the crate:
+//! callers reach it through [`crate::open`] and the store traits only.
 
-use crate::schema::{BULK_MIN_RECORDS, MIGRATIONS, ROLLUP_MIGRATION, SECONDARY_INDEXES};
+mod auth;
+mod contracts;
+mod routing;
+mod schema;
+mod transitions;
+
 use crate::{
-    Abort, CellKey, FcrCount, HoursCell, HoursInput, ImportStats, Scope, Store, StoreError, Summary,
+    Abort, CellKey, ContactStore, FcrCount, HoursCell, HoursInput, ImportStats, Scope, StoreError,
+    Summary,
 };
 use relevo_core::{Channel, ContactRecord, Direction, Grain, Outcome, interval_of};
 use relevo_metrics::{Cell, FxBuild};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use schema::{BULK_MIN_RECORDS, MIGRATIONS, ROLLUP_MIGRATION, SECONDARY_INDEXES};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -17,8 +25,15 @@ const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 /// Progress is reported every this many records.
 const PROGRESS_EVERY: u64 = 20_000;
 
+/// The engine's errors, in the store's terms (rusqlite stays inside this crate).
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Database(e.to_string())
+    }
+}
+
 /// A store in one SQLite file (or in memory for tests).
-pub struct SqliteStore {
+pub(crate) struct SqliteStore {
     conn: Connection,
     hash_key: [u8; 32],
 }
@@ -32,18 +47,13 @@ impl std::fmt::Debug for SqliteStore {
 type DeltaKey = (i64, i64, i64, u8);
 
 impl SqliteStore {
-    /// Opens (creating if needed) the database at `path` and applies pending migrations, waiting up
-    /// to 10 s for another connection's lock.
-    pub fn open(path: &Path) -> Result<Self, StoreError> {
-        Self::open_waiting(path, BUSY_TIMEOUT)
-    }
-
-    /// [`SqliteStore::open`] waiting at most `wait` for a lock held elsewhere (a large import holds
-    /// the database for itself); past it, [`StoreError::Busy`].
-    pub fn open_waiting(path: &Path, wait: std::time::Duration) -> Result<Self, StoreError> {
+    /// Opens (creating if needed) the database at `path` and applies pending migrations, waiting at
+    /// most `wait` for a lock held elsewhere (a large import holds the database for itself); past
+    /// it, [`StoreError::Busy`].
+    pub(crate) fn open_waiting(path: &Path, wait: std::time::Duration) -> Result<Self, StoreError> {
         let busy = |e: rusqlite::Error| match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::DatabaseBusy) => StoreError::Busy(path.display().to_string()),
-            _ => StoreError::Sqlite(e),
+            _ => StoreError::from(e),
         };
         let conn = Connection::open(path)?;
         conn.busy_timeout(wait)?;
@@ -54,19 +64,19 @@ impl SqliteStore {
             .map_err(busy)?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         let store = Self::setup(conn).map_err(|e| match e {
-            StoreError::Sqlite(e) => busy(e),
-            other => other,
+            SetupError::Sqlite(e) => busy(e),
+            SetupError::Store(e) => e,
         })?;
         store.conn.busy_timeout(BUSY_TIMEOUT)?;
         Ok(store)
     }
 
     /// A private in-memory database (tests).
-    pub fn open_in_memory() -> Result<Self, StoreError> {
-        Self::setup(Connection::open_in_memory()?)
+    pub(crate) fn open_in_memory() -> Result<Self, StoreError> {
+        Self::setup(Connection::open_in_memory()?).map_err(SetupError::into_store)
     }
 
-    fn setup(mut conn: Connection) -> Result<Self, StoreError> {
+    fn setup(mut conn: Connection) -> Result<Self, SetupError> {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "cache_size", -262_144)?; // 256 MiB page cache (also the sorter's memory)
         // Index builds and large sorts may use a second thread.
@@ -78,7 +88,8 @@ impl SqliteStore {
             return Err(StoreError::Unsupported(format!(
                 "the database has schema version {version}, newer than this relevo knows ({}); upgrade relevo",
                 MIGRATIONS.len()
-            )));
+            ))
+            .into());
         }
         for (i, m) in MIGRATIONS.iter().enumerate().skip(version as usize) {
             let tx = conn.transaction()?;
@@ -128,24 +139,48 @@ impl SqliteStore {
         Ok(key)
     }
 
-    /// The keyed hash under which a customer key is stored (BLAKE3 keyed mode, first 8 bytes as a
-    /// signed integer: compact to index; collisions among a few million customers are negligible,
-    /// about n²/2⁶⁵, and would only merge two customers' FCR).
-    pub fn customer_hash(&self, customer: &str) -> i64 {
-        hash_customer(&self.hash_key, customer)
-    }
-
     /// The underlying connection, mutable, for sibling modules that need their own transactions.
     pub(crate) fn conn_mut(&mut self) -> &mut Connection {
         &mut self.conn
     }
 
-    /// The underlying connection, for sibling modules of later features (contracts, tokens).
-    pub fn connection(&self) -> &Connection {
+    /// The underlying connection, for sibling modules.
+    pub(crate) fn connection(&self) -> &Connection {
         &self.conn
     }
 }
 
+/// What setting up a connection failed on: the engine's error is kept whole, so that opening can
+/// tell a lock held elsewhere ([`StoreError::Busy`]) from other failures.
+enum SetupError {
+    Sqlite(rusqlite::Error),
+    Store(StoreError),
+}
+
+impl From<rusqlite::Error> for SetupError {
+    fn from(e: rusqlite::Error) -> Self {
+        SetupError::Sqlite(e)
+    }
+}
+
+impl From<StoreError> for SetupError {
+    fn from(e: StoreError) -> Self {
+        SetupError::Store(e)
+    }
+}
+
+impl SetupError {
+    fn into_store(self) -> StoreError {
+        match self {
+            SetupError::Sqlite(e) => e.into(),
+            SetupError::Store(e) => e,
+        }
+    }
+}
+
+/// The keyed hash under which a customer key is stored (BLAKE3 keyed mode, first 8 bytes as a
+/// signed integer: compact to index; collisions among a few million customers are negligible,
+/// about n²/2⁶⁵, and would only merge two customers' FCR).
 fn hash_customer(key: &[u8; 32], customer: &str) -> i64 {
     let h = blake3::keyed_hash(key, customer.trim().as_bytes());
     let mut out = [0u8; 8];
@@ -733,7 +768,7 @@ impl BulkJournal {
     }
 }
 
-impl Store for SqliteStore {
+impl ContactStore for SqliteStore {
     fn import(
         &mut self,
         source_name: &str,
@@ -1116,4 +1151,50 @@ impl Store for SqliteStore {
             })
         })?)
     }
+
+    fn data_span(&self, scope: &Scope) -> Result<Option<(i64, i64)>, StoreError> {
+        let (sql, provider) = match scope {
+            Scope::All => (
+                "SELECT min(first_interval), max(last_interval) FROM cube_groups",
+                None,
+            ),
+            Scope::Provider(p) => (
+                "SELECT min(g.first_interval), max(g.last_interval) FROM cube_groups g \
+                 JOIN providers p ON p.id = g.provider_id WHERE p.key = ?1",
+                Some(p),
+            ),
+        };
+        let row: (Option<i64>, Option<i64>) = match provider {
+            None => self
+                .connection()
+                .query_row(sql, [], |r| Ok((r.get(0)?, r.get(1)?)))?,
+            Some(p) => self
+                .connection()
+                .query_row(sql, [p], |r| Ok((r.get(0)?, r.get(1)?)))?,
+        };
+        Ok(row.0.zip(row.1))
+    }
+
+    fn customer_hash(&self, customer: &str) -> i64 {
+        hash_customer(&self.hash_key, customer)
+    }
+
+    fn contact_updated_at(
+        &self,
+        provider: &str,
+        contact_id: &str,
+    ) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT c.updated_at FROM contacts c JOIN providers p ON p.id = c.provider_id \
+                 WHERE p.key = ?1 AND c.contact_id = ?2",
+                params![provider, contact_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
 }
+
+#[cfg(test)]
+mod tests;
