@@ -234,6 +234,12 @@ pub struct Cell {
 }
 
 impl Cell {
+    /// Handle time of the answered contacts, in ms: talk + hold + after-contact work (DESIGN.md §4,
+    /// AHT's numerator). The one place this sum is written outside the KPI formulas.
+    pub fn handle_ms(&self) -> i64 {
+        self.talk_ms + self.hold_ms + self.acw_ms
+    }
+
     /// Adds (`sign` = 1) or removes (`sign` = −1) one record's contribution.
     /// Outbound records contribute nothing: the cube measures queues.
     pub fn apply(&mut self, r: &ContactRecord, sign: i64) {

@@ -42,7 +42,7 @@ fn main() {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_millis() as i64;
-    let (_, token) = relevo_server::auth::create_token(
+    let (_, token) = relevo_app::accounts::create_token(
         &*store,
         "load-benchmark",
         &NewToken {

@@ -61,7 +61,7 @@ fn main() {
         .as_millis() as i64;
     let token = {
         let mut store = relevo_store::open(&db.display().to_string()).unwrap();
-        let (_, token) = relevo_server::auth::create_token(
+        let (_, token) = relevo_app::accounts::create_token(
             &*store,
             "route-benchmark",
             &NewToken {
@@ -88,10 +88,10 @@ fn main() {
                 now,
             )
             .unwrap();
-        relevo_server::transitions::operate(
+        relevo_app::transitions::operate(
             &mut *store,
             id,
-            relevo_server::transitions::Op::Advance,
+            relevo_app::transitions::Op::Advance,
             "bench",
             "start the pilot",
             now - 3_600_000,

@@ -4,7 +4,7 @@
 //! Handlers parse and check, then run store work on a blocking thread; they never filter data
 //! themselves: the caller's scope goes to the store.
 
-use crate::auth::{self, Caller, Perm};
+use crate::auth::{Caller, Perm};
 use crate::error::{ApiError, RecordError};
 use crate::kpis::{self, KpiQuery};
 use crate::state::AppState;
@@ -464,7 +464,9 @@ pub async fn create_token(
     };
     let actor = caller.principal.actor.clone();
     let (id, secret) = st
-        .blocking(move |st| st.write(|w| auth::create_token(w, &actor, &token, now)))
+        .blocking(move |st| {
+            st.write(|w| Ok(relevo_app::accounts::create_token(w, &actor, &token, now)?))
+        })
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -485,7 +487,9 @@ pub async fn revoke_token(
     let now = st.now_ms();
     let actor = caller.principal.actor.clone();
     let done = st
-        .blocking(move |st| st.write(|w| auth::revoke_token(w, &actor, id, now)))
+        .blocking(move |st| {
+            st.write(|w| Ok(relevo_app::accounts::revoke_token(w, &actor, id, now)?))
+        })
         .await?;
     if done {
         Ok(StatusCode::NO_CONTENT)
@@ -552,10 +556,10 @@ pub async fn add_user(
     let cost = st.config().password_cost;
     st.blocking(move |st| {
         st.write(|w| {
-            auth::add_user(
+            relevo_app::accounts::add_user(
                 w,
                 &actor,
-                &auth::NewUser {
+                &relevo_app::accounts::NewUser {
                     name: &b.name,
                     password: &b.password,
                     role,
@@ -564,6 +568,7 @@ pub async fn add_user(
                 cost,
                 now,
             )
+            .map_err(ApiError::from)
         })
     })
     .await?;

@@ -6,14 +6,12 @@
 //! query. This module only decides whether a role may use an endpoint at all.
 
 use crate::error::ApiError;
-use crate::state::{AppState, PasswordCost};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
-use relevo_store::auth::NewToken;
-use relevo_store::{Principal, Role, Scope, Store};
-use std::io::Read;
+pub(crate) use relevo_app::accounts::verify_password;
+use relevo_store::{Principal, Role, Scope};
 
 /// The dashboard's session cookie.
 pub const SESSION_COOKIE: &str = "relevo_session";
@@ -21,8 +19,6 @@ pub const SESSION_COOKIE: &str = "relevo_session";
 pub const LOGIN_CSRF_COOKIE: &str = "relevo_login";
 /// Header carrying the session's CSRF token on API writes made with a session cookie.
 pub const CSRF_HEADER: &str = "x-csrf-token";
-/// Prefix of API token secrets (recognisable in logs and secret scanners).
-pub const TOKEN_PREFIX: &str = "rlv_";
 
 /// What an endpoint needs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -156,152 +152,4 @@ impl FromRequestParts<AppState> for Caller {
 /// Compares secrets without leaking where they differ.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-/// 256 random bits from the operating system, as lowercase hex.
-pub fn random_hex() -> Result<String, ApiError> {
-    let mut b = [0u8; 32];
-    std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| f.read_exact(&mut b))
-        .map_err(|e| ApiError::Internal(format!("cannot read /dev/urandom: {e}")))?;
-    Ok(b.iter().map(|x| format!("{x:02x}")).collect())
-}
-
-fn argon2(cost: PasswordCost) -> Result<argon2::Argon2<'static>, ApiError> {
-    let params = argon2::Params::new(cost.memory_kib, cost.iterations, 1, None)
-        .map_err(|e| ApiError::Internal(format!("argon2 parameters: {e}")))?;
-    Ok(argon2::Argon2::new(
-        argon2::Algorithm::Argon2id,
-        argon2::Version::V0x13,
-        params,
-    ))
-}
-
-/// An Argon2id PHC string for `password`.
-pub fn hash_password(password: &str, cost: PasswordCost) -> Result<String, ApiError> {
-    let salt_hex = random_hex()?;
-    let salt = SaltString::encode_b64(&salt_hex.as_bytes()[..16])
-        .map_err(|e| ApiError::Internal(format!("salt: {e}")))?;
-    Ok(argon2(cost)?
-        .hash_password(password.as_bytes(), &salt)
-        .map_err(|e| ApiError::Internal(format!("argon2: {e}")))?
-        .to_string())
-}
-
-/// Whether `password` matches the PHC string (the parameters are read from the string).
-pub fn verify_password(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc).is_ok_and(|h| {
-        argon2::Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
-}
-
-/// Creates an API token and returns `(id, secret)`; the secret is shown once and stored hashed.
-pub fn create_token(
-    store: &dyn Store,
-    actor: &str,
-    token: &NewToken,
-    now_ms: i64,
-) -> Result<(i64, String), ApiError> {
-    let secret = format!("{TOKEN_PREFIX}{}", random_hex()?);
-    let id = store.create_token(&secret, token, now_ms)?;
-    let detail = format!(
-        "name={} role={}{}",
-        token.name,
-        token.role,
-        token
-            .provider
-            .as_deref()
-            .map_or(String::new(), |p| format!(" provider={p}"))
-    );
-    store.audit(
-        now_ms,
-        actor,
-        "token.create",
-        Some(&id.to_string()),
-        Some(&detail),
-    )?;
-    Ok((id, secret))
-}
-
-/// Revokes a token (audited); `false` when there is no live token with that id.
-pub fn revoke_token(
-    store: &dyn Store,
-    actor: &str,
-    id: i64,
-    now_ms: i64,
-) -> Result<bool, ApiError> {
-    let done = store.revoke_token(id, now_ms)?;
-    if done {
-        store.audit(now_ms, actor, "token.revoke", Some(&id.to_string()), None)?;
-    }
-    Ok(done)
-}
-
-/// A person to add.
-#[derive(Debug, Clone, Copy)]
-pub struct NewUser<'a> {
-    pub name: &'a str,
-    pub password: &'a str,
-    pub role: Role,
-    /// Required for the provider role.
-    pub provider: Option<&'a str>,
-}
-
-/// Adds a person with an Argon2id-hashed password (audited); returns the user id.
-pub fn add_user(
-    store: &dyn Store,
-    actor: &str,
-    user: &NewUser<'_>,
-    cost: PasswordCost,
-    now_ms: i64,
-) -> Result<i64, ApiError> {
-    let NewUser {
-        name,
-        password,
-        role,
-        provider,
-    } = *user;
-    if name.trim().is_empty() {
-        return Err(ApiError::bad_field("name", "a user name cannot be empty"));
-    }
-    if password.chars().count() < 8 {
-        return Err(ApiError::bad_field(
-            "password",
-            "a password needs at least 8 characters",
-        ));
-    }
-    let hash = hash_password(password, cost)?;
-    let id = store.add_user(name, &hash, role, provider, now_ms)?;
-    store.audit(
-        now_ms,
-        actor,
-        "user.add",
-        Some(name),
-        Some(&format!("role={role}")),
-    )?;
-    Ok(id)
-}
-
-/// Sets a person's password (Argon2id), ending their sessions (audited); `false` when unknown.
-pub fn set_password(
-    store: &dyn Store,
-    actor: &str,
-    name: &str,
-    password: &str,
-    cost: PasswordCost,
-    now_ms: i64,
-) -> Result<bool, ApiError> {
-    if password.chars().count() < 8 {
-        return Err(ApiError::bad_field(
-            "password",
-            "a password needs at least 8 characters",
-        ));
-    }
-    let done = store.set_password(name, &hash_password(password, cost)?)?;
-    if done {
-        store.audit(now_ms, actor, "user.password", Some(name), None)?;
-    }
-    Ok(done)
 }

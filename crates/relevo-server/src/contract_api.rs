@@ -1,14 +1,14 @@
 //! `GET /api/v1/scorecard` and `GET /api/v1/invoice`: a provider's month judged against its contract
-//! and priced, from [`crate::evaluation`] (the same code as `relevo scorecard` / `relevo invoice`).
+//! and priced, from [`relevo_app::evaluation`] (the same code as `relevo scorecard` / `relevo invoice`).
 //! A provider caller may ask only for itself; anyone else's provider answers 404, as if unknown.
 
 use crate::auth::{Caller, Perm};
 use crate::error::ApiError;
-use crate::evaluation::{self, EvalError};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
+use relevo_app::evaluation::{self, EvalError};
 use relevo_contracts::Month;
 use relevo_store::Scope;
 use serde::Deserialize;

@@ -175,7 +175,7 @@ async fn login_page(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let (lang, remember) = lang_of(&q, &headers);
-    let csrf = auth::random_hex()?;
+    let csrf = relevo_app::accounts::random_hex()?;
     let message = match q.error.as_deref() {
         Some("rate") => Some(lang.t("too_many")),
         Some(_) => Some(lang.t("bad_login")),
@@ -264,8 +264,8 @@ async fn login_submit(State(st): State<AppState>, req: Request) -> Result<Respon
                     return Ok(Err("bad"));
                 }
             };
-            let sid = auth::random_hex()?;
-            let csrf = auth::random_hex()?;
+            let sid = relevo_app::accounts::random_hex()?;
+            let csrf = relevo_app::accounts::random_hex()?;
             st.write(|w| {
                 w.create_session(&sid, user.id, &csrf, now, now + cfg.session_ttl_ms)?;
                 w.clear_login_failures(&keys[0])?;
@@ -1004,10 +1004,10 @@ fn contract_month(
     };
     let now = st.now_ms();
     st.read(|s| {
-        let card = crate::evaluation::scorecard(s, provider, month, now)
+        let card = relevo_app::evaluation::scorecard(s, provider, month, now)
             .map(|(_, c)| c)
             .ok();
-        let inv = crate::evaluation::invoice(s, provider, month, now)
+        let inv = relevo_app::evaluation::invoice(s, provider, month, now)
             .map(|(_, _, i)| i)
             .ok();
         Ok(card.map(|c| (c, inv)))

@@ -132,6 +132,37 @@ impl IntoResponse for ApiError {
 #[derive(Clone, Debug)]
 pub struct InternalDetail(pub String);
 
+impl From<relevo_app::Error> for ApiError {
+    fn from(e: relevo_app::Error) -> Self {
+        match e {
+            relevo_app::Error::Invalid {
+                field: Some(field),
+                message,
+            } => ApiError::bad_field(&field, message),
+            relevo_app::Error::Invalid {
+                field: None,
+                message,
+            } => ApiError::bad(message),
+            relevo_app::Error::NotFound(m) => ApiError::NotFound(m),
+            relevo_app::Error::Conflict(m) => ApiError::Conflict(m),
+            relevo_app::Error::Store(e) => e.into(),
+            relevo_app::Error::Internal(m) => ApiError::Internal(m),
+        }
+    }
+}
+
+impl From<relevo_app::transitions::RunError> for ApiError {
+    fn from(e: relevo_app::transitions::RunError) -> Self {
+        use relevo_app::transitions::RunError;
+        match e {
+            RunError::NotFound(m) => ApiError::NotFound(m),
+            RunError::Refused(m) => ApiError::Conflict(m),
+            RunError::Store(relevo_store::StoreError::Unsupported(m)) => ApiError::Conflict(m),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
 impl From<relevo_store::StoreError> for ApiError {
     fn from(e: relevo_store::StoreError) -> Self {
         match e {

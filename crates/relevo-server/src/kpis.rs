@@ -1,18 +1,23 @@
-//! KPIs for the API and the dashboard: report options from query parameters (the same options as
-//! `relevo report`), the report streamed from the store within the caller's scope, and a one-pass
-//! roll-up (totals plus a per-period series per key) for the dashboard's tables and charts.
+//! Report options from the API's query parameters (the same options as `relevo report`); the
+//! reports themselves are `relevo_app::reports`.
 
 use crate::error::ApiError;
-use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use relevo_core::{AbandonTreatment, Channel, KpiSettings, interval_of};
-use relevo_metrics::memcube::MemCube;
-use relevo_metrics::period::{period_start_ms, periods};
-use relevo_metrics::report::{CellRef, GroupBy, ReportBuilder, ReportRow, ReportSpec};
-use relevo_metrics::{Acc, Granularity, Kpis};
-use relevo_store::{CellKey, FcrCount, Scope, Store, StoreError};
+pub use relevo_app::reports::{Filter, Rollup, Window, report, report_from_memory, rollup};
+use relevo_core::{AbandonTreatment, KpiSettings};
+use relevo_metrics::Granularity;
+use relevo_metrics::report::{GroupBy, ReportSpec};
 use serde::Deserialize;
-use std::collections::BTreeMap;
+
+/// An IANA zone or `UTC` (the error names `tz`).
+pub fn zone(name: &str) -> Result<TimeZone, ApiError> {
+    Ok(relevo_app::reports::zone(name)?)
+}
+
+/// A date (a whole day in `tz`; an end date is inclusive) or an RFC 3339 instant.
+pub fn bound_ms(text: &str, tz: &TimeZone, is_end: bool, field: &str) -> Result<i64, ApiError> {
+    Ok(relevo_app::reports::bound_ms(text, tz, is_end, field)?)
+}
 
 /// `GET /api/v1/kpis` parameters: `relevo report`'s options.
 #[derive(Debug, Default, Deserialize)]
@@ -38,59 +43,6 @@ pub struct KpiQuery {
     pub channel: Option<String>,
     /// json (default) or csv.
     pub format: Option<String>,
-}
-
-/// Which queues and channels to keep (empty: all).
-#[derive(Debug, Default, Clone)]
-pub struct Filter {
-    pub queues: Vec<String>,
-    pub channels: Vec<Channel>,
-}
-
-impl Filter {
-    pub fn keeps(&self, queue: &str, channel: Channel) -> bool {
-        (self.queues.is_empty() || self.queues.iter().any(|q| q == queue))
-            && (self.channels.is_empty() || self.channels.contains(&channel))
-    }
-}
-
-/// An IANA zone or `UTC`.
-pub fn zone(name: &str) -> Result<TimeZone, ApiError> {
-    TimeZone::get(name).map_err(|_| {
-        ApiError::bad_field(
-            "tz",
-            format!("unknown time zone {name:?} (use an IANA name like Europe/Madrid)"),
-        )
-    })
-}
-
-/// A date (a whole day in `tz`; an end date is inclusive) or an RFC 3339 instant.
-pub fn bound_ms(text: &str, tz: &TimeZone, is_end: bool, field: &str) -> Result<i64, ApiError> {
-    let bad = || {
-        ApiError::bad_field(
-            field,
-            format!(
-                "{field} {text:?}: expected a date like 2026-10-01 or an RFC 3339 time like 2026-10-01T08:00:00+02:00"
-            ),
-        )
-    };
-    // An instant first: jiff also reads the date part of a full timestamp as a `Date`.
-    if let Ok(t) = text.parse::<jiff::Timestamp>() {
-        return Ok(t.as_millisecond());
-    }
-    if let Ok(d) = text.parse::<Date>() {
-        let day = if is_end {
-            d.tomorrow().map_err(|_| bad())?
-        } else {
-            d
-        };
-        return day
-            .to_zoned(tz.clone())
-            .and_then(|z| z.start_of_day())
-            .map(|z| z.timestamp().as_millisecond())
-            .map_err(|_| bad());
-    }
-    Err(bad())
 }
 
 fn parse_list<T: std::str::FromStr<Err = String>>(
@@ -170,177 +122,6 @@ pub fn spec_of(q: &KpiQuery, now_ms: i64) -> Result<(ReportSpec, Filter, i64), A
         },
     };
     Ok((spec, filter, as_of))
-}
-
-/// The FCR counts a report needs (none when its window is 0 days).
-fn fcr_counts(
-    store: &dyn Store,
-    scope: &Scope,
-    spec: &ReportSpec,
-    as_of_ms: i64,
-) -> Result<Vec<(CellKey, FcrCount)>, StoreError> {
-    if spec.settings.fcr_window_days == 0 {
-        return Ok(Vec::new());
-    }
-    store.fcr(
-        spec.from_ms,
-        spec.to_ms,
-        spec.settings.fcr_window_days,
-        as_of_ms,
-        scope,
-    )
-}
-
-/// Streams the report's rows from the cube within `scope`, exactly as `relevo report` does.
-pub fn report(
-    store: &dyn Store,
-    scope: &Scope,
-    spec: &ReportSpec,
-    filter: &Filter,
-    as_of_ms: i64,
-) -> Result<Vec<ReportRow>, StoreError> {
-    let (from_i, to_i) = (interval_of(spec.from_ms), interval_of(spec.to_ms - 1) + 1);
-    let groups = store.groups(from_i, to_i, scope)?;
-    let fcr = fcr_counts(store, scope, spec, as_of_ms)?;
-    let kept = || {
-        groups
-            .iter()
-            .filter(|(_, q, c)| filter.keeps(q, *c))
-            .map(|(p, q, c)| (p.as_str(), q.as_str(), *c))
-    };
-    // Rows are large and many (a year by interval has millions): one allocation, no regrowth.
-    let mut rows = Vec::with_capacity(relevo_metrics::report::dense_row_count(spec, kept()));
-    let mut sink = |r: ReportRow| rows.push(r);
-    let mut builder = ReportBuilder::new(spec, kept(), &mut sink);
-    for (k, f) in fcr
-        .iter()
-        .filter(|(k, _)| filter.keeps(&k.queue, k.channel))
-    {
-        builder.add_fcr(k.cell_ref(), f.eligible, f.resolved);
-    }
-    let grain =
-        relevo_metrics::report::grain_for(spec.from_ms, spec.to_ms, spec.granularity, &spec.tz);
-    store.for_each_cell_at(grain, from_i, to_i, scope, &mut |c, cell| {
-        if filter.keeps(c.queue, c.channel) {
-            builder.add_cell(c, cell);
-        }
-    })?;
-    builder.finish();
-    Ok(rows)
-}
-
-/// The same rows as [`report`], from a grain of the cube held in memory (which must answer the
-/// spec: the grain `grain_for` picks, or the 15-minute cube). FCR still comes from the store's raw
-/// records.
-pub fn report_from_memory(
-    cube: &MemCube,
-    store: &dyn Store,
-    scope: &Scope,
-    spec: &ReportSpec,
-    filter: &Filter,
-    as_of_ms: i64,
-) -> Result<Vec<ReportRow>, StoreError> {
-    let fcr = fcr_counts(store, scope, spec, as_of_ms)?;
-    let keep = |p: &str, q: &str, c: Channel| {
-        filter.keeps(q, c)
-            && match scope {
-                Scope::All => true,
-                Scope::Provider(only) => p == only,
-            }
-    };
-    let fcr = fcr
-        .iter()
-        .map(|(k, f)| (k.cell_ref(), f.eligible, f.resolved));
-    Ok(cube.report(spec, &keep, fcr).rows())
-}
-
-/// One key's roll-up: totals over the range and KPIs per period (every period of the range, in
-/// order; `None` where nothing arrived).
-#[derive(Debug, Clone)]
-pub struct Rollup {
-    pub total: Kpis,
-    pub series: Vec<(i64, Kpis)>,
-}
-
-/// The range, zone, series period and settings of a roll-up.
-#[derive(Debug, Clone, Copy)]
-pub struct Window<'a> {
-    pub from_ms: i64,
-    pub to_ms: i64,
-    pub tz: &'a TimeZone,
-    pub series_by: Granularity,
-    pub settings: &'a KpiSettings,
-}
-
-/// Rolls cells in `[from_ms, to_ms)` within `scope` up per key (`key_of` returns `None` to leave a
-/// cell out) into totals and a series of `series_by` periods. FCR is not computed (it needs raw
-/// records; the API's report has it).
-pub fn rollup(
-    store: &dyn Store,
-    scope: &Scope,
-    w: &Window<'_>,
-    key_of: &dyn Fn(&CellRef<'_>) -> Option<String>,
-) -> Result<BTreeMap<String, Rollup>, StoreError> {
-    let Window {
-        from_ms,
-        to_ms,
-        tz,
-        series_by,
-        settings,
-    } = *w;
-    let (from_i, to_i) = (interval_of(from_ms), interval_of(to_ms - 1) + 1);
-    let starts = periods(from_ms, to_ms, series_by, tz);
-    let mut totals: BTreeMap<String, Acc> = BTreeMap::new();
-    let mut per: BTreeMap<String, BTreeMap<i64, Acc>> = BTreeMap::new();
-    let mut last: Option<(i64, i64)> = None;
-    let grain = relevo_metrics::report::grain_for(from_ms, to_ms, series_by, tz);
-    store.for_each_cell_at(grain, from_i, to_i, scope, &mut |c, cell| {
-        let t = relevo_core::interval_start_ms(c.interval);
-        if t < from_ms || t >= to_ms {
-            return;
-        }
-        let Some(key) = key_of(&c) else { return };
-        let p = match last {
-            Some((i, p)) if i == c.interval => p,
-            _ => {
-                let p = period_start_ms(t, series_by, tz);
-                last = Some((c.interval, p));
-                p
-            }
-        };
-        totals
-            .entry(key.clone())
-            .or_default()
-            .add_cell(cell, c.channel, settings);
-        per.entry(key)
-            .or_default()
-            .entry(p)
-            .or_default()
-            .add_cell(cell, c.channel, settings);
-    })?;
-    let empty = Acc::default();
-    Ok(totals
-        .into_iter()
-        .map(|(k, acc)| {
-            let series_accs = per.remove(&k).unwrap_or_default();
-            let series = starts
-                .iter()
-                .map(|p| {
-                    (
-                        *p,
-                        Kpis::compute(series_accs.get(p).unwrap_or(&empty), settings),
-                    )
-                })
-                .collect();
-            (
-                k,
-                Rollup {
-                    total: Kpis::compute(&acc, settings),
-                    series,
-                },
-            )
-        })
-        .collect())
 }
 
 #[cfg(test)]

@@ -12,7 +12,6 @@ pub mod auth;
 pub mod contract_api;
 pub mod dashboard;
 pub mod error;
-pub mod evaluation;
 pub mod kpis;
 mod memory;
 pub mod metrics;
@@ -20,7 +19,6 @@ pub mod openapi;
 pub mod planning;
 pub mod routing;
 pub mod state;
-pub mod transitions;
 pub mod transitions_api;
 
 pub use error::ApiError;

@@ -90,7 +90,7 @@ pub async fn get_plan(
                     );
                     let e = hours.entry(h).or_default();
                     e.0 += cell.offered as f64;
-                    e.1 += cell.talk_ms + cell.hold_ms + cell.acw_ms;
+                    e.1 += cell.handle_ms();
                     e.2 += cell.answered;
                 }
             })?;

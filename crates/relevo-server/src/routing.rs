@@ -19,10 +19,10 @@
 use crate::auth::{Caller, Perm};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::transitions::{Loaded, parse};
 use axum::Json;
 use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
+use relevo_app::transitions::{Loaded, parse};
 use relevo_core::Channel;
 use relevo_routing::{Contact, Router, RouterState};
 use relevo_store::{RouterStateSave, RoutingCount, Store};

@@ -7,6 +7,7 @@
 use crate::error::ApiError;
 use crate::kpis::Filter;
 use crate::metrics::Metrics;
+pub use relevo_app::accounts::PasswordCost;
 use relevo_metrics::report::{ReportRow, ReportSpec, grain_for};
 use relevo_store::{Scope, Store, StoreError};
 use std::sync::atomic::Ordering;
@@ -16,23 +17,6 @@ use std::sync::{Arc, Mutex};
 pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
 /// Where log lines go (one structured `key=value` line per call).
 pub type LogSink = Arc<dyn Fn(&str) + Send + Sync>;
-
-/// Argon2id cost for passwords.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PasswordCost {
-    pub memory_kib: u32,
-    pub iterations: u32,
-}
-
-impl Default for PasswordCost {
-    /// OWASP's minimum for Argon2id: 19 MiB, 2 iterations, 1 lane.
-    fn default() -> Self {
-        PasswordCost {
-            memory_kib: 19 * 1024,
-            iterations: 2,
-        }
-    }
-}
 
 /// Targets the dashboard marks KPIs against until contracts pin their own.
 #[derive(Clone, Copy, Debug, PartialEq)]

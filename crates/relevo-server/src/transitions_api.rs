@@ -10,10 +10,10 @@
 use crate::auth::{Caller, Perm};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::transitions::{self, Loaded, Op, Outcome};
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
+use relevo_app::transitions::{self, Loaded, Op, Outcome};
 use relevo_store::Role;
 use relevo_transitions::{Check, GateResult};
 use serde::{Deserialize, Serialize};

@@ -4,7 +4,7 @@
 
 use crate::cli_util::open_store;
 use anyhow::{Result, anyhow, bail};
-use relevo_server::{ApiError, PasswordCost};
+use relevo_app::accounts::PasswordCost;
 use relevo_store::Role;
 use relevo_store::auth::NewToken;
 use std::io::BufRead;
@@ -81,11 +81,8 @@ pub enum UserCommand {
     List,
 }
 
-fn api(e: ApiError) -> anyhow::Error {
-    match e {
-        ApiError::Internal(m) => anyhow!(m),
-        other => anyhow!(other.message()),
-    }
+fn api(e: relevo_app::Error) -> anyhow::Error {
+    anyhow!(e.to_string())
 }
 
 #[allow(clippy::disallowed_methods)] // the binary is the edge that reads the clock
@@ -116,7 +113,7 @@ pub fn token(args: &TokenArgs) -> Result<ExitCode> {
                     .then(|| now + i64::from(*expires_in_days) * 86_400_000),
             };
             let (id, secret) =
-                relevo_server::auth::create_token(&*store, ACTOR, &token, now).map_err(api)?;
+                relevo_app::accounts::create_token(&*store, ACTOR, &token, now).map_err(api)?;
             eprintln!(
                 "token {id} ({role}{}), expires {}; shown once, keep it secret:",
                 provider
@@ -145,7 +142,7 @@ pub fn token(args: &TokenArgs) -> Result<ExitCode> {
             }
         }
         TokenCommand::Revoke { id } => {
-            if !relevo_server::auth::revoke_token(&*store, ACTOR, *id, now).map_err(api)? {
+            if !relevo_app::accounts::revoke_token(&*store, ACTOR, *id, now).map_err(api)? {
                 bail!("no live token with id {id}");
             }
             println!("token {id} revoked");
@@ -165,7 +162,7 @@ fn password(from_stdin: bool) -> Result<(String, bool)> {
         }
         return Ok((p, false));
     }
-    let hex = relevo_server::auth::random_hex().map_err(api)?;
+    let hex = relevo_app::accounts::random_hex().map_err(api)?;
     Ok((hex[..20].to_string(), true))
 }
 
@@ -181,10 +178,10 @@ pub fn user(args: &UserArgs) -> Result<ExitCode> {
             password_stdin,
         } => {
             let (pw, generated) = password(*password_stdin)?;
-            relevo_server::auth::add_user(
+            relevo_app::accounts::add_user(
                 &*store,
                 ACTOR,
-                &relevo_server::auth::NewUser {
+                &relevo_app::accounts::NewUser {
                     name,
                     password: &pw,
                     role: *role,
@@ -204,7 +201,7 @@ pub fn user(args: &UserArgs) -> Result<ExitCode> {
             password_stdin,
         } => {
             let (pw, generated) = password(*password_stdin)?;
-            if !relevo_server::auth::set_password(&*store, ACTOR, name, &pw, cost, now)
+            if !relevo_app::accounts::set_password(&*store, ACTOR, name, &pw, cost, now)
                 .map_err(api)?
             {
                 bail!("no user named {name:?}");

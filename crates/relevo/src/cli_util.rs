@@ -1,7 +1,6 @@
 //! Small helpers shared by commands: the database location, time zones, date ranges.
 
-use anyhow::{Context, Result, bail};
-use jiff::civil::Date;
+use anyhow::{Context, Result};
 use jiff::tz::TimeZone;
 use std::path::PathBuf;
 
@@ -45,35 +44,12 @@ pub fn open_store(arg: Option<&PathBuf>) -> Result<(Box<dyn relevo_store::Store>
 
 /// An IANA zone name (`Europe/Madrid`) or `UTC`.
 pub fn zone(name: &str) -> Result<TimeZone> {
-    TimeZone::get(name).with_context(|| {
-        format!("unknown time zone {name:?} (use an IANA name like Europe/Madrid)")
-    })
+    Ok(relevo_app::reports::zone(name)?)
 }
 
 /// A report bound: a date (a whole day in `tz`; `--to` dates are inclusive) or an RFC 3339 instant.
 pub fn bound_ms(text: &str, tz: &TimeZone, is_end: bool, flag: &str) -> Result<i64> {
-    // An instant first: jiff also reads the date part of "2026-10-01T08:00:00+02:00" as a Date.
-    if let Ok(t) = text.parse::<jiff::Timestamp>() {
-        return Ok(t.as_millisecond());
-    }
-    let is_plain_date = text.len() == 10 && text.as_bytes().get(4) == Some(&b'-');
-    match text.parse::<Date>() {
-        Ok(d) if is_plain_date => {
-            let day = if is_end {
-                d.tomorrow().context("date out of range")?
-            } else {
-                d
-            };
-            let z = day.to_zoned(tz.clone()).context("date out of range")?;
-            Ok(z.start_of_day()
-                .context("date out of range")?
-                .timestamp()
-                .as_millisecond())
-        }
-        _ => bail!(
-            "{flag} {text:?}: expected a date like 2026-10-01 or an RFC 3339 time like 2026-10-01T08:00:00+02:00"
-        ),
-    }
+    Ok(relevo_app::reports::bound_ms(text, tz, is_end, flag)?)
 }
 
 /// Thousands separators for counts shown to people.

@@ -6,11 +6,11 @@
 
 use crate::cli_util::{open_store, thousands};
 use anyhow::{Context, Result, bail};
+use relevo_app::evaluation::{load_contracts, scorecard, usage};
 use relevo_contracts::{
     Contract, Month, Tolerance, contract_for_month, expected_invoice, inhouse_cost,
     parse_billed_csv, reconcile,
 };
-use relevo_server::evaluation::{load_contracts, scorecard, usage};
 use relevo_store::{NewContract, Scope, Store};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -210,7 +210,7 @@ pub fn run_scorecard(args: &ScorecardArgs) -> Result<ExitCode> {
                 );
             }
         }
-        "json" => println!("{}", relevo_server::evaluation::scorecard_json(&card)),
+        "json" => println!("{}", relevo_app::evaluation::scorecard_json(&card)),
         other => bail!("unknown --format {other:?} (expected table, csv or json)"),
     }
     Ok(ExitCode::SUCCESS)

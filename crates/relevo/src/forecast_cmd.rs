@@ -20,6 +20,7 @@
 //!   fitting; a date in the horizon with `=F` is forecast as `F` times a normal day.
 //! * Forecast periods that do not exist locally (a spring-forward gap) are not printed.
 
+pub use relevo_app::history::{History, HistoryRow};
 use std::collections::{BTreeMap, HashSet};
 use std::io::{IsTerminal as _, Write};
 use std::path::{Path, PathBuf};
@@ -110,26 +111,6 @@ pub enum Format {
     Csv,
     Table,
     Json,
-}
-
-/// Interval history, from a CSV file or from the store.
-#[derive(Debug, Clone, PartialEq)]
-pub struct History {
-    /// Where the rows came from, for messages: a file name or e.g. `queue "billing"`.
-    pub source: String,
-    pub rows: Vec<HistoryRow>,
-}
-
-/// One interval of history.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct HistoryRow {
-    pub period_start: Timestamp,
-    /// Offered contacts in the interval.
-    pub offered: f64,
-    /// Mean handle time of the interval in seconds, if known.
-    pub aht_s: Option<f64>,
-    /// The source line, for error messages (`None` for rows from the store).
-    pub line: Option<u64>,
 }
 
 /// `relevo forecast --input FILE …`: reads the CSV and forecasts it. With `--queue` the binary

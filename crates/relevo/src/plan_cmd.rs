@@ -176,7 +176,7 @@ pub fn run(args: &PlanArgs) -> Result<ExitCode> {
         None => Vec::new(),
     };
     let (store, _) = open_store(args.db.as_ref())?;
-    let history = crate::report_cmd::queue_history(&*store, &args.queue)?;
+    let history = relevo_app::history::queue_history(&*store, &args.queue)?;
     let last_ms = history
         .rows
         .last()

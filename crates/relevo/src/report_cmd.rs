@@ -2,7 +2,7 @@
 
 use crate::cli_util::{bound_ms, open_store, zone};
 use anyhow::{Context, Result, bail};
-use relevo_core::{AbandonTreatment, KpiSettings, interval_of};
+use relevo_core::{AbandonTreatment, KpiSettings};
 use relevo_metrics::Granularity;
 use relevo_metrics::report::{self, GroupBy, ReportRow, ReportSpec};
 use relevo_store::{Scope, Store};
@@ -89,8 +89,8 @@ pub fn spec_of(args: &ReportArgs) -> Result<ReportSpec> {
     })
 }
 
-/// Streams the report's rows to `sink`, period by period, straight from the cube (FCR from raw
-/// records when its window is not 0).
+/// Streams the report's rows to `sink` (`relevo_app::reports::stream` with the options' scope,
+/// filter and FCR instant).
 pub fn stream(
     store: &dyn Store,
     args: &ReportArgs,
@@ -98,49 +98,20 @@ pub fn stream(
     sink: &mut dyn FnMut(ReportRow),
 ) -> Result<()> {
     let scope = args.provider.clone().map_or(Scope::All, Scope::Provider);
-    let (from_i, to_i) = (interval_of(spec.from_ms), interval_of(spec.to_ms - 1) + 1);
-    let keep = |queue: &str, channel: relevo_core::Channel| {
-        (args.queue.is_empty() || args.queue.iter().any(|q| q == queue))
-            && (args.channel.is_empty() || args.channel.contains(&channel))
+    let filter = relevo_app::reports::Filter {
+        queues: args.queue.clone(),
+        channels: args.channel.clone(),
     };
-    let groups = store.groups(from_i, to_i, &scope)?;
-    let fcr = if args.fcr_window_days > 0 {
-        let as_of = match &args.as_of {
-            Some(s) => bound_ms(s, &spec.tz, false, "--as-of")?,
-            None => {
-                #[allow(clippy::disallowed_methods)] // the binary is the edge that reads the clock
-                let now = jiff::Timestamp::now();
-                now.as_millisecond()
-            }
-        };
-        store.fcr(
-            spec.from_ms,
-            spec.to_ms,
-            args.fcr_window_days,
-            as_of,
-            &scope,
-        )?
-    } else {
-        Vec::new()
-    };
-    let mut builder = report::ReportBuilder::new(
-        spec,
-        groups
-            .iter()
-            .filter(|(_, q, c)| keep(q, *c))
-            .map(|(p, q, c)| (p.as_str(), q.as_str(), *c)),
-        sink,
-    );
-    for (k, f) in fcr.iter().filter(|(k, _)| keep(&k.queue, k.channel)) {
-        builder.add_fcr(k.cell_ref(), f.eligible, f.resolved);
-    }
-    let grain = report::grain_for(spec.from_ms, spec.to_ms, spec.granularity, &spec.tz);
-    store.for_each_cell_at(grain, from_i, to_i, &scope, &mut |c, cell| {
-        if keep(c.queue, c.channel) {
-            builder.add_cell(c, cell);
+    let as_of = match (&args.as_of, args.fcr_window_days) {
+        (_, 0) => 0,
+        (Some(s), _) => bound_ms(s, &spec.tz, false, "--as-of")?,
+        (None, _) => {
+            #[allow(clippy::disallowed_methods)] // the binary is the edge that reads the clock
+            let now = jiff::Timestamp::now();
+            now.as_millisecond()
         }
-    })?;
-    builder.finish();
+    };
+    relevo_app::reports::stream(store, &scope, spec, &filter, as_of, sink)?;
     Ok(())
 }
 
@@ -273,41 +244,4 @@ pub fn check(args: &CheckArgs) -> Result<ExitCode> {
         path.display()
     );
     Ok(ExitCode::FAILURE)
-}
-
-/// A queue's whole history as 15-minute interval counts and mean handle times (all providers and
-/// channels summed), for forecasting.
-pub fn queue_history(store: &dyn Store, queue: &str) -> Result<crate::forecast_cmd::History> {
-    let cells = store.cells(i64::MIN / 2, i64::MAX / 2, &Scope::All)?;
-    let mut per: std::collections::BTreeMap<i64, relevo_metrics::Cell> =
-        std::collections::BTreeMap::new();
-    for (k, c) in cells.iter().filter(|(k, _)| k.queue == queue) {
-        per.entry(k.interval).or_default().merge(c);
-    }
-    if per.is_empty() {
-        let known: std::collections::BTreeSet<String> =
-            cells.into_iter().map(|(k, _)| k.queue).collect();
-        bail!(
-            "queue {queue:?} has no contacts in the store (known queues: {})",
-            known.into_iter().collect::<Vec<_>>().join(", ")
-        );
-    }
-    let rows = per
-        .into_iter()
-        .map(|(interval, c)| {
-            let start = relevo_core::interval_start_ms(interval);
-            Ok(crate::forecast_cmd::HistoryRow {
-                period_start: jiff::Timestamp::from_millisecond(start)?,
-                offered: c.offered as f64,
-                aht_s: (c.answered > 0).then(|| {
-                    (c.talk_ms + c.hold_ms + c.acw_ms) as f64 / c.answered as f64 / 1000.0
-                }),
-                line: None,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    Ok(crate::forecast_cmd::History {
-        source: format!("queue {queue:?}"),
-        rows,
-    })
 }

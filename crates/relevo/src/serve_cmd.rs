@@ -72,16 +72,16 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode> {
 pub fn serve_demo(db: &Path, listen: SocketAddr, tz: &str) -> Result<()> {
     let store = relevo_store::open(&db.display().to_string())
         .with_context(|| format!("cannot open database {}", db.display()))?;
-    let password = relevo_server::auth::random_hex().map_err(api_err)?[..16].to_string();
+    let password = relevo_app::accounts::random_hex().map_err(api_err)?[..16].to_string();
     let now = now_ms();
     let cost = PasswordCost::default();
-    let reset = relevo_server::auth::set_password(&*store, "demo", "demo", &password, cost, now)
+    let reset = relevo_app::accounts::set_password(&*store, "demo", "demo", &password, cost, now)
         .map_err(api_err)?;
     if !reset {
-        relevo_server::auth::add_user(
+        relevo_app::accounts::add_user(
             &*store,
             "demo",
-            &relevo_server::auth::NewUser {
+            &relevo_app::accounts::NewUser {
                 name: "demo",
                 password: &password,
                 role: Role::Admin,
@@ -103,11 +103,8 @@ pub fn serve_demo(db: &Path, listen: SocketAddr, tz: &str) -> Result<()> {
     Ok(())
 }
 
-fn api_err(e: relevo_server::ApiError) -> anyhow::Error {
-    match e {
-        relevo_server::ApiError::Internal(m) => anyhow::anyhow!(m),
-        other => anyhow::anyhow!(other.message()),
-    }
+fn api_err(e: relevo_app::Error) -> anyhow::Error {
+    anyhow::anyhow!(e.to_string())
 }
 
 fn now_ms() -> i64 {

@@ -165,7 +165,7 @@ fn history(store: &dyn Store, plan: &TransitionPlan, weeks: u32) -> Result<Histo
         }
         let who = names.iter().position(|n| *n == c.provider);
         if let Some(p) = who {
-            providers[p].handle_ms_all_channels += cell.talk_ms + cell.hold_ms + cell.acw_ms;
+            providers[p].handle_ms_all_channels += cell.handle_ms();
         }
         if !plan.channels.contains(&c.channel) {
             return;
@@ -184,7 +184,7 @@ fn history(store: &dyn Store, plan: &TransitionPlan, weeks: u32) -> Result<Histo
             let h = &mut providers[p];
             h.offered += cell.offered;
             h.answered += cell.answered;
-            h.handle_ms += cell.talk_ms + cell.hold_ms + cell.acw_ms;
+            h.handle_ms += cell.handle_ms();
         }
     })?;
     for v in &mut offered {
@@ -208,9 +208,8 @@ fn history(store: &dyn Store, plan: &TransitionPlan, weeks: u32) -> Result<Histo
         weeks,
         offered,
         providers,
-        queue_aht_s: (queue.answered > 0).then(|| {
-            (queue.talk_ms + queue.hold_ms + queue.acw_ms) as f64 / queue.answered as f64 / 1000.0
-        }),
+        queue_aht_s: (queue.answered > 0)
+            .then(|| queue.handle_ms() as f64 / queue.answered as f64 / 1000.0),
         patience_s: (abandons > 0).then(|| waits_ms / abandons as f64 / 1000.0),
     })
 }

@@ -4,13 +4,13 @@
 //! signed webhooks).
 //!
 //! The state machine is `relevo-transitions`; measuring, saving and sending the webhooks is
-//! `relevo_server::transitions`, the same functions the server's background evaluation runs.
+//! `relevo_app::transitions`, the same functions the server's background evaluation runs.
 //! Webhooks go over a minimal HTTP/1.1 client (http:// only, no TLS, 5 s timeouts); a failed
 //! delivery is recorded on the event and retried by the next command on that transition.
 
 use crate::cli_util::open_store;
 use anyhow::{Context, Result, anyhow};
-use relevo_server::transitions::{Loaded, Op, Outcome, offered_by_provider, window_kpis};
+use relevo_app::transitions::{Loaded, Op, Outcome, offered_by_provider, window_kpis};
 use relevo_store::{NewTransition, Store};
 use relevo_transitions::{Event, State, TransitionPlan, plan::format_duration};
 use std::path::PathBuf;
@@ -99,7 +99,7 @@ fn actor(arg: Option<&String>) -> String {
 
 /// Resolves IANA names for plan files.
 pub fn zones(name: &str) -> Option<jiff::tz::TimeZone> {
-    relevo_server::transitions::zones(name)
+    relevo_app::transitions::zones(name)
 }
 
 /// Reads and validates a plan file.
@@ -118,7 +118,7 @@ fn instant(text: Option<&String>, plan_zone: &jiff::tz::TimeZone, flag: &str) ->
 }
 
 fn load(store: &dyn Store, id: i64) -> Result<Loaded> {
-    Ok(relevo_server::transitions::load(store, id)?)
+    Ok(relevo_app::transitions::load(store, id)?)
 }
 
 /// Warns about a webhook delivery that failed (the next command on the transition retries).
@@ -224,8 +224,7 @@ pub fn run(args: &TransitionArgs) -> Result<ExitCode> {
         TransitionCommand::Evaluate { id, as_of } => {
             let l = load(&*store, *id)?;
             let now = instant(as_of.as_ref(), &l.plan.zone, "--as-of")?;
-            let o =
-                relevo_server::transitions::evaluate_loaded(&mut *store, l, now, &who, &now_ms)?;
+            let o = relevo_app::transitions::evaluate_loaded(&mut *store, l, now, &who, &now_ms)?;
             let (l, state, events) = (&o.loaded, &o.state, &o.events);
             let gate = state
                 .last_gate
@@ -262,7 +261,7 @@ pub fn run(args: &TransitionArgs) -> Result<ExitCode> {
                 TransitionCommand::Rollback { full, .. } => Op::Rollback { full: *full },
                 _ => Op::Resume,
             };
-            let o = relevo_server::transitions::operate(
+            let o = relevo_app::transitions::operate(
                 &mut *store,
                 op.id,
                 which,

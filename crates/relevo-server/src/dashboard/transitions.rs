@@ -56,7 +56,7 @@ pub async fn list_page(
             st.read(|s| {
                 let mut out = Vec::new();
                 for row in s.transitions()? {
-                    out.push(summary(&crate::transitions::parse(row)?));
+                    out.push(summary(&relevo_app::transitions::parse(row)?));
                 }
                 Ok(out)
             })

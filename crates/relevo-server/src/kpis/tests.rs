@@ -1,6 +1,7 @@
 //! Report options from query parameters: bounds, defaults and errors that name the parameter.
 
 use super::*;
+use relevo_core::Channel;
 
 #[test]
 fn dates_are_whole_days_in_the_zone_and_instants_are_exact() {

@@ -324,10 +324,10 @@ fn log_in_switch_to_spanish_open_a_provider_and_find_the_chart() {
             std::fs::copy(&db, &copy).unwrap();
             let store = relevo_store::open(&copy.display().to_string()).unwrap();
             let cost = s.state.config().password_cost;
-            let _ = relevo_server::auth::add_user(
+            let _ = relevo_app::accounts::add_user(
                 &*store,
                 "test",
-                &relevo_server::auth::NewUser {
+                &relevo_app::accounts::NewUser {
                     name: "maria",
                     password: PASSWORD,
                     role: Role::Admin,

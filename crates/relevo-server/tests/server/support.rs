@@ -144,7 +144,7 @@ impl Server {
         let db = dir.0.join("relevo.db");
         let store = relevo_store::open(&db.display().to_string()).unwrap();
         let mk = |role: Role, provider: Option<&str>| {
-            relevo_server::auth::create_token(
+            relevo_app::accounts::create_token(
                 &*store,
                 "test",
                 &NewToken {
@@ -176,10 +176,10 @@ impl Server {
             ("ana-acme", Role::Provider, Some("acme")),
             ("zoe-zenith", Role::Provider, Some("zenith")),
         ] {
-            relevo_server::auth::add_user(
+            relevo_app::accounts::add_user(
                 &*store,
                 "test",
-                &relevo_server::auth::NewUser {
+                &relevo_app::accounts::NewUser {
                     name,
                     password: PASSWORD,
                     role,

@@ -227,7 +227,7 @@ pub fn usage(
                 return;
             }
             *u.handled_contacts.entry(c.channel).or_default() += cell.answered.max(0) as u64;
-            handle_ms += cell.talk_ms + cell.hold_ms + cell.acw_ms;
+            handle_ms += cell.handle_ms();
             if let Some((zone, days)) = &holidays {
                 match jiff::Timestamp::from_millisecond(t) {
                     Ok(ts) if days.contains(&ts.to_zoned(zone.clone()).date()) => {

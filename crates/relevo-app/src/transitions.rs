@@ -37,17 +37,6 @@ pub enum RunError {
     Refused(String),
 }
 
-impl From<RunError> for crate::ApiError {
-    fn from(e: RunError) -> Self {
-        match e {
-            RunError::NotFound(m) => crate::ApiError::NotFound(m),
-            RunError::Refused(m) => crate::ApiError::Conflict(m),
-            RunError::Store(StoreError::Unsupported(m)) => crate::ApiError::Conflict(m),
-            other => crate::ApiError::Internal(other.to_string()),
-        }
-    }
-}
-
 /// Resolves IANA names for plan files.
 pub fn zones(name: &str) -> Option<jiff::tz::TimeZone> {
     jiff::tz::TimeZone::get(name).ok()
