@@ -2,33 +2,13 @@
 //! from the cube (all providers and channels of the queue summed) or from a file the binary reads.
 
 use crate::Error;
-use jiff::Timestamp;
+pub use relevo_import::history::{History, HistoryRow};
 use relevo_store::{Scope, Store};
 
-/// Interval history, from a CSV file or from the store.
-#[derive(Debug, Clone, PartialEq)]
-pub struct History {
-    /// Where the rows came from, for messages: a file name or e.g. `queue "billing"`.
-    pub source: String,
-    pub rows: Vec<HistoryRow>,
-}
-
-/// One interval of history.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct HistoryRow {
-    pub period_start: Timestamp,
-    /// Offered contacts in the interval.
-    pub offered: f64,
-    /// Mean handle time of the interval in seconds, if known.
-    pub aht_s: Option<f64>,
-    /// The source line, for error messages (`None` for rows from the store).
-    pub line: Option<u64>,
-}
-
-/// A queue's whole history as 15-minute interval counts and mean handle times (all providers and
-/// channels summed), for forecasting.
-pub fn queue_history(store: &dyn Store, queue: &str) -> Result<History, Error> {
-    let cells = store.cells(i64::MIN / 2, i64::MAX / 2, &Scope::All)?;
+/// A queue's whole history within `scope` as 15-minute interval counts and mean handle times (all
+/// providers and channels summed), for forecasting.
+pub fn queue_history(store: &dyn Store, scope: &Scope, queue: &str) -> Result<History, Error> {
+    let cells = store.cells(i64::MIN / 2, i64::MAX / 2, scope)?;
     let mut per: std::collections::BTreeMap<i64, relevo_metrics::Cell> =
         std::collections::BTreeMap::new();
     for (k, c) in cells.iter().filter(|(k, _)| k.queue == queue) {

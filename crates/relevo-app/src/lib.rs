@@ -9,7 +9,9 @@
 
 pub mod accounts;
 pub mod evaluation;
+pub mod forecast;
 pub mod history;
+pub mod planning;
 pub mod reports;
 pub mod transitions;
 
@@ -47,5 +49,21 @@ impl Error {
             field: Some(field.to_string()),
             message: message.into(),
         }
+    }
+}
+
+impl From<relevo_forecast::ForecastError> for Error {
+    fn from(e: relevo_forecast::ForecastError) -> Self {
+        Error::Invalid {
+            field: None,
+            message: e.to_string(),
+        }
+    }
+}
+
+/// Date arithmetic out of range: a bug or an absurd input, never a user's everyday error.
+impl From<jiff::Error> for Error {
+    fn from(e: jiff::Error) -> Self {
+        Error::Internal(e.to_string())
     }
 }

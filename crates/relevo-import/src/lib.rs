@@ -11,6 +11,7 @@ pub mod body;
 mod canonical;
 pub mod ctr;
 mod diag;
+pub mod history;
 mod hours;
 mod mapping;
 mod value;

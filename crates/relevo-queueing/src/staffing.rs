@@ -113,6 +113,21 @@ pub enum Binding {
     Occupancy,
 }
 
+impl Binding {
+    /// The binding constraint's name in machine-readable output (JSON of the CLI and the API).
+    pub fn key(self) -> &'static str {
+        match self {
+            Binding::NoArrivals => "no_arrivals",
+            Binding::Stability => "stability",
+            Binding::Minimum => "minimum",
+            Binding::ServiceLevel => "service_level",
+            Binding::Asa => "asa",
+            Binding::Abandonment => "abandonment",
+            Binding::Occupancy => "occupancy",
+        }
+    }
+}
+
 /// The measures at one agent count.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Measures {

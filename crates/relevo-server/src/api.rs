@@ -347,7 +347,7 @@ pub fn erlang(q: &ErlangQuery) -> Result<ErlangResult, ApiError> {
             offered_load_erlangs: plan.achieved.offered_load_erlangs,
             agents: f64::from(plan.raw_agents),
             agents_with_shrinkage: Some(plan.agents_with_shrinkage),
-            binding: Some(format!("{:?}", plan.binding).to_lowercase()),
+            binding: Some(plan.binding.key().to_string()),
             service_level: plan.achieved.service_level,
             sl_threshold_s: t,
             prob_wait: plan.achieved.prob_wait,

@@ -1,6 +1,5 @@
-//! `GET /api/v1/plan`: a queue's hourly forecast (the method chosen by backtest, as `relevo plan`
-//! does) turned into required agents and scheduled staff per hour with Erlang C, or Erlang A with a
-//! patience. The history is the queue's cube cells within the caller's scope, summed per local hour.
+//! `GET /api/v1/plan`: `relevo_app::planning::plan` (the same plan as `relevo plan`) by the hour,
+//! on the queue's history within the caller's scope, as JSON.
 //!
 //! The command line's `relevo plan` offers more (15/30-minute intervals, splits across providers);
 //! this endpoint answers the common question for dashboards and other systems.
@@ -11,17 +10,10 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use jiff::ToSpan;
 use jiff::civil::Date;
-use relevo_forecast::{
-    BacktestConfig, Exceptions, ForecastConfig, Interval, Method, Series, Weekday,
-};
-use relevo_metrics::Granularity;
-use relevo_queueing::{
-    Model, ServiceLevelTarget, StaffingOutcome, StaffingProblem, Targets, required_agents,
-};
+use relevo_app::planning::{PlanRequest, StaffingSettings};
+use relevo_forecast::Interval;
 use serde::Deserialize;
-use std::collections::BTreeMap;
 
 /// Query of `GET /api/v1/plan`.
 #[derive(Debug, Deserialize)]
@@ -77,122 +69,46 @@ pub async fn get_plan(
     if to < from {
         return Err(bad("to", "the plan ends before it starts"));
     }
-    st.blocking(move |st| {
-        // Hourly history of the queue in local hours: offered and handle time.
-        let mut hours: BTreeMap<i64, (f64, i64, i64)> = BTreeMap::new();
-        st.read(|s| {
-            s.for_each_cell(i64::MIN / 4, i64::MAX / 4, &scope, &mut |c, cell| {
-                if c.queue == q.queue {
-                    let h = relevo_metrics::period::period_start_ms(
-                        relevo_core::interval_start_ms(c.interval),
-                        Granularity::Hour,
-                        &tz,
-                    );
-                    let e = hours.entry(h).or_default();
-                    e.0 += cell.offered as f64;
-                    e.1 += cell.handle_ms();
-                    e.2 += cell.answered;
-                }
-            })?;
-            Ok(())
-        })?;
-        let local = |ms: i64| jiff::Timestamp::from_millisecond(ms).map(|t| t.to_zoned(tz.clone()));
-        let (Some(&first), Some(&last)) = (hours.keys().next(), hours.keys().next_back()) else {
-            return Err(ApiError::NotFound(format!("queue {:?} has no contacts", q.queue)));
-        };
-        let day0 = local(first).map_err(|e| ApiError::Internal(e.to_string()))?.date();
-        let last_day = local(last).map_err(|e| ApiError::Internal(e.to_string()))?.date();
-        // Slot t = local day (t / 24) after day0, hour t % 24: a series of whole local days.
-        let days = (day0.until(last_day).map_err(|e| ApiError::Internal(e.to_string()))?.get_days() + 1) as usize;
-        let (mut offered, mut aht, mut weight) = (vec![0.0; days * 24], vec![0.0; days * 24], vec![0.0; days * 24]);
-        for (&h, &(n, handle_ms, answered)) in &hours {
-            let z = local(h).map_err(|e| ApiError::Internal(e.to_string()))?;
-            let d = day0.until(z.date()).map_err(|e| ApiError::Internal(e.to_string()))?.get_days() as usize;
-            let t = d * 24 + z.hour() as usize;
-            offered[t] += n;
-            if answered > 0 {
-                aht[t] += handle_ms as f64 / 1000.0;
-                weight[t] += answered as f64;
-            }
-        }
-        if days < 8 {
-            return Err(ApiError::Conflict(format!(
-                "queue {:?} has {days} days of history; a plan needs at least 8",
-                q.queue
-            )));
-        }
-        let aht: Vec<f64> = aht.iter().zip(&weight).map(|(a, w)| if *w > 0.0 { a / w } else { 0.0 }).collect();
-        let mean_aht = {
-            let w: f64 = weight.iter().sum();
-            if w > 0.0 { aht.iter().zip(&weight).map(|(a, w)| a * w).sum::<f64>() / w } else { 300.0 }
-        };
-        let weekday = Weekday::from_monday0(day0.weekday().to_monday_zero_offset() as u8)
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
-        let series = Series::new(Interval::Min60, weekday, offered)
-            .and_then(|s| s.with_aht_s(aht))
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
-        let exceptions = Exceptions::new();
-        let method = relevo_forecast::backtest(&series, &exceptions, &BacktestConfig::new((days - 7).min(14), 4))
-            .map(|b| b.chosen_method())
-            .unwrap_or(Method::WeekdayMean { weeks: 4 });
-        let start_day = day0.checked_add((days as i64).days()).map_err(|e| ApiError::Internal(e.to_string()))?;
-        if from < start_day {
-            return Err(bad("from", format!("plans start after the history, on {start_day} or later")));
-        }
-        let horizon_days = start_day.until(to).map_err(|e| ApiError::Internal(e.to_string()))?.get_days() as usize + 1;
-        let f = relevo_forecast::forecast(
-            &series,
-            &exceptions,
-            &method,
-            &ForecastConfig { horizon_intervals: horizon_days * 24, aht_weeks: 4 },
-        )
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-        let mut rows = Vec::new();
-        for (k, &n) in f.offered.iter().enumerate() {
-            let date = start_day.checked_add(((k / 24) as i64).days()).map_err(|e| ApiError::Internal(e.to_string()))?;
-            if date < from {
-                continue;
-            }
-            let Ok(at) = date.at((k % 24) as i8, 0, 0, 0).to_zoned(tz.clone()) else { continue };
-            let aht_s = f.aht_s.as_ref().and_then(|a| a.get(k).copied()).filter(|a| *a > 0.0).unwrap_or(mean_aht);
-            let (agents, scheduled, sl, occupancy, note) = if n <= 0.0 {
-                (0, 0, None, 0.0, None)
-            } else {
-                let problem = StaffingProblem {
-                    arrivals_per_s: n / 3600.0,
-                    aht_s,
-                    model: q.patience.map_or(Model::ErlangC, |p| Model::ErlangA { patience_s: p }),
-                    targets: Targets {
-                        service_level: Some(ServiceLevelTarget { fraction: target_sl, threshold_s: threshold }),
-                        max_asa_s: None,
-                        max_abandon: None,
-                        max_occupancy: Some(max_occ),
-                    },
-                    shrinkage,
-                    min_agents: 0,
-                    max_agents: None,
-                };
-                match required_agents(&problem).map_err(|e| ApiError::bad(e.to_string()))? {
-                    StaffingOutcome::Staffed(p) => {
-                        (p.raw_agents, p.agents_with_shrinkage, p.achieved.service_level, p.achieved.occupancy, None)
-                    }
-                    StaffingOutcome::Overloaded { max_agents, .. } => (max_agents, max_agents, None, 1.0, Some("overloaded")),
-                    StaffingOutcome::Unreachable { max_agents, .. } => {
-                        (max_agents, max_agents, None, 1.0, Some("targets unreachable"))
-                    }
-                }
-            };
-            rows.push(serde_json::json!({
-                "period_start": at.timestamp().display_with_offset(at.offset()).to_string(),
-                "offered_forecast": n, "aht_s": aht_s, "agents": agents, "scheduled": scheduled,
-                "service_level": sl, "occupancy": occupancy, "note": note,
-            }));
-        }
-        Ok(Json(serde_json::json!({
-            "queue": q.queue, "forecast_method": method.name(), "model": if q.patience.is_some() { "erlang_a" } else { "erlang_c" },
-            "target_sl": target_sl, "sl_threshold_s": threshold, "max_occupancy": max_occ, "shrinkage": shrinkage,
-            "rows": rows,
-        })))
-    })
-    .await
+    let from_ms = crate::kpis::bound_ms(&q.from, &tz, false, "from")?;
+    let to_ms = crate::kpis::bound_ms(&q.to, &tz, true, "to")?;
+    let request = PlanRequest {
+        queue: q.queue.clone(),
+        from_ms,
+        to_ms,
+        from_label: q.from.clone(),
+        to_label: q.to.clone(),
+        tz: q.tz.clone().unwrap_or_else(|| "UTC".into()),
+        interval: Interval::Min60,
+        staffing: StaffingSettings {
+            target_sl,
+            sl_threshold_s: threshold,
+            max_asa_s: None,
+            max_abandon: None,
+            patience_s: q.patience,
+            max_occupancy: max_occ,
+            shrinkage,
+        },
+        split: Vec::new(),
+    };
+    let plan = st
+        .blocking(move |st| st.read(|s| Ok(relevo_app::planning::plan(s, &scope, &request)?)))
+        .await?;
+    let rows: Vec<serde_json::Value> = plan
+        .rows
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "period_start": r.start.timestamp().display_with_offset(r.start.offset()).to_string(),
+                "offered_forecast": r.offered, "aht_s": r.aht_s, "agents": r.pooled.agents,
+                "scheduled": r.pooled.scheduled, "service_level": r.pooled.service_level,
+                "occupancy": r.pooled.occupancy, "note": r.pooled.note,
+            })
+        })
+        .collect();
+    Ok(Json(serde_json::json!({
+        "queue": q.queue, "forecast_method": plan.forecast_method,
+        "model": if q.patience.is_some() { "erlang_a" } else { "erlang_c" },
+        "target_sl": target_sl, "sl_threshold_s": threshold, "max_occupancy": max_occ, "shrinkage": shrinkage,
+        "rows": rows,
+    })))
 }

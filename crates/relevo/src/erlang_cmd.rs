@@ -417,7 +417,7 @@ fn staffing_report(input: &Input) -> Result<Report> {
             report.set("raw_agents", json!(plan.raw_agents));
             report.set("agents_with_shrinkage", json!(plan.agents_with_shrinkage));
             report.set("shrinkage", json!(input.shrinkage));
-            report.set("binding", json!(binding_key(plan.binding)));
+            report.set("binding", json!(plan.binding.key()));
             match Queue::new(
                 input.model,
                 input.arrivals_per_s(),
@@ -528,18 +528,6 @@ fn binding_text(binding: Binding) -> &'static str {
         Binding::Asa => "the ASA target",
         Binding::Abandonment => "the abandonment cap",
         Binding::Occupancy => "the occupancy cap",
-    }
-}
-
-fn binding_key(binding: Binding) -> &'static str {
-    match binding {
-        Binding::NoArrivals => "no_arrivals",
-        Binding::Stability => "stability",
-        Binding::Minimum => "minimum",
-        Binding::ServiceLevel => "service_level",
-        Binding::Asa => "asa",
-        Binding::Abandonment => "abandonment",
-        Binding::Occupancy => "occupancy",
     }
 }
 

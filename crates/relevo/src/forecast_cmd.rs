@@ -1,12 +1,9 @@
-//! `relevo forecast`: read interval history (a CSV file, or rows the binary loaded from the
-//! store), map it onto local days and slots, and forecast it with `relevo-forecast`.
+//! `relevo forecast`: the options, reading a history file, and printing the forecast. The pipeline
+//! is `relevo_app::forecast` (shared with `relevo plan` and the API); the CSV parser is
+//! `relevo_import::history`. It does not open the store: for `--queue` the binary loads a
+//! [`History`] and calls [`run_with_history`].
 //!
-//! This module is the edge between clock times and the numeric crate: it owns time zones
-//! (`jiff`), CSV parsing and output formatting. It does no forecasting arithmetic itself, and it
-//! does not open the store: for `--queue` the binary loads a [`History`] and calls
-//! [`run_with_history`].
-//!
-//! Conventions, in the order the pipeline applies them:
+//! Conventions (the pipeline's, see `relevo_app::forecast`):
 //! * `--tz` is the zone whose local days, weekdays and slots the forecast uses, and the zone in
 //!   which a `period_start` without offset is read. In a daylight-saving fold, naive times take the
 //!   earlier offset the first time they appear and the later one the second time; a naive time in a
@@ -20,19 +17,13 @@
 //!   fitting; a date in the horizon with `=F` is forecast as `F` times a normal day.
 //! * Forecast periods that do not exist locally (a spring-forward gap) are not printed.
 
-pub use relevo_app::history::{History, HistoryRow};
-use std::collections::{BTreeMap, HashSet};
+use relevo_app::forecast::{ForecastRequest, ForecastRun as Report, MethodChoice, period_start};
+pub use relevo_app::history::History;
 use std::io::{IsTerminal as _, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, anyhow, bail};
-use jiff::civil::{Date, DateTime, Time};
-use jiff::tz::{AmbiguousOffset, TimeZone};
-use jiff::{Timestamp, ToSpan as _};
-use relevo_forecast::{
-    Backtest, BacktestConfig, DayProfile, Exceptions, Forecast, ForecastConfig, Interval, Method,
-    Series, TaylorConfig, Weekday,
-};
+use anyhow::{Context as _, bail};
+use relevo_forecast::{Backtest, Interval};
 
 /// `relevo forecast`: forecast offered volume (and handle time) per interval.
 #[derive(Debug, Clone, clap::Args)]
@@ -84,7 +75,7 @@ pub enum IntervalArg {
 }
 
 impl IntervalArg {
-    fn interval(self) -> Interval {
+    pub fn interval(self) -> Interval {
         match self {
             IntervalArg::M5 => Interval::Min5,
             IntervalArg::M15 => Interval::Min15,
@@ -113,6 +104,32 @@ pub enum Format {
     Json,
 }
 
+impl MethodArg {
+    fn choice(self) -> MethodChoice {
+        match self {
+            MethodArg::Auto => MethodChoice::Auto,
+            MethodArg::SeasonalNaive => MethodChoice::SeasonalNaive,
+            MethodArg::WeekdayMean => MethodChoice::WeekdayMean,
+            MethodArg::Taylor => MethodChoice::Taylor,
+        }
+    }
+}
+
+impl ForecastArgs {
+    /// The pipeline's request for these options.
+    pub fn request(&self) -> ForecastRequest {
+        ForecastRequest {
+            tz: self.tz.clone(),
+            interval: self.interval.map(IntervalArg::interval),
+            horizon: self.horizon.clone(),
+            method: self.method.choice(),
+            k: self.k,
+            backtest: self.backtest,
+            exceptions: self.exceptions.clone(),
+        }
+    }
+}
+
 /// `relevo forecast --input FILE …`: reads the CSV and forecasts it. With `--queue` the binary
 /// must load the history itself and call [`run_with_history`].
 pub fn run_csv(args: &ForecastArgs) -> anyhow::Result<()> {
@@ -139,407 +156,24 @@ pub fn run_with_history(args: &ForecastArgs, history: &History) -> anyhow::Resul
     write_report(&report, format, &mut out, &mut err).context("writing the forecast")
 }
 
-/// Everything a run computed, ready to print.
-#[derive(Debug)]
-struct Report {
-    tz: TimeZone,
-    tz_name: String,
-    interval: Interval,
-    day0: Date,
-    history_days: usize,
-    forecast: Forecast,
-    backtest: Option<Backtest>,
-    /// Whether `--backtest` asked for the table (auto also backtests, silently).
-    show_backtest: bool,
-    /// Whether the method was chosen automatically.
-    auto: bool,
+fn time_zone(name: &str) -> anyhow::Result<jiff::tz::TimeZone> {
+    Ok(relevo_app::forecast::time_zone(name)?)
 }
 
-fn time_zone(name: &str) -> anyhow::Result<TimeZone> {
-    TimeZone::get(name).with_context(|| format!("--tz {name:?}: unknown time zone"))
-}
-
-/// Parses `period_start,offered[,aht_s]`. Errors name the file, line, column and value.
-fn read_csv(path: &Path, tz: &TimeZone) -> anyhow::Result<History> {
+/// Reads a history CSV file (`relevo_import::history`).
+fn read_csv(path: &Path, tz: &jiff::tz::TimeZone) -> anyhow::Result<History> {
     let file = path.display().to_string();
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_path(path)
-        .with_context(|| format!("{file}: cannot open"))?;
-    let header: Vec<String> = reader
-        .headers()
-        .with_context(|| format!("{file}: line 1"))?
-        .iter()
-        .map(str::to_owned)
-        .collect();
-    let has_aht = match header
-        .iter()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .as_slice()
-    {
-        ["period_start", "offered"] => false,
-        ["period_start", "offered", "aht_s"] => true,
-        _ => bail!(
-            "{file}: line 1: expected header period_start,offered[,aht_s], found {:?}",
-            header.join(",")
-        ),
-    };
-    let mut rows = Vec::new();
-    let mut folds_seen: HashSet<Timestamp> = HashSet::new();
-    for record in reader.records() {
-        let record = record.with_context(|| format!("{file}: malformed CSV"))?;
-        let line = record.position().map_or(0, |p| p.line());
-        let bad = |column: &str, value: &str, why: &str| {
-            anyhow!("{file}: line {line}, column {column:?}: {why}: {value:?}")
-        };
-        let start_text = record.get(0).unwrap_or("");
-        let period_start = parse_period_start(start_text, tz, &mut folds_seen)
-            .map_err(|why| bad("period_start", start_text, &why))?;
-        let offered_text = record.get(1).unwrap_or("");
-        let offered = parse_non_negative(offered_text)
-            .ok_or_else(|| bad("offered", offered_text, "not a count"))?;
-        let aht_s = match record.get(2).filter(|_| has_aht) {
-            None | Some("") => None,
-            Some(v) => Some(
-                parse_non_negative(v).ok_or_else(|| bad("aht_s", v, "not a number of seconds"))?,
-            ),
-        };
-        rows.push(HistoryRow {
-            period_start,
-            offered,
-            aht_s,
-            line: Some(line),
-        });
-    }
-    Ok(History { source: file, rows })
-}
-
-fn parse_non_negative(text: &str) -> Option<f64> {
-    text.parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite() && *v >= 0.0)
-}
-
-/// RFC 3339 with offset, or a naive local date-time in `tz` (see the module docs for folds).
-fn parse_period_start(
-    text: &str,
-    tz: &TimeZone,
-    folds_seen: &mut HashSet<Timestamp>,
-) -> Result<Timestamp, String> {
-    if let Ok(ts) = text.parse::<Timestamp>() {
-        return Ok(ts);
-    }
-    let dt: DateTime = text
-        .parse()
-        .map_err(|_| "not an RFC 3339 timestamp or a local date-time".to_owned())?;
-    let ambiguous = tz.to_ambiguous_timestamp(dt);
-    match ambiguous.offset() {
-        AmbiguousOffset::Gap { .. } => Err(format!(
-            "does not exist in {} (skipped by a clock change)",
-            tz_label(tz)
-        )),
-        AmbiguousOffset::Fold { .. } => {
-            let earlier = ambiguous.earlier().map_err(|e| e.to_string())?;
-            if folds_seen.insert(earlier) {
-                Ok(earlier)
-            } else {
-                ambiguous.later().map_err(|e| e.to_string())
-            }
-        }
-        AmbiguousOffset::Unambiguous { .. } => ambiguous.compatible().map_err(|e| e.to_string()),
-    }
-}
-
-fn tz_label(tz: &TimeZone) -> String {
-    tz.iana_name().unwrap_or("the time zone").to_owned()
-}
-
-/// Where a row came from, for messages.
-fn at(history: &History, row: &HistoryRow) -> String {
-    match row.line {
-        Some(line) => format!("{}: line {line}, column \"period_start\"", history.source),
-        None => format!("{}: row at {}", history.source, row.period_start),
-    }
-}
-
-/// The interval: `--interval`, or the most common spacing between consecutive rows.
-fn data_interval(history: &History) -> anyhow::Result<u32> {
-    let mut starts: Vec<Timestamp> = history.rows.iter().map(|r| r.period_start).collect();
-    starts.sort();
-    starts.dedup();
-    let mut counts: BTreeMap<i64, usize> = BTreeMap::new();
-    for pair in starts.windows(2) {
-        *counts
-            .entry(pair[1].as_second() - pair[0].as_second())
-            .or_default() += 1;
-    }
-    let Some((&spacing_s, _)) = counts
-        .iter()
-        .max_by_key(|(s, c)| (**c, std::cmp::Reverse(**s)))
-    else {
-        bail!(
-            "{}: cannot infer the interval from fewer than two periods; pass --interval",
-            history.source
-        );
-    };
-    match u32::try_from(spacing_s)
-        .ok()
-        .filter(|s| Interval::from_seconds(*s).is_ok())
-    {
-        Some(s) => Ok(s),
-        None => bail!(
-            "{}: the most common spacing between periods is {spacing_s} s, not 5, 15, 30 or 60 minutes; pass --interval",
-            history.source
-        ),
-    }
-}
-
-/// Builds the series: local day 0 = the date of the first row.
-fn to_series(
-    history: &History,
-    tz: &TimeZone,
-    interval: Interval,
-    data_interval_s: u32,
-) -> anyhow::Result<(Series, Date)> {
-    let mut seen: HashSet<Timestamp> = HashSet::new();
-    let mut located = Vec::with_capacity(history.rows.len());
-    for row in &history.rows {
-        if !seen.insert(row.period_start) {
-            bail!(
-                "{}: duplicate period: {}",
-                at(history, row),
-                row.period_start
-            );
-        }
-        let local = row.period_start.to_zoned(tz.clone()).datetime();
-        let second_of_day = i64::from(local.hour()) * 3600
-            + i64::from(local.minute()) * 60
-            + i64::from(local.second());
-        if second_of_day % i64::from(data_interval_s) != 0 || local.subsec_nanosecond() != 0 {
-            bail!(
-                "{}: {} (local {local}) is not on the {} s grid of the data; pass --interval or fix the row",
-                at(history, row),
-                row.period_start,
-                data_interval_s
-            );
-        }
-        located.push((
-            local.date(),
-            (second_of_day / i64::from(interval.seconds())) as usize,
-            row,
-        ));
-    }
-    let day0 = located
-        .iter()
-        .map(|l| l.0)
-        .min()
-        .ok_or_else(|| anyhow!("{}: no rows", history.source))?;
-    let s1 = interval.slots_per_day();
-    let mut offered: Vec<f64> = Vec::new();
-    let mut aht_weighted: Vec<f64> = Vec::new();
-    let mut aht_weight: Vec<f64> = Vec::new();
-    let any_aht = history.rows.iter().any(|r| r.aht_s.is_some());
-    for (date, slot, row) in located {
-        let day = usize::try_from(day0.until(date).map(|s| s.get_days()).unwrap_or(0)).unwrap_or(0);
-        let t = day * s1 + slot;
-        if t >= offered.len() {
-            offered.resize(t + 1, 0.0);
-            aht_weighted.resize(t + 1, 0.0);
-            aht_weight.resize(t + 1, 0.0);
-        }
-        offered[t] += row.offered;
-        if let Some(a) = row.aht_s {
-            aht_weighted[t] += row.offered * a;
-            aht_weight[t] += row.offered;
-        }
-    }
-    let weekday = Weekday::from_monday0(day0.weekday().to_monday_zero_offset() as u8)?;
-    let mut series = Series::new(interval, weekday, offered)?;
-    if any_aht {
-        let aht = aht_weighted
-            .iter()
-            .zip(&aht_weight)
-            .map(|(s, w)| if *w > 0.0 { s / w } else { 0.0 })
-            .collect();
-        series = series.with_aht_s(aht)?;
-    }
-    Ok((series, day0))
-}
-
-/// `7d`, `12h` or a plain number of intervals.
-fn horizon_intervals(text: &str, interval: Interval) -> anyhow::Result<usize> {
-    let bad = || anyhow!("--horizon {text:?}: expected e.g. 7d, 12h or a number of intervals");
-    let (number, unit_s) = match text.strip_suffix('d') {
-        Some(n) => (n, Some(86_400)),
-        None => match text.strip_suffix('h') {
-            Some(n) => (n, Some(3600)),
-            None => (text, None),
-        },
-    };
-    let n: usize = number.parse().map_err(|_| bad())?;
-    let intervals = match unit_s {
-        Some(unit) => n * unit / interval.seconds() as usize,
-        None => n,
-    };
-    if intervals == 0 {
-        bail!("--horizon {text:?}: must be at least one interval");
-    }
-    Ok(intervals)
-}
-
-/// `2025-12-24=0.5,2025-12-25=0,2025-11-03` → exceptions relative to `day0` (earlier dates are
-/// outside the history and ignored).
-fn parse_exceptions(text: &str, day0: Date) -> anyhow::Result<Exceptions> {
-    let mut exceptions = Exceptions::new();
-    for item in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        let (date_text, factor) = match item.split_once('=') {
-            Some((d, f)) => (d, Some(f)),
-            None => (item, None),
-        };
-        let date: Date = date_text
-            .parse()
-            .map_err(|_| anyhow!("--exceptions: not a date (YYYY-MM-DD): {date_text:?}"))?;
-        let days = day0
-            .until(date)
-            .map(|s| s.get_days())
-            .map_err(|e| anyhow!("--exceptions: {date_text:?}: {e}"))?;
-        let Ok(day) = usize::try_from(days) else {
-            continue;
-        };
-        match factor {
-            None => exceptions.exclude_day(day),
-            Some(f) => {
-                let factor = parse_non_negative(f)
-                    .ok_or_else(|| anyhow!("--exceptions: {item:?}: not a factor: {f:?}"))?;
-                let name = format!("x{factor}");
-                exceptions.define_profile(&name, DayProfile::Scale { factor })?;
-                exceptions.mark_day(day, &name)?;
-            }
-        }
-    }
-    Ok(exceptions)
-}
-
-fn forecast_history(args: &ForecastArgs, history: &History) -> anyhow::Result<Report> {
-    let tz = time_zone(&args.tz)?;
-    if args.k == 0 {
-        bail!("--k: must be at least 1");
-    }
-    let data_s = data_interval(history)?;
-    let interval = match args.interval {
-        Some(i) => i.interval(),
-        None => Interval::from_seconds(data_s)?,
-    };
-    if interval.seconds() % data_s != 0 {
-        bail!(
-            "{}: the data are at {data_s} s intervals; --interval {} is not a multiple of that",
-            history.source,
-            interval.label()
-        );
-    }
-    let (series, day0) = to_series(history, &tz, interval, data_s)?;
-    let exceptions = match &args.exceptions {
-        Some(text) => parse_exceptions(text, day0)?,
-        None => Exceptions::new(),
-    };
-    let horizon = horizon_intervals(&args.horizon, interval)?;
-    let backtest_days = match (args.backtest, args.method) {
-        (Some(days), _) => Some(days),
-        (None, MethodArg::Auto) => {
-            if series.days() < 8 {
-                bail!(
-                    "{}: --method auto needs at least 8 days of history to backtest, the data have {}; choose a --method",
-                    history.source,
-                    series.days()
-                );
-            }
-            Some((series.days() - 7).min(14))
-        }
-        (None, _) => None,
-    };
-    let backtest = match backtest_days {
-        Some(days) => Some(
-            relevo_forecast::backtest(&series, &exceptions, &BacktestConfig::new(days, args.k))
-                .with_context(|| format!("{}: backtest", history.source))?,
-        ),
-        None => None,
-    };
-    let method = match (args.method, &backtest) {
-        (MethodArg::Auto, Some(b)) => b.chosen_method(),
-        (MethodArg::Auto, None) => unreachable!("auto always backtests"),
-        (MethodArg::SeasonalNaive, _) => Method::SeasonalNaive,
-        (MethodArg::WeekdayMean, _) => Method::WeekdayMean { weeks: args.k },
-        (MethodArg::Taylor, _) => Method::Taylor(TaylorConfig {
-            ar1: true,
-            ..TaylorConfig::default()
-        }),
-    };
-    let config = ForecastConfig {
-        horizon_intervals: horizon,
-        aht_weeks: args.k,
-    };
-    let forecast = relevo_forecast::forecast(&series, &exceptions, &method, &config)
-        .with_context(|| format!("{}: forecast", history.source))?;
-    Ok(Report {
+    let input = std::fs::File::open(path).with_context(|| format!("{file}: cannot open"))?;
+    Ok(relevo_import::history::parse_history_csv(
+        std::io::BufReader::new(input),
+        &file,
         tz,
-        tz_name: args.tz.clone(),
-        interval,
-        day0,
-        history_days: series.days(),
-        forecast,
-        backtest,
-        show_backtest: args.backtest.is_some(),
-        auto: args.method == MethodArg::Auto,
-    })
+    )?)
 }
 
-/// One forecast interval for planning: local start, interval length, offered volume and mean handle time.
-#[derive(Debug, Clone)]
-pub struct ForecastPoint {
-    pub start: jiff::Zoned,
-    pub interval_s: u32,
-    pub offered: f64,
-    pub aht_s: Option<f64>,
-}
-
-/// Forecasts `history` as `args` say and returns the intervals (for `relevo plan`), with the name of
-/// the method used.
-pub fn forecast_points(
-    args: &ForecastArgs,
-    history: &History,
-) -> anyhow::Result<(Vec<ForecastPoint>, String)> {
-    let report = forecast_history(args, history)?;
-    let mut out = Vec::with_capacity(report.forecast.offered.len());
-    for (k, &offered) in report.forecast.offered.iter().enumerate() {
-        if let Some(start) = period_start(&report, k)? {
-            out.push(ForecastPoint {
-                start,
-                interval_s: report.interval.seconds(),
-                offered,
-                aht_s: report
-                    .forecast
-                    .aht_s
-                    .as_ref()
-                    .and_then(|a| a.get(k).copied()),
-            });
-        }
-    }
-    Ok((out, report.forecast.method.name()))
-}
-
-/// The local start of forecast interval `k`, or `None` where that local time does not exist.
-fn period_start(report: &Report, k: usize) -> anyhow::Result<Option<jiff::Zoned>> {
-    let s1 = report.interval.slots_per_day();
-    let t = report.forecast.start + k;
-    let date = report.day0.checked_add(i64::try_from(t / s1)?.days())?;
-    let second = (t % s1) as i64 * i64::from(report.interval.seconds());
-    let time = Time::new((second / 3600) as i8, ((second % 3600) / 60) as i8, 0, 0)?;
-    let ambiguous = report.tz.to_ambiguous_zoned(date.to_datetime(time));
-    Ok(match ambiguous.offset() {
-        AmbiguousOffset::Gap { .. } => None,
-        _ => Some(ambiguous.earlier()?),
-    })
+/// The forecast of `history` as `args` say.
+fn forecast_history(args: &ForecastArgs, history: &History) -> anyhow::Result<Report> {
+    Ok(relevo_app::forecast::run(history, &args.request())?)
 }
 
 fn rfc3339(z: &jiff::Zoned) -> String {
@@ -687,6 +321,10 @@ fn backtest_json(b: &Backtest) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jiff::civil::Date;
+    use jiff::{Timestamp, ToSpan as _};
+    use relevo_app::forecast::horizon_intervals;
+    use relevo_app::history::HistoryRow;
 
     /// A CSV file in the temp dir, removed when dropped.
     struct TempCsv(PathBuf);

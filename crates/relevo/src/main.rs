@@ -75,7 +75,8 @@ fn forecast(cmd: &ForecastCmd) -> anyhow::Result<ExitCode> {
         None => forecast_cmd::run_csv(&cmd.args)?,
         Some(q) => {
             let (store, _) = cli_util::open_store(cmd.db.as_ref())?;
-            let history = relevo_app::history::queue_history(&*store, q)?;
+            let history =
+                relevo_app::history::queue_history(&*store, &relevo_store::Scope::All, q)?;
             forecast_cmd::run_with_history(&cmd.args, &history)?;
         }
     }

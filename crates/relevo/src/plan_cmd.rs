@@ -5,11 +5,10 @@
 //! needs at least as many agents as the pooled total: both are shown.
 
 use crate::cli_util::{bound_ms, open_store, zone};
-use crate::forecast_cmd::{ForecastArgs, ForecastPoint, IntervalArg, MethodArg};
+use crate::forecast_cmd::IntervalArg;
 use anyhow::{Context, Result, bail};
-use relevo_queueing::{
-    Model, ServiceLevelTarget, StaffingOutcome, StaffingProblem, Targets, required_agents,
-};
+use relevo_app::planning::{PlanRequest, PlanRow, StaffingSettings};
+use relevo_store::Scope;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -87,81 +86,17 @@ pub fn parse_split(text: &str) -> Result<Vec<(String, f64)>> {
     Ok(out)
 }
 
-/// One planned interval.
-#[derive(Debug, Clone)]
-struct Row {
-    start: String,
-    offered: f64,
-    aht_s: f64,
-    /// Pooled requirement: raw agents, scheduled (with shrinkage), achieved service level.
-    agents: u32,
-    scheduled: u32,
-    service_level: Option<f64>,
-    occupancy: f64,
-    /// Scheduled agents per provider for its share.
-    per_provider: Vec<u32>,
-    note: Option<String>,
-}
-
-/// The staffing of one interval (pooled, or one provider's share).
-struct Staffed {
-    agents: u32,
-    scheduled: u32,
-    service_level: Option<f64>,
-    occupancy: f64,
-    note: Option<String>,
-}
-
-fn staff(args: &PlanArgs, offered: f64, aht_s: f64, interval_s: u32) -> Result<Staffed> {
-    let done = |agents, scheduled, service_level, occupancy, note| Staffed {
-        agents,
-        scheduled,
-        service_level,
-        occupancy,
-        note,
-    };
-    if offered <= 0.0 {
-        return Ok(done(0, 0, None, 0.0, None));
-    }
-    let problem = StaffingProblem {
-        arrivals_per_s: offered / f64::from(interval_s),
-        aht_s,
-        model: match args.patience {
-            Some(p) => Model::ErlangA { patience_s: p },
-            None => Model::ErlangC,
-        },
-        targets: Targets {
-            service_level: Some(ServiceLevelTarget {
-                fraction: args.target_sl,
-                threshold_s: args.sl_threshold,
-            }),
-            max_asa_s: args.target_asa,
-            max_abandon: args.max_abandon,
-            max_occupancy: Some(args.max_occupancy),
-        },
+/// The staffing targets and assumptions of the options.
+fn settings(args: &PlanArgs) -> StaffingSettings {
+    StaffingSettings {
+        target_sl: args.target_sl,
+        sl_threshold_s: args.sl_threshold,
+        max_asa_s: args.target_asa,
+        max_abandon: args.max_abandon,
+        patience_s: args.patience,
+        max_occupancy: args.max_occupancy,
         shrinkage: args.shrinkage,
-        min_agents: 0,
-        max_agents: None,
-    };
-    Ok(match required_agents(&problem)? {
-        StaffingOutcome::Staffed(p) => done(
-            p.raw_agents,
-            p.agents_with_shrinkage,
-            p.achieved.service_level,
-            p.achieved.occupancy,
-            None,
-        ),
-        StaffingOutcome::Overloaded { max_agents, .. } => {
-            done(max_agents, max_agents, None, 1.0, Some("overloaded".into()))
-        }
-        StaffingOutcome::Unreachable { max_agents, .. } => done(
-            max_agents,
-            max_agents,
-            None,
-            1.0,
-            Some("targets unreachable".into()),
-        ),
-    })
+    }
 }
 
 pub fn run(args: &PlanArgs) -> Result<ExitCode> {
@@ -176,87 +111,41 @@ pub fn run(args: &PlanArgs) -> Result<ExitCode> {
         None => Vec::new(),
     };
     let (store, _) = open_store(args.db.as_ref())?;
-    let history = relevo_app::history::queue_history(&*store, &args.queue)?;
-    let last_ms = history
-        .rows
-        .last()
-        .map_or(0, |r| r.period_start.as_millisecond());
-    if to_ms <= last_ms {
-        bail!(
-            "--to {} is inside the history of queue {:?}: plan future days",
-            args.to,
-            args.queue
-        );
-    }
-    // Forecast from the end of history up to --to.
-    let hours = ((to_ms - last_ms) / 3_600_000 + 24).max(24);
-    let fargs = ForecastArgs {
-        input: None,
-        queue: Some(args.queue.clone()),
-        tz: args.tz.clone(),
-        interval: Some(args.interval),
-        horizon: format!("{hours}h"),
-        method: MethodArg::Auto,
-        k: 4,
-        backtest: None,
-        exceptions: None,
-        format: None,
-    };
-    let (points, method) = crate::forecast_cmd::forecast_points(&fargs, &history)?;
-    let mean_aht = {
-        let (mut w, mut s) = (0.0, 0.0);
-        for r in &history.rows {
-            if let Some(a) = r.aht_s {
-                w += r.offered;
-                s += a * r.offered;
-            }
-        }
-        if w > 0.0 { s / w } else { 300.0 }
-    };
-    let in_range: Vec<&ForecastPoint> = points
-        .iter()
-        .filter(|p| (from_ms..to_ms).contains(&p.start.timestamp().as_millisecond()))
-        .collect();
-    if in_range.is_empty() {
-        bail!(
-            "the forecast does not reach {}..{}: history ends too long before",
-            args.from,
-            args.to
-        );
-    }
-    let mut rows = Vec::with_capacity(in_range.len());
-    for p in in_range {
-        let aht = p.aht_s.filter(|a| *a > 0.0).unwrap_or(mean_aht);
-        let pooled = staff(args, p.offered, aht, p.interval_s)?;
-        let mut per_provider = Vec::with_capacity(split.len());
-        for (_, share) in &split {
-            per_provider.push(staff(args, p.offered * share, aht, p.interval_s)?.scheduled);
-        }
-        rows.push(Row {
-            start: p
-                .start
-                .timestamp()
-                .display_with_offset(p.start.offset())
-                .to_string(),
-            offered: p.offered,
-            aht_s: aht,
-            agents: pooled.agents,
-            scheduled: pooled.scheduled,
-            service_level: pooled.service_level,
-            occupancy: pooled.occupancy,
-            per_provider,
-            note: pooled.note,
-        });
-    }
-    let interval_h = f64::from(points[0].interval_s) / 3600.0;
-    print!("{}", render(args, &split, &rows, &method, interval_h)?);
+    let plan = relevo_app::planning::plan(
+        &*store,
+        &Scope::All,
+        &PlanRequest {
+            queue: args.queue.clone(),
+            from_ms,
+            to_ms,
+            from_label: args.from.clone(),
+            to_label: args.to.clone(),
+            tz: args.tz.clone(),
+            interval: args.interval.interval(),
+            staffing: settings(args),
+            split: split.clone(),
+        },
+    )?;
+    let interval_h = f64::from(plan.interval_s) / 3600.0;
+    print!(
+        "{}",
+        render(args, &split, &plan.rows, &plan.forecast_method, interval_h)?
+    );
     Ok(ExitCode::SUCCESS)
+}
+
+/// An interval's start as RFC 3339 with its local offset.
+fn start_text(r: &PlanRow) -> String {
+    r.start
+        .timestamp()
+        .display_with_offset(r.start.offset())
+        .to_string()
 }
 
 fn render(
     args: &PlanArgs,
     split: &[(String, f64)],
-    rows: &[Row],
+    rows: &[PlanRow],
     method: &str,
     interval_h: f64,
 ) -> Result<String> {
@@ -274,13 +163,15 @@ fn render(
                 let _ = write!(
                     out,
                     "{},{:.3},{:.1},{},{},{},{:.4}",
-                    r.start,
+                    start_text(r),
                     r.offered,
                     r.aht_s,
-                    r.agents,
-                    r.scheduled,
-                    r.service_level.map_or(String::new(), |v| format!("{v:.4}")),
-                    r.occupancy
+                    r.pooled.agents,
+                    r.pooled.scheduled,
+                    r.pooled
+                        .service_level
+                        .map_or(String::new(), |v| format!("{v:.4}")),
+                    r.pooled.occupancy
                 );
                 for n in &r.per_provider {
                     let _ = write!(out, ",{n}");
@@ -295,9 +186,9 @@ fn render(
                     let providers: serde_json::Map<String, serde_json::Value> =
                         split.iter().zip(&r.per_provider).map(|((p, _), n)| (p.clone(), (*n).into())).collect();
                     serde_json::json!({
-                        "period_start": r.start, "offered_forecast": r.offered, "aht_s": r.aht_s,
-                        "agents": r.agents, "scheduled": r.scheduled, "service_level": r.service_level,
-                        "occupancy": r.occupancy, "scheduled_by_provider": providers, "note": r.note,
+                        "period_start": start_text(r), "offered_forecast": r.offered, "aht_s": r.aht_s,
+                        "agents": r.pooled.agents, "scheduled": r.pooled.scheduled, "service_level": r.pooled.service_level,
+                        "occupancy": r.pooled.occupancy, "scheduled_by_provider": providers, "note": r.pooled.note,
                     })
                 })
                 .collect();
@@ -332,24 +223,29 @@ fn render(
             for r in rows {
                 let mut line = format!(
                     "{:<25} {:>8.1} {:>5.0}s {:>6} {:>9} {:>6} {:>5.0}%",
-                    r.start,
+                    start_text(r),
                     r.offered,
                     r.aht_s,
-                    r.agents,
-                    r.scheduled,
-                    r.service_level
+                    r.pooled.agents,
+                    r.pooled.scheduled,
+                    r.pooled
+                        .service_level
                         .map_or("–".into(), |v| format!("{:.0}%", v * 100.0)),
-                    r.occupancy * 100.0
+                    r.pooled.occupancy * 100.0
                 );
                 for n in &r.per_provider {
                     line.push_str(&format!(" {n:>14}"));
                 }
-                if let Some(note) = &r.note {
+                if let Some(note) = &r.pooled.note {
                     line.push_str(&format!("  {note}"));
                 }
                 let _ = writeln!(out, "{line}");
             }
-            let pooled: f64 = rows.iter().map(|r| f64::from(r.scheduled)).sum::<f64>() * interval_h;
+            let pooled: f64 = rows
+                .iter()
+                .map(|r| f64::from(r.pooled.scheduled))
+                .sum::<f64>()
+                * interval_h;
             let _ = write!(out, "scheduled hours: pooled {pooled:.0}");
             for (i, (p, _)) in split.iter().enumerate() {
                 let h: f64 = rows

@@ -24,7 +24,9 @@ use crate::transition_cmd::read_plan;
 use anyhow::{Result, bail};
 use relevo_core::{Channel, interval_start_ms};
 use relevo_metrics::Cell;
-use relevo_queueing::ErlangC;
+use relevo_queueing::{
+    Model, ServiceLevelTarget, StaffingOutcome, StaffingProblem, required_agents,
+};
 use relevo_sim::{Distribution, Measures, Phase, Provider, Scenario, Simulation, Splitting};
 use relevo_store::{Scope, Store};
 use relevo_transitions::TransitionPlan;
@@ -215,24 +217,18 @@ fn history(store: &dyn Store, plan: &TransitionPlan, weeks: u32) -> Result<Histo
 }
 
 /// The fewest agents whose Erlang C service level within `t_s` reaches `target` (0 without
-/// arrivals).
-fn erlang_agents(arrivals_per_s: f64, aht_s: f64, t_s: f64, target: f64) -> u32 {
-    if arrivals_per_s <= 0.0 {
-        return 0;
-    }
-    let load = arrivals_per_s * aht_s;
-    let mut n = (load.floor() as u32).max(1);
-    loop {
-        if let Ok(e) = ErlangC::new(arrivals_per_s, aht_s, f64::from(n))
-            && e.service_level(t_s) >= target
-        {
-            return n;
-        }
-        n += 1;
-        if n > 100_000 {
-            return n;
-        }
-    }
+/// arrivals), from relevo-queueing's staffing search.
+fn erlang_agents(arrivals_per_s: f64, aht_s: f64, t_s: f64, target: f64) -> Result<u32> {
+    let mut problem = StaffingProblem::new(arrivals_per_s, aht_s, Model::ErlangC);
+    problem.targets.service_level = Some(ServiceLevelTarget {
+        fraction: target,
+        threshold_s: t_s,
+    });
+    Ok(match required_agents(&problem)? {
+        StaffingOutcome::Staffed(p) => p.raw_agents,
+        StaffingOutcome::Overloaded { max_agents, .. }
+        | StaffingOutcome::Unreachable { max_agents, .. } => max_agents,
+    })
 }
 
 /// How each provider is staffed in the scenarios.
@@ -319,7 +315,7 @@ fn build(plan: &TransitionPlan, h: &History, args: &SimulateArgs) -> Result<Buil
                 Staffing::Erlang => arrivals_per_s
                     .iter()
                     .map(|l| erlang_agents(l * shares[p], aht_s[p], sl_threshold_s, args.target_sl))
-                    .collect(),
+                    .collect::<Result<_>>()?,
             };
             providers.push(Provider {
                 name: [&plan.from, &plan.to][p].clone(),
