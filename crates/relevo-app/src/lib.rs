@@ -13,6 +13,7 @@ pub mod forecast;
 pub mod history;
 pub mod planning;
 pub mod reports;
+pub mod routing;
 pub mod transitions;
 
 use relevo_store::StoreError;

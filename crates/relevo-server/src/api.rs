@@ -40,10 +40,6 @@ pub async fn metrics(State(st): State<AppState>) -> Response {
         .into_response()
 }
 
-pub async fn openapi() -> Json<serde_json::Value> {
-    Json(crate::openapi::document())
-}
-
 #[derive(Debug, Serialize, PartialEq, Eq)]
 pub struct ImportResult {
     pub received: usize,

@@ -11,10 +11,12 @@ pub mod api;
 pub mod auth;
 pub mod contract_api;
 pub mod dashboard;
+mod edge;
 pub mod error;
 pub mod kpis;
 mod memory;
 pub mod metrics;
+mod middleware;
 pub mod openapi;
 pub mod planning;
 pub mod routing;
@@ -40,7 +42,7 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(state.config().max_body_bytes))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            metrics::observe,
+            middleware::observe,
         ))
         .with_state(state)
 }

@@ -6,7 +6,7 @@
 //! background thread reads a fresh copy (on its own connection; the stale copy is dropped first, so
 //! memory never holds two). A report never waits for a load.
 
-use crate::state::LogSink;
+use crate::edge::LogSink;
 use relevo_core::Grain;
 use relevo_metrics::memcube::MemCube;
 use relevo_store::{Store, StoreError};

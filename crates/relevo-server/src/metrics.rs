@@ -1,13 +1,8 @@
-//! Prometheus metrics (text exposition at `/metrics`) and the request log: one structured
-//! `key=value` line per request, with the matched route, status and duration.
+//! Prometheus metrics (text exposition at `/metrics`) and the request log's value quoting; the
+//! middleware that feeds them is `middleware::observe`.
 //!
 //! Hand-written on purpose: a handful of counters and one histogram do not need a metrics stack.
 
-use crate::error::InternalDetail;
-use crate::state::AppState;
-use axum::extract::{MatchedPath, Request, State};
-use axum::middleware::Next;
-use axum::response::Response;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Mutex;
@@ -39,7 +34,7 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
+    pub(crate) fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
         if let Ok(mut m) = self.requests.lock() {
             *m.entry((method.to_string(), route.to_string(), status))
                 .or_default() += 1;
@@ -163,35 +158,4 @@ pub fn logfmt_value(v: &str) -> String {
     } else {
         v.to_string()
     }
-}
-
-/// Middleware: counts, times and logs every request.
-pub async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    #[allow(clippy::disallowed_methods)] // the server edge measures its own latency
-    let started = std::time::Instant::now();
-    let method = req.method().to_string();
-    let path = req.uri().path().to_string();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_string(), |m| m.as_str().to_string());
-    let resp = next.run(req).await;
-    let secs = started.elapsed().as_secs_f64();
-    let status = resp.status().as_u16();
-    state.metrics().observe(&method, &route, status, secs);
-    let ts = jiff::Timestamp::from_millisecond(state.now_ms())
-        .map(|t| t.to_string())
-        .unwrap_or_default();
-    let level = if status >= 500 { "error" } else { "info" };
-    let mut line = format!(
-        "ts={ts} level={level} msg=request method={method} path={} route={} status={status} duration_ms={:.2}",
-        logfmt_value(&path),
-        logfmt_value(&route),
-        secs * 1000.0
-    );
-    if let Some(InternalDetail(d)) = resp.extensions().get::<InternalDetail>() {
-        let _ = write!(line, " error={}", logfmt_value(d));
-    }
-    state.log(&line);
-    resp
 }

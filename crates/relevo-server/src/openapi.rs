@@ -271,7 +271,7 @@ pub const ROUTES: &[ApiRoute] = &[
         body: None,
         ok: (200, None),
         public: true,
-        handler: || get(api::openapi),
+        handler: || get(serve_document),
     },
     ApiRoute {
         method: "post",
@@ -1006,4 +1006,9 @@ pub fn document() -> Value {
         },
         "paths": paths
     })
+}
+
+/// `GET /api/v1/openapi.json`.
+pub async fn serve_document() -> axum::Json<serde_json::Value> {
+    axum::Json(document())
 }

@@ -1,20 +1,6 @@
-//! `POST /api/v1/route`: the provider a contact goes to, following the transitions.
-//!
-//! Every stored transition becomes a `relevo-routing` router over its applied timeline
-//! (`relevo_transitions::routing::routing_plan`: one route per channel, the shares of each phase
-//! from the time it was entered). A queue and channel covered by several transitions follows the
-//! newest. Routers and their states live in memory behind one mutex, so a decision costs
-//! microseconds; the transitions are re-read when the server changes one, and otherwise at most
-//! once a second (another process, e.g. `relevo transition`, may have changed them).
-//!
-//! Persistence: router states (split credits, sticky customers) and decision counts per
-//! transition, channel, phase, UTC hour, provider and reason are written to the store in one
-//! transaction by [`flush`] — after every [`FLUSH_EVERY`] decisions, once a second by the
-//! background flusher while there are unsaved decisions, and at shutdown. A crash loses at most
-//! the decisions since the last flush (their counts, and stickiness they created); a restart
-//! reads the states back, so counts and stickiness continue. A state that no longer fits its
-//! transition's timeline (a replayed change rewrote it) starts afresh, which a new phase does
-//! anyway.
+//! `POST /api/v1/route`: the provider a contact goes to, following the transitions. The engine is
+//! `relevo_app::routing` (in memory, flushed to the store); this module parses the request, renders
+//! the decision, and runs flushes off the async threads.
 
 use crate::auth::{Caller, Perm};
 use crate::error::ApiError;
@@ -22,156 +8,11 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
-use relevo_app::transitions::{Loaded, parse};
+use relevo_app::routing::RouteQuery;
 use relevo_core::Channel;
-use relevo_routing::{Contact, Router, RouterState};
-use relevo_store::{RouterStateSave, RoutingCount, Store};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
-use std::sync::Mutex;
 
-/// Decisions between two flushes at most (besides the once-a-second flush).
-pub const FLUSH_EVERY: u64 = 10_000;
-
-/// How often (ms of the server's clock) the transitions are re-read for changes made elsewhere.
-const RECHECK_MS: i64 = 1_000;
-
-struct Entry {
-    id: i64,
-    version: i64,
-    router: Router,
-    state: RouterState,
-    /// Start of each routing phase (ms), by routing phase index.
-    phase_starts: Vec<i64>,
-    /// Decisions made with this state, ever.
-    decisions: i64,
-    dirty: bool,
-}
-
-/// Transition, channel, phase start, phase name, hour, provider, reason.
-type CountKey = (i64, String, i64, String, i64, String, &'static str);
-
-#[derive(Default)]
-struct Engine {
-    loaded: bool,
-    checked_at_ms: i64,
-    entries: Vec<Entry>,
-    /// `(queue, channel)` → index into `entries`.
-    routes: HashMap<(String, String), usize>,
-    /// Counts drained from decision logs, not yet written.
-    counts: HashMap<CountKey, i64>,
-    unsaved: u64,
-}
-
-/// The routing engine: in memory, flushed to the store.
-#[derive(Default)]
-pub struct Routing {
-    engine: Mutex<Engine>,
-    /// Serialises flushes, so an older snapshot never overwrites a newer one.
-    flushing: Mutex<()>,
-}
-
-impl Routing {
-    /// Re-read the transitions before the next decision (after the server changed one).
-    pub fn invalidate(&self) {
-        if let Ok(mut e) = self.engine.lock() {
-            e.loaded = false;
-        }
-    }
-}
-
-fn poisoned<T>(_: std::sync::PoisonError<T>) -> ApiError {
-    ApiError::Internal("the routing lock was poisoned by an earlier panic".into())
-}
-
-impl Engine {
-    /// Moves every entry's decision log into `counts`.
-    fn drain(&mut self) {
-        for e in &mut self.entries {
-            for d in e.state.take_log() {
-                let Some(phase) = d.phase else { continue };
-                let (_, channel) = e.router.route_name(d.route);
-                let key = (
-                    e.id,
-                    channel.to_owned(),
-                    e.phase_starts[phase as usize],
-                    e.router.phase_name(d.route, phase).to_owned(),
-                    d.at_ms.div_euclid(3_600_000) * 3_600_000,
-                    d.provider
-                        .map_or(String::new(), |p| e.router.provider_name(p).to_owned()),
-                    d.reason.as_str(),
-                );
-                *self.counts.entry(key).or_default() += 1;
-            }
-        }
-    }
-
-    /// Rebuilds the routers when any transition changed (keeping each one's state when it still
-    /// fits, else the saved one, else a fresh one).
-    fn refresh(&mut self, store: &dyn Store, now_ms: i64) -> Result<(), ApiError> {
-        self.checked_at_ms = now_ms;
-        let rows = store.transitions()?;
-        let same = self.loaded
-            && rows.len() == self.entries.len()
-            && rows
-                .iter()
-                .zip(&self.entries)
-                .all(|(r, e)| r.id == e.id && r.version == e.version);
-        self.loaded = true;
-        if same {
-            return Ok(());
-        }
-        self.drain();
-        let mut old: HashMap<i64, Entry> = self.entries.drain(..).map(|e| (e.id, e)).collect();
-        self.routes.clear();
-        for row in rows {
-            let (id, version) = (row.id, row.version);
-            if let Some(e) = old.remove(&id).filter(|e| e.version == version) {
-                self.push(e);
-                continue;
-            }
-            let Ok(Loaded { plan, state, .. }) = parse(row) else {
-                continue; // unreadable: `relevo transition status` reports it
-            };
-            let phases = relevo_transitions::routing::routing_phases(&plan, &state);
-            let router = Router::new(&relevo_transitions::routing::routing_plan(&plan, &state))
-                .map_err(|e| ApiError::Internal(format!("transition {id}: routing plan: {e}")))?;
-            let (state, decisions, dirty) = match old.remove(&id) {
-                Some(prev) => match router.state_from_bytes(&prev.state.to_bytes()) {
-                    Ok(s) => (s, prev.decisions, prev.dirty),
-                    Err(_) => (router.new_state(), prev.decisions, true),
-                },
-                None => match store.router_state(id)? {
-                    Some((bytes, n)) => match router.state_from_bytes(&bytes) {
-                        Ok(s) => (s, n, false),
-                        Err(_) => (router.new_state(), n, true),
-                    },
-                    None => (router.new_state(), 0, false),
-                },
-            };
-            self.push(Entry {
-                id,
-                version,
-                router,
-                state,
-                phase_starts: phases.iter().map(|p| p.starts_at_ms).collect(),
-                decisions,
-                dirty,
-            });
-        }
-        Ok(())
-    }
-
-    fn push(&mut self, e: Entry) {
-        let i = self.entries.len();
-        for route in e.router.routes() {
-            let (q, c) = e.router.route_name(route);
-            // Transitions come oldest first: the newest covering a route wins.
-            self.routes.insert((q.to_owned(), c.to_owned()), i);
-        }
-        self.entries.push(e);
-    }
-}
+pub use relevo_app::routing::FLUSH_EVERY;
 
 /// `POST /api/v1/route` body.
 #[derive(Debug, Deserialize)]
@@ -221,7 +62,8 @@ fn rfc3339(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-/// Decides one contact (blocking: it may read the store).
+/// Decides one contact (it may read the store: run it where blocking is fine, or accept the
+/// short read of a decision).
 pub fn decide(st: &AppState, req: &RouteRequest) -> Result<RouteDecision, ApiError> {
     let channel: Channel = req
         .channel
@@ -235,71 +77,15 @@ pub fn decide(st: &AppState, req: &RouteRequest) -> Result<RouteDecision, ApiErr
             .map_err(|e| ApiError::bad_field("at", format!("at {t:?}: not an RFC 3339 time: {e}")))?
             .as_millisecond(),
     };
-    let key = match &req.customer {
-        Some(c) if !c.trim().is_empty() => Some(st.read(|s| Ok(s.customer_hash(c)))? as u64),
-        _ => None,
+    let query = RouteQuery {
+        queue: &req.queue,
+        channel,
+        language: req.language.as_deref(),
+        customer: req.customer.as_deref(),
+        at_ms,
     };
-    let routing = &st.0.routing;
-    let (decision, flush_now) = {
-        let mut e = routing.engine.lock().map_err(poisoned)?;
-        if !e.loaded || now - e.checked_at_ms >= RECHECK_MS || now < e.checked_at_ms {
-            st.read(|s| e.refresh(s, now))?;
-        }
-        let Some(&i) = e
-            .routes
-            .get(&(req.queue.clone(), channel.as_str().to_owned()))
-        else {
-            return Err(ApiError::NotFound(format!(
-                "no transition routes queue {:?} on {}",
-                req.queue,
-                channel.as_str()
-            )));
-        };
-        let entry = &mut e.entries[i];
-        let route = entry
-            .router
-            .route_id(&req.queue, channel.as_str())
-            .ok_or_else(|| ApiError::Internal("route vanished".into()))?;
-        let d = entry.router.decide(
-            &mut entry.state,
-            &Contact {
-                route,
-                at_ms,
-                language: req.language.as_deref(),
-                customer_key_hash: key,
-            },
-        );
-        entry.decisions += 1;
-        entry.dirty = true;
-        let phase = d.phase.map(|k| {
-            // A transition's router has two providers: outgoing and incoming.
-            let shares = (0u16..2)
-                .map(relevo_routing::ProviderId)
-                .filter_map(|p| {
-                    let s = entry.router.target_share(route, k, p);
-                    (s > 0.0).then(|| ShareDto {
-                        provider: entry.router.provider_name(p).to_owned(),
-                        share: s,
-                    })
-                })
-                .collect();
-            PhaseDto {
-                name: entry.router.phase_name(route, k).to_owned(),
-                started_at: rfc3339(entry.phase_starts[k as usize]),
-                shares,
-            }
-        });
-        let out = RouteDecision {
-            provider: d.provider.map(|p| entry.router.provider_name(p).to_owned()),
-            reason: d.reason.as_str(),
-            phase,
-            transition: entry.id,
-            at: rfc3339(at_ms),
-        };
-        e.unsaved += 1;
-        (out, e.unsaved >= FLUSH_EVERY)
-    };
-    if flush_now {
+    let d = st.read(|s| Ok(st.routing().decide(s, now, &query)?))?;
+    if d.flush_due {
         let st = st.clone();
         tokio::task::spawn_blocking(move || {
             if let Err(e) = flush(&st) {
@@ -309,76 +95,39 @@ pub fn decide(st: &AppState, req: &RouteRequest) -> Result<RouteDecision, ApiErr
             }
         });
     }
-    Ok(decision)
+    Ok(RouteDecision {
+        provider: d.provider,
+        reason: d.reason,
+        phase: d.phase.map(|p| PhaseDto {
+            name: p.name,
+            started_at: rfc3339(p.started_at_ms),
+            shares: p
+                .shares
+                .into_iter()
+                .map(|(provider, share)| ShareDto { provider, share })
+                .collect(),
+        }),
+        transition: d.transition,
+        at: rfc3339(at_ms),
+    })
 }
 
 /// Makes the next decision re-read the transitions (the server does this after its own changes;
 /// changes by other processes are noticed within a second of the server's clock).
 pub fn invalidate(st: &AppState) {
-    st.0.routing.invalidate();
+    st.routing().invalidate();
 }
 
 /// Writes unsaved router states and decision counts in one transaction; returns the number of
 /// decisions it covered.
 pub fn flush(st: &AppState) -> Result<u64, ApiError> {
-    let routing = &st.0.routing;
-    let _one = routing.flushing.lock().map_err(poisoned)?;
-    let (states, counts, n) = {
-        let mut e = routing.engine.lock().map_err(poisoned)?;
-        if e.unsaved == 0 && !e.entries.iter().any(|x| x.dirty) {
-            return Ok(0);
-        }
-        e.drain();
-        // Copies (a memcpy of the sticky table), encoded after the lock is released: encoding
-        // sorts the sticky customers, which must not stall the decisions waiting on the lock.
-        let states: Vec<(i64, RouterState, i64)> = e
-            .entries
-            .iter_mut()
-            .filter(|x| x.dirty)
-            .map(|x| {
-                x.dirty = false;
-                (x.id, x.state.clone(), x.decisions)
-            })
-            .collect();
-        let counts: Vec<RoutingCount> = e
-            .counts
-            .drain()
-            .map(
-                |(
-                    (transition_id, channel, phase_start_ms, phase_name, hour_ms, provider, reason),
-                    count,
-                )| {
-                    RoutingCount {
-                        transition_id,
-                        channel,
-                        phase_start_ms,
-                        phase_name,
-                        hour_ms,
-                        provider,
-                        reason: reason.to_owned(),
-                        count,
-                    }
-                },
-            )
-            .collect();
-        let n = std::mem::take(&mut e.unsaved);
-        (states, counts, n)
+    let routing = st.routing();
+    let _one = routing.flush_lock()?;
+    let Some(unsaved) = routing.take_unsaved()? else {
+        return Ok(0);
     };
-    let states: Vec<(i64, Vec<u8>, i64)> = states
-        .into_iter()
-        .map(|(id, state, n)| (id, state.to_bytes(), n))
-        .collect();
-    let saves: Vec<RouterStateSave<'_>> = states
-        .iter()
-        .map(|(id, bytes, decisions)| RouterStateSave {
-            transition_id: *id,
-            state: bytes,
-            decisions: *decisions,
-        })
-        .collect();
     let now = st.now_ms();
-    st.write(|w| Ok(w.save_routing(&saves, &counts, now)?))?;
-    Ok(n)
+    st.write(|w| Ok(unsaved.save(w, now)?))
 }
 
 /// `POST /api/v1/route`: admin and manager.

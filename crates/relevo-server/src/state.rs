@@ -4,6 +4,7 @@
 //! lets readers run beside the writer), writes (batches of contacts) go through the one writer
 //! connection behind a mutex, so batches commit one after the other and never fail on a lock.
 
+pub use crate::edge::{Clock, LogSink, stderr_log, system_clock};
 use crate::error::ApiError;
 use crate::kpis::Filter;
 use crate::metrics::Metrics;
@@ -12,11 +13,6 @@ use relevo_metrics::report::{ReportRow, ReportSpec, grain_for};
 use relevo_store::{Scope, Store, StoreError};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
-
-/// A clock in milliseconds since the epoch (injected: tests fix it).
-pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
-/// Where log lines go (one structured `key=value` line per call).
-pub type LogSink = Arc<dyn Fn(&str) + Send + Sync>;
 
 /// Targets the dashboard marks KPIs against until contracts pin their own.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -87,7 +83,7 @@ pub(crate) struct Inner {
     pub metrics: Metrics,
     pub clock: Clock,
     pub log: LogSink,
-    pub routing: crate::routing::Routing,
+    pub routing: relevo_app::routing::Routing,
     memory: Option<Arc<crate::memory::MemoryCubes>>,
 }
 
@@ -118,7 +114,7 @@ impl AppState {
             metrics: Metrics::default(),
             clock,
             log,
-            routing: crate::routing::Routing::default(),
+            routing: relevo_app::routing::Routing::default(),
         })))
     }
 
@@ -133,6 +129,11 @@ impl AppState {
 
     pub(crate) fn log(&self, line: &str) {
         (self.0.log)(line)
+    }
+
+    /// The routing engine.
+    pub(crate) fn routing(&self) -> &relevo_app::routing::Routing {
+        &self.0.routing
     }
 
     pub(crate) fn metrics(&self) -> &Metrics {
@@ -213,19 +214,4 @@ impl AppState {
 
 fn poisoned<T>(_: std::sync::PoisonError<T>) -> ApiError {
     ApiError::Internal("a store lock was poisoned by an earlier panic".into())
-}
-
-/// The system clock (the server's edge reads it; everything else takes `now` as a parameter).
-pub fn system_clock() -> Clock {
-    Arc::new(|| {
-        #[allow(clippy::disallowed_methods)] // the server is an edge: it reads the clock here
-        let now = std::time::SystemTime::now();
-        now.duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as i64)
-    })
-}
-
-/// Log lines to standard error.
-pub fn stderr_log() -> LogSink {
-    Arc::new(|line| eprintln!("{line}"))
 }
