@@ -15,6 +15,7 @@ pub mod planning;
 pub mod reports;
 pub mod routing;
 pub mod transitions;
+pub mod whatif;
 
 use relevo_store::StoreError;
 

@@ -15,6 +15,7 @@ pub mod history;
 mod hours;
 mod mapping;
 mod value;
+mod write;
 
 pub use canonical::{CANONICAL, CsvRows, JsonlRows, Options};
 pub use ctr::CtrRows;
@@ -22,6 +23,7 @@ pub use diag::Diagnostic;
 pub use hours::{HoursRow, parse_hours};
 pub use mapping::{Mapping, MappingError};
 pub use value::{parse_duration_ms, parse_timestamp_ms};
+pub use write::{canonical_fields, canonical_header};
 
 use relevo_core::ContactRecord;
 

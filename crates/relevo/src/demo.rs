@@ -11,6 +11,7 @@ use anyhow::{Context, Result};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
+use relevo_core::ContactRecord;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -469,66 +470,43 @@ fn ts(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-const CSV_HEADER: [&str; 20] = [
-    "contact_id",
-    "provider",
-    "queue",
-    "channel",
-    "arrived_at",
-    "answered_at",
-    "abandoned_at",
-    "ended_at",
-    "outcome",
-    "talk_s",
-    "hold_s",
-    "acw_s",
-    "agent",
-    "customer",
-    "transferred",
-    "csat",
-    "nps",
-    "qa_score",
-    "language",
-    "updated_at",
-];
-
-fn csv_row(c: &Contact, with_survey: bool) -> Vec<String> {
+/// A generated contact as the canonical record its provider delivers (with the survey answers when
+/// `with_survey`: the later version that carries them).
+fn record(c: &Contact, with_survey: bool) -> Result<ContactRecord> {
     let q = &QUEUES[c.queue];
     let answered = c.answered_ms();
     let ended = c.ended_ms();
-    let opt = |b: bool, v: String| if b { v } else { String::new() };
-    vec![
-        c.id.clone(),
-        PROVIDERS[c.provider].key.to_string(),
-        q.key.to_string(),
-        c.channel.to_string(),
-        ts(c.arrived_ms),
-        answered.map(ts).unwrap_or_default(),
-        opt(c.outcome == "abandoned", ts(c.arrived_ms + c.end_wait_ms)),
-        opt(c.outcome != "abandoned", ts(ended)),
-        c.outcome.to_string(),
-        opt(answered.is_some(), c.talk_s.to_string()),
-        opt(answered.is_some(), c.hold_s.to_string()),
-        opt(answered.is_some(), c.acw_s.to_string()),
-        opt(answered.is_some(), c.agent.clone()),
-        c.customer.clone(),
-        opt(answered.is_some(), c.transferred.to_string()),
-        opt(
-            with_survey,
-            c.csat.map(|v| v.to_string()).unwrap_or_default(),
-        ),
-        opt(
-            with_survey,
-            c.nps.map(|v| v.to_string()).unwrap_or_default(),
-        ),
-        c.qa.map(|v| v.to_string()).unwrap_or_default(),
-        q.language.to_string(),
-        ts(if with_survey {
+    let when = |b: bool, ms: i64| b.then_some(ms);
+    let abandoned = c.outcome == "abandoned";
+    Ok(ContactRecord {
+        contact_id: c.id.clone(),
+        provider: PROVIDERS[c.provider].key.to_string(),
+        queue: q.key.to_string(),
+        channel: c.channel.parse().map_err(anyhow::Error::msg)?,
+        direction: relevo_core::Direction::Inbound,
+        arrived_at_ms: c.arrived_ms,
+        answered_at_ms: answered,
+        abandoned_at_ms: when(abandoned, c.arrived_ms + c.end_wait_ms),
+        ended_at_ms: when(!abandoned, ended),
+        outcome: c.outcome.parse().map_err(anyhow::Error::msg)?,
+        talk_ms: when(answered.is_some(), 1000 * c.talk_s),
+        hold_ms: when(answered.is_some(), 1000 * c.hold_s),
+        acw_ms: when(answered.is_some(), 1000 * c.acw_s),
+        agent: answered.map(|_| c.agent.clone()),
+        customer: (!c.customer.is_empty()).then(|| c.customer.clone()),
+        reason: None,
+        resolved: None,
+        transferred: answered.map(|_| c.transferred),
+        csat: c.csat.filter(|_| with_survey),
+        nps: c.nps.filter(|_| with_survey),
+        qa_milli: c.qa.map(|v| (v * 1000.0).round() as i64),
+        language: Some(q.language.to_string()),
+        updated_at_ms: if with_survey {
             c.survey_ms.unwrap_or(ended)
         } else {
             ended
-        }),
-    ]
+        },
+    })
 }
 
 fn ctr_json(c: &Contact, last_update_ms: i64) -> String {
@@ -625,7 +603,7 @@ fn write_files(dir: &Path, contacts: &[Contact], now_ms: i64, seed: u64) -> Resu
         let path = cdir.join(format!("{}.csv", p.key));
         let mut w = csv::Writer::from_path(&path)
             .with_context(|| format!("cannot write {}", path.display()))?;
-        w.write_record(CSV_HEADER)?;
+        w.write_record(relevo_import::canonical_header())?;
         csvs.push(w);
         paths.push((path, None));
     }
@@ -645,7 +623,7 @@ fn write_files(dir: &Path, contacts: &[Contact], now_ms: i64, seed: u64) -> Resu
                 redelivered += 1;
             }
         } else {
-            csvs[c.provider].write_record(csv_row(c, false))?;
+            csvs[c.provider].write_record(relevo_import::canonical_fields(&record(c, false)?))?;
         }
     }
     ctr.flush()?;
@@ -657,13 +635,13 @@ fn write_files(dir: &Path, contacts: &[Contact], now_ms: i64, seed: u64) -> Resu
     let surveys = dir.join("surveys.csv");
     let mut w = csv::Writer::from_path(&surveys)
         .with_context(|| format!("cannot write {}", surveys.display()))?;
-    w.write_record(CSV_HEADER)?;
+    w.write_record(relevo_import::canonical_header())?;
     let mut n_surveys = 0;
     for c in contacts
         .iter()
         .filter(|c| c.survey_ms.is_some_and(|t| t <= now_ms))
     {
-        w.write_record(csv_row(c, true))?;
+        w.write_record(relevo_import::canonical_fields(&record(c, true)?))?;
         n_surveys += 1;
     }
     w.flush()?;

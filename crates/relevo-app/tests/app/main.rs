@@ -123,7 +123,11 @@ fn routing_follows_the_phase_with_a_counted_split_and_sticky_customers() {
     assert_eq!(counted, 1_020);
     let restarted = Routing::default();
     let later = restarted
-        .decide(&*store, now + 1_000, &contact(Some("+34600111222"), now + 1_000))
+        .decide(
+            &*store,
+            now + 1_000,
+            &contact(Some("+34600111222"), now + 1_000),
+        )
         .unwrap();
     assert_eq!(later.provider, first.provider, "stickiness survives");
 }
