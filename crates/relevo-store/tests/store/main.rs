@@ -503,3 +503,16 @@ proptest! {
         prop_assert_eq!(got, expected);
     }
 }
+
+#[test]
+fn locations_this_build_cannot_open_are_refused_naming_the_schemes() {
+    for location in ["postgres://relevo@db/relevo", "postgresql://db/relevo", "mysql://db"] {
+        let err = relevo_store::open(location).unwrap_err().to_string();
+        assert!(
+            err.contains("does not support") && err.contains(relevo_store::SCHEMES),
+            "{err}"
+        );
+    }
+    let err = relevo_store::open("").unwrap_err().to_string();
+    assert!(err.contains("no database location"), "{err}");
+}
