@@ -25,8 +25,7 @@ use axum::routing::{get, post};
 use html::{Frame, enc, esc, page};
 use i18n::{LANG_COOKIE, Lang};
 use jiff::tz::TimeZone;
-use relevo_contracts::Metric;
-use relevo_core::{Channel, KpiSettings};
+use relevo_core::{Channel, Kpi, KpiSettings};
 use relevo_metrics::{Granularity, Kpis};
 use relevo_store::Scope;
 use serde::Deserialize;
@@ -530,20 +529,20 @@ fn contract_targets(
     let Some(c) = contract else {
         return Ok(out);
     };
-    let term = |m: Metric| {
+    let term = |m: Kpi| {
         c.terms.iter().find(|t| {
             t.metric == m
                 && t.channels.contains(&channel)
                 && queue.is_none_or(|q| t.queues.iter().any(|tq| tq == q))
         })
     };
-    if let Some(t) = term(Metric::ServiceLevel) {
+    if let Some(t) = term(Kpi::ServiceLevel) {
         out.t.service_level = t.target;
     }
-    if let Some(t) = term(Metric::AbandonRate) {
+    if let Some(t) = term(Kpi::AbandonRate) {
         out.t.abandon_rate = t.target;
     }
-    if let Some(t) = term(Metric::AsaS) {
+    if let Some(t) = term(Kpi::AsaS) {
         out.t.asa_s = t.target;
     }
     out.contract = Some(format!("{} v{}", c.provider, c.version));
@@ -1056,9 +1055,14 @@ fn contract_section(
                 ""
             },
             t.direction.symbol(),
-            esc(&t.metric.format(t.relaxed_target.unwrap_or(t.target))),
+            esc(&relevo_contracts::format_value(
+                t.metric,
+                t.relaxed_target.unwrap_or(t.target)
+            )),
             t.actual
-                .map_or("–".to_string(), |v| esc(&t.metric.format(v))),
+                .map_or("–".to_string(), |v| esc(&relevo_contracts::format_value(
+                    t.metric, v
+                ))),
             verdict_cell,
             esc(&t.credit.to_string())
         );

@@ -66,7 +66,7 @@ pub fn summary(l: &Loaded) -> Value {
 
 fn check_json(c: &Check) -> Value {
     json!({
-        "kpi": c.kpi,
+        "kpi": c.kpi.as_str(),
         "bound": if matches!(c.bound, relevo_transitions::Bound::AtLeast(_)) { "min" } else { "max" },
         "threshold": c.bound.threshold(),
         "value": c.value,
