@@ -469,15 +469,15 @@ fn kpi_header(lang: Lang, first: &str, with_trend: bool, t: &Targets) -> String 
          <th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th>",
         first,
         lang.t("offered"),
-        lang.t("sl"),
+        lang.kpi(Kpi::ServiceLevel),
         lang.pct(Some(t.service_level)),
-        lang.t("asa"),
+        lang.kpi(Kpi::AsaS),
         lang.secs(Some(t.asa_s)),
-        lang.t("abandon"),
+        lang.kpi(Kpi::AbandonRate),
         lang.pct(Some(t.abandon_rate)),
-        lang.t("aht"),
-        lang.t("csat"),
-        lang.t("nps"),
+        lang.kpi(Kpi::AhtS),
+        lang.kpi(Kpi::CsatTop2),
+        lang.kpi(Kpi::Nps),
     );
     if with_trend {
         let _ = write!(h, "<th scope=\"col\">{}</th>", lang.t("trend"));
@@ -613,11 +613,11 @@ fn targets_note(lang: Lang, rt: &RowTargets) -> String {
             "<small class=\"note contract\">{} {}: {} ≥ {}, {} ≤ {}, {} ≤ {}</small>",
             lang.t("contract"),
             esc(c),
-            lang.t("sl"),
+            lang.kpi(Kpi::ServiceLevel),
             lang.pct(Some(rt.t.service_level)),
-            lang.t("abandon"),
+            lang.kpi(Kpi::AbandonRate),
             lang.pct(Some(rt.t.abandon_rate)),
-            lang.t("asa"),
+            lang.kpi(Kpi::AsaS),
             lang.secs(Some(rt.t.asa_s))
         ),
     }
@@ -911,7 +911,7 @@ async fn provider_page(
         lang.t("data_table"),
         lang.t("time"),
         lang.t("offered"),
-        lang.t("sl")
+        lang.kpi(Kpi::ServiceLevel)
     );
     for pt in &points {
         let _ = write!(
@@ -1308,9 +1308,9 @@ async fn planning(
                         .map_or("–".into(), |n| n.to_string()),
                     lang.t("load"),
                     lang.num(r.offered_load_erlangs, 2),
-                    lang.t("sl"),
+                    lang.kpi(Kpi::ServiceLevel),
                     lang.pct(r.service_level),
-                    lang.t("asa"),
+                    lang.kpi(Kpi::AsaS),
                     lang.secs(Some(r.asa_s)),
                     lang.t("occupancy"),
                     lang.pct(Some(r.occupancy)),
