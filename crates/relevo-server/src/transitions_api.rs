@@ -3,7 +3,7 @@
 //! `advance`/`hold`/`rollback`/`resume` — and the background evaluation `relevo serve` runs at
 //! every 15-minute boundary.
 //!
-//! Everything goes through [`crate::transitions`], the functions `relevo transition` uses, so the
+//! Everything goes through [`relevo_app::transitions`], the functions `relevo transition` uses, so the
 //! server and the command line save, audit and notify the same way. Transitions name two
 //! providers, so a provider role sees none of them.
 
