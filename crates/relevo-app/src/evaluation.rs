@@ -5,10 +5,10 @@
 //! module only measures and wires.
 
 use relevo_contracts::{
-    Contract, Invoice, Metric, Month, MonthInput, PeriodMeasure, PeriodSpan, Quantity, Scorecard,
-    Usage, contract_for_month, evaluate, expected_invoice, tally_responses,
+    Contract, Invoice, Month, MonthInput, PeriodMeasure, PeriodSpan, Quantity, Scorecard, Usage,
+    contract_for_month, evaluate, expected_invoice, tally_responses,
 };
-use relevo_core::{AbandonTreatment, Channel, interval_of, interval_start_ms};
+use relevo_core::{AbandonTreatment, Channel, Kpi, interval_of, interval_start_ms};
 use relevo_metrics::{Acc, Kpis};
 use relevo_store::{Scope, Store, StoreError};
 use std::collections::BTreeMap;
@@ -126,7 +126,7 @@ pub fn measure(
 ) -> Result<PeriodMeasure> {
     let bounds = span.bounds_ms(contract.zone());
     let scope = term_scope(contract, &term.queues, &term.channels);
-    if term.metric == Metric::BusinessResponseWithin {
+    if term.metric == Kpi::BusinessResponseWithin {
         let name = term
             .calendar
             .as_deref()
@@ -155,7 +155,7 @@ pub fn measure(
         contract,
         scope,
         bounds,
-        term.metric == Metric::Fcr,
+        term.metric == Kpi::Fcr,
         as_of_ms,
     )?;
     let k = Kpis::compute(&acc, &contract.kpi);
@@ -168,18 +168,22 @@ pub fn measure(
         sl_base -= acc.abandoned_within_t;
     }
     let (value, sample) = match term.metric {
-        Metric::ServiceLevel => (k.service_level, sl_base),
-        Metric::AbandonRate => (k.abandon_rate, c.offered - acc.short_abandoned),
-        Metric::AsaS => (k.asa_s, c.answered),
-        Metric::AhtS => (k.aht_s, c.answered),
-        Metric::P90AnswerS => (k.p90_answer_s.map(|v| v as f64), c.answered),
-        Metric::TransferRate => (k.transfer_rate, c.answered),
-        Metric::CsatTop2 => (k.csat_top2, k.csat_responses),
-        Metric::CsatMean => (k.csat_mean, k.csat_responses),
-        Metric::Nps => (k.nps, k.nps_responses),
-        Metric::QaMean => (k.qa_mean, c.qa_n),
-        Metric::Fcr => (k.fcr, acc.fcr_eligible),
-        Metric::BusinessResponseWithin => unreachable!("handled above"),
+        Kpi::ServiceLevel => (k.service_level, sl_base),
+        Kpi::AbandonRate => (k.abandon_rate, c.offered - acc.short_abandoned),
+        Kpi::AsaS => (k.asa_s, c.answered),
+        Kpi::AhtS => (k.aht_s, c.answered),
+        // Not judged by contract terms (TERM_KPIS); measured the report's way all the same.
+        Kpi::TalkS => (k.talk_s, c.answered),
+        Kpi::HoldS => (k.hold_s, c.answered),
+        Kpi::AcwS => (k.acw_s, c.answered),
+        Kpi::P90AnswerS => (k.p90_answer_s.map(|v| v as f64), c.answered),
+        Kpi::TransferRate => (k.transfer_rate, c.answered),
+        Kpi::CsatTop2 => (k.csat_top2, k.csat_responses),
+        Kpi::CsatMean => (k.csat_mean, k.csat_responses),
+        Kpi::Nps => (k.nps, k.nps_responses),
+        Kpi::QaMean => (k.qa_mean, c.qa_n),
+        Kpi::Fcr => (k.fcr, acc.fcr_eligible),
+        Kpi::BusinessResponseWithin => unreachable!("handled above"),
     };
     Ok(PeriodMeasure {
         first: span.first,

@@ -5,6 +5,7 @@
 //! The file format and every rule are described in `docs/CONTRACTS.md`; an annotated example is
 //! `examples/contracts/northwind-bpo.toml`. This module does not evaluate anything (that is
 //! [`crate::evaluate()`] and [`crate::expected_invoice`]) and does not read files: it takes the text.
+//! KPI names, directions and ranges are the one vocabulary's, [`relevo_core::Kpi`].
 
 mod parse;
 
@@ -15,7 +16,7 @@ use crate::locate::{KeyPath, Spans};
 use crate::period::{Month, Period, PeriodSpan};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use relevo_core::{Channel, KpiSettings};
+use relevo_core::{Channel, Kpi, KpiSettings, Unit};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -23,126 +24,35 @@ use std::fmt;
 /// meets a target of 0.8 whatever the float rounding of either side.
 pub const TARGET_EPSILON: f64 = 1e-9;
 
-/// A KPI an SLA term is judged on: the DESIGN.md §4 names, plus `business_response_within`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Metric {
-    ServiceLevel,
-    AsaS,
-    AbandonRate,
-    AhtS,
-    P90AnswerS,
-    TransferRate,
-    CsatTop2,
-    CsatMean,
-    Nps,
-    QaMean,
-    Fcr,
-    /// Share of contacts first answered within N business hours of a calendar (asynchronous
-    /// channels): met / (met + missed) of [`crate::ResponseTally`].
-    BusinessResponseWithin,
-}
+/// The KPIs an SLA term can be judged on (its `metric`), in the order errors list them: the
+/// report's KPIs less talk, hold and after-contact work, plus `business_response_within` (share of
+/// contacts first answered within N business hours of a calendar: met / (met + missed) of
+/// [`crate::ResponseTally`]).
+pub const TERM_KPIS: [Kpi; 12] = [
+    Kpi::ServiceLevel,
+    Kpi::AsaS,
+    Kpi::AbandonRate,
+    Kpi::AhtS,
+    Kpi::P90AnswerS,
+    Kpi::TransferRate,
+    Kpi::CsatTop2,
+    Kpi::CsatMean,
+    Kpi::Nps,
+    Kpi::QaMean,
+    Kpi::Fcr,
+    Kpi::BusinessResponseWithin,
+];
 
-impl Metric {
-    pub const ALL: [Metric; 12] = [
-        Metric::ServiceLevel,
-        Metric::AsaS,
-        Metric::AbandonRate,
-        Metric::AhtS,
-        Metric::P90AnswerS,
-        Metric::TransferRate,
-        Metric::CsatTop2,
-        Metric::CsatMean,
-        Metric::Nps,
-        Metric::QaMean,
-        Metric::Fcr,
-        Metric::BusinessResponseWithin,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Metric::ServiceLevel => "service_level",
-            Metric::AsaS => "asa_s",
-            Metric::AbandonRate => "abandon_rate",
-            Metric::AhtS => "aht_s",
-            Metric::P90AnswerS => "p90_answer_s",
-            Metric::TransferRate => "transfer_rate",
-            Metric::CsatTop2 => "csat_top2",
-            Metric::CsatMean => "csat_mean",
-            Metric::Nps => "nps",
-            Metric::QaMean => "qa_mean",
-            Metric::Fcr => "fcr",
-            Metric::BusinessResponseWithin => "business_response_within",
-        }
-    }
-
-    /// Whether good is high (`Min`: the target is a floor) or low (`Max`: a ceiling).
-    pub fn default_direction(self) -> TargetDirection {
-        match self {
-            Metric::AsaS
-            | Metric::AbandonRate
-            | Metric::AhtS
-            | Metric::P90AnswerS
-            | Metric::TransferRate => TargetDirection::Max,
-            _ => TargetDirection::Min,
-        }
-    }
-
-    /// The values the metric can take, inclusive.
-    pub fn range(self) -> (f64, f64) {
-        match self {
-            Metric::ServiceLevel
-            | Metric::AbandonRate
-            | Metric::TransferRate
-            | Metric::CsatTop2
-            | Metric::Fcr
-            | Metric::BusinessResponseWithin => (0.0, 1.0),
-            Metric::AsaS | Metric::AhtS | Metric::P90AnswerS => (0.0, f64::MAX),
-            Metric::CsatMean => (1.0, 5.0),
-            Metric::Nps => (-100.0, 100.0),
-            Metric::QaMean => (0.0, 100.0),
-        }
-    }
-
-    pub fn is_ratio(self) -> bool {
-        self.range() == (0.0, 1.0)
-    }
-
-    /// What the term's volume (its `sample`, compared with `min_volume`) counts for this metric:
-    /// the KPI's denominator.
-    pub fn sample_counts(self) -> &'static str {
-        match self {
-            Metric::ServiceLevel => {
-                "the service-level denominator (answered + abandoned − short abandoned, per the pinned treatment)"
-            }
-            Metric::AbandonRate => "offered − short abandoned",
-            Metric::AsaS | Metric::AhtS | Metric::P90AnswerS | Metric::TransferRate => {
-                "answered contacts"
-            }
-            Metric::CsatTop2 | Metric::CsatMean => "csat responses",
-            Metric::Nps => "nps responses",
-            Metric::QaMean => "qa evaluations",
-            Metric::Fcr => "answered contacts with a customer key whose FCR window has closed",
-            Metric::BusinessResponseWithin => {
-                "contacts judged: answered, or unanswered past their deadline"
-            }
-        }
-    }
-
-    /// Renders a value of this metric: ratios as percentages with one decimal, seconds with one.
-    pub fn format(self, v: f64) -> String {
-        match self {
-            _ if self.is_ratio() => format!("{:.1}%", v * 100.0),
-            Metric::AsaS | Metric::AhtS | Metric::P90AnswerS => format!("{v:.1} s"),
-            Metric::CsatMean => format!("{v:.2}"),
-            _ => format!("{v:.1}"),
-        }
-    }
-}
-
-impl fmt::Display for Metric {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
+/// A value of a term's KPI as contracts print it (summaries, scorecards, errors): ratios as
+/// percentages with one decimal, seconds with one decimal, CSAT means with two, other scores with
+/// one. Finer than [`Kpi::format`] on purpose: a scorecard shows why an ASA of 20.4 s misses a
+/// target of 20 s.
+pub fn format_value(kpi: Kpi, v: f64) -> String {
+    match kpi.unit() {
+        Unit::Ratio => format!("{:.1}%", v * 100.0),
+        Unit::Seconds => format!("{v:.1} s"),
+        Unit::Score if kpi == Kpi::CsatMean => format!("{v:.2}"),
+        Unit::Score => format!("{v:.1}"),
     }
 }
 
@@ -155,6 +65,15 @@ pub enum TargetDirection {
 }
 
 impl TargetDirection {
+    /// Whether good is high for `kpi` (`Min`: the target is a floor) or low (`Max`: a ceiling).
+    pub fn default_for(kpi: Kpi) -> TargetDirection {
+        if kpi.higher_is_better() {
+            TargetDirection::Min
+        } else {
+            TargetDirection::Max
+        }
+    }
+
     /// Whether `actual` meets `target` (within [`TARGET_EPSILON`]).
     pub fn meets(self, actual: f64, target: f64) -> bool {
         match self {
@@ -214,7 +133,8 @@ pub struct Term {
     /// Stable key: history (escalation, earn-back) follows terms by id across contract versions.
     pub id: String,
     pub name: String,
-    pub metric: Metric,
+    /// One of [`TERM_KPIS`].
+    pub metric: Kpi,
     /// Queues measured; the contract's queues when the file does not narrow it.
     pub queues: Vec<String>,
     /// Channels measured; the contract's channels when the file does not narrow it.
@@ -478,7 +398,7 @@ impl Contract {
                     "earn-back after {} months {} {}",
                     e.months,
                     t.direction.symbol(),
-                    t.metric.format(e.target)
+                    format_value(t.metric, e.target)
                 ));
             }
             if !t.bonus_tiers.is_empty() {
@@ -500,7 +420,7 @@ impl Contract {
                 t.id,
                 t.metric,
                 t.direction.symbol(),
-                t.metric.format(t.target),
+                format_value(t.metric, t.target),
                 t.period,
                 t.min_volume,
                 if extra.is_empty() { "" } else { "; " },

@@ -20,7 +20,7 @@
 //! net adjustment     = bonuses + earned_back − credits
 //! ```
 
-use crate::contract::{BonusPay, Contract, Metric, TargetDirection, Term};
+use crate::contract::{BonusPay, Contract, TargetDirection, Term, format_value};
 use crate::decimal::{Money, Multiplier, apportion, div_round};
 use crate::error::InputError;
 use crate::period::{Month, Period, PeriodSpan};
@@ -36,7 +36,7 @@ pub struct PeriodMeasure {
     pub first: Date,
     /// The KPI value; `None` when its denominator is 0 (DESIGN.md §4).
     pub value: Option<f64>,
-    /// What the KPI is computed over ([`Metric::sample_counts`]); compared with `min_volume`.
+    /// What the KPI is computed over ([`relevo_core::Kpi::volume`]); compared with `min_volume`.
     pub sample: u64,
     /// Contacts offered on the term's scope in the period.
     pub offered: u64,
@@ -103,7 +103,7 @@ pub struct PeriodResult {
 pub struct TermResult {
     pub id: String,
     pub name: String,
-    pub metric: Metric,
+    pub metric: relevo_core::Kpi,
     pub critical: bool,
     pub period: Period,
     pub direction: TargetDirection,
@@ -319,7 +319,7 @@ pub fn evaluate(
             &format!(
                 "bonus tier {} {}",
                 term.direction.symbol(),
-                term.metric.format(tier.at)
+                format_value(term.metric, tier.at)
             ),
         );
     }
@@ -562,7 +562,7 @@ fn judge_term(
     if let Some(r) = relaxed_target {
         note = join(
             &note,
-            &format!("target relaxed to {}", term.metric.format(r)),
+            &format!("target relaxed to {}", format_value(term.metric, r)),
         );
     }
     let earn_back_met =

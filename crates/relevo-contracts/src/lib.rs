@@ -74,9 +74,9 @@ pub use calendar::{
 };
 pub use contract::{
     BonusPay, BonusPolicy, BonusTier, Contract, CreditPolicy, EarnBack, EscalationStep,
-    HolidaySurcharge, Metric, OneTimeFee, Pricing, Rate, Relaxation, StabilisationWindow,
-    TARGET_EPSILON, TargetDirection, Term, Tier, TierMode, check_queues, check_versions,
-    contract_for, contract_for_month,
+    HolidaySurcharge, OneTimeFee, Pricing, Rate, Relaxation, StabilisationWindow, TARGET_EPSILON,
+    TERM_KPIS, TargetDirection, Term, Tier, TierMode, check_queues, check_versions, contract_for,
+    contract_for_month, format_value,
 };
 pub use decimal::{Money, Multiplier, Pct, Quantity, UnitPrice};
 pub use error::{ContractError, InputError, Location};

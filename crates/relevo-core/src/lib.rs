@@ -1,12 +1,15 @@
 //! relevo's domain vocabulary: the canonical contact record (DESIGN.md §3), its enums, its validation,
-//! interval arithmetic and the KPI definition settings (DESIGN.md §4).
+//! interval arithmetic, the KPI definition settings (DESIGN.md §4) and the one KPI vocabulary
+//! ([`Kpi`]: names, directions, units, volumes, display names).
 //!
 //! This crate does no IO: it never reads the clock, files or the environment, and it does not parse
 //! text formats (that is `relevo-import`). Timestamps are whole milliseconds since the Unix epoch (UTC).
 
+mod kpi;
 mod record;
 mod settings;
 
+pub use kpi::{Kpi, Lang, Unit, Volume};
 pub use record::{
     Channel, ContactRecord, Direction, FieldError, Grain, INTERVAL_MS, Outcome, interval_of,
     interval_start_ms,

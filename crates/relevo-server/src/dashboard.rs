@@ -25,8 +25,7 @@ use axum::routing::{get, post};
 use html::{Frame, enc, esc, page};
 use i18n::{LANG_COOKIE, Lang};
 use jiff::tz::TimeZone;
-use relevo_contracts::Metric;
-use relevo_core::{Channel, KpiSettings};
+use relevo_core::{Channel, Kpi, KpiSettings};
 use relevo_metrics::{Granularity, Kpis};
 use relevo_store::Scope;
 use serde::Deserialize;
@@ -470,15 +469,15 @@ fn kpi_header(lang: Lang, first: &str, with_trend: bool, t: &Targets) -> String 
          <th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th>",
         first,
         lang.t("offered"),
-        lang.t("sl"),
+        lang.kpi(Kpi::ServiceLevel),
         lang.pct(Some(t.service_level)),
-        lang.t("asa"),
+        lang.kpi(Kpi::AsaS),
         lang.secs(Some(t.asa_s)),
-        lang.t("abandon"),
+        lang.kpi(Kpi::AbandonRate),
         lang.pct(Some(t.abandon_rate)),
-        lang.t("aht"),
-        lang.t("csat"),
-        lang.t("nps"),
+        lang.kpi(Kpi::AhtS),
+        lang.kpi(Kpi::CsatTop2),
+        lang.kpi(Kpi::Nps),
     );
     if with_trend {
         let _ = write!(h, "<th scope=\"col\">{}</th>", lang.t("trend"));
@@ -530,20 +529,20 @@ fn contract_targets(
     let Some(c) = contract else {
         return Ok(out);
     };
-    let term = |m: Metric| {
+    let term = |m: Kpi| {
         c.terms.iter().find(|t| {
             t.metric == m
                 && t.channels.contains(&channel)
                 && queue.is_none_or(|q| t.queues.iter().any(|tq| tq == q))
         })
     };
-    if let Some(t) = term(Metric::ServiceLevel) {
+    if let Some(t) = term(Kpi::ServiceLevel) {
         out.t.service_level = t.target;
     }
-    if let Some(t) = term(Metric::AbandonRate) {
+    if let Some(t) = term(Kpi::AbandonRate) {
         out.t.abandon_rate = t.target;
     }
-    if let Some(t) = term(Metric::AsaS) {
+    if let Some(t) = term(Kpi::AsaS) {
         out.t.asa_s = t.target;
     }
     out.contract = Some(format!("{} v{}", c.provider, c.version));
@@ -614,11 +613,11 @@ fn targets_note(lang: Lang, rt: &RowTargets) -> String {
             "<small class=\"note contract\">{} {}: {} ≥ {}, {} ≤ {}, {} ≤ {}</small>",
             lang.t("contract"),
             esc(c),
-            lang.t("sl"),
+            lang.kpi(Kpi::ServiceLevel),
             lang.pct(Some(rt.t.service_level)),
-            lang.t("abandon"),
+            lang.kpi(Kpi::AbandonRate),
             lang.pct(Some(rt.t.abandon_rate)),
-            lang.t("asa"),
+            lang.kpi(Kpi::AsaS),
             lang.secs(Some(rt.t.asa_s))
         ),
     }
@@ -912,7 +911,7 @@ async fn provider_page(
         lang.t("data_table"),
         lang.t("time"),
         lang.t("offered"),
-        lang.t("sl")
+        lang.kpi(Kpi::ServiceLevel)
     );
     for pt in &points {
         let _ = write!(
@@ -1056,9 +1055,14 @@ fn contract_section(
                 ""
             },
             t.direction.symbol(),
-            esc(&t.metric.format(t.relaxed_target.unwrap_or(t.target))),
+            esc(&relevo_contracts::format_value(
+                t.metric,
+                t.relaxed_target.unwrap_or(t.target)
+            )),
             t.actual
-                .map_or("–".to_string(), |v| esc(&t.metric.format(v))),
+                .map_or("–".to_string(), |v| esc(&relevo_contracts::format_value(
+                    t.metric, v
+                ))),
             verdict_cell,
             esc(&t.credit.to_string())
         );
@@ -1304,9 +1308,9 @@ async fn planning(
                         .map_or("–".into(), |n| n.to_string()),
                     lang.t("load"),
                     lang.num(r.offered_load_erlangs, 2),
-                    lang.t("sl"),
+                    lang.kpi(Kpi::ServiceLevel),
                     lang.pct(r.service_level),
-                    lang.t("asa"),
+                    lang.kpi(Kpi::AsaS),
                     lang.secs(Some(r.asa_s)),
                     lang.t("occupancy"),
                     lang.pct(Some(r.occupancy)),

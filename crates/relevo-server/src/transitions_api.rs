@@ -3,7 +3,7 @@
 //! `advance`/`hold`/`rollback`/`resume` — and the background evaluation `relevo serve` runs at
 //! every 15-minute boundary.
 //!
-//! Everything goes through [`crate::transitions`], the functions `relevo transition` uses, so the
+//! Everything goes through [`relevo_app::transitions`], the functions `relevo transition` uses, so the
 //! server and the command line save, audit and notify the same way. Transitions name two
 //! providers, so a provider role sees none of them.
 
@@ -66,7 +66,7 @@ pub fn summary(l: &Loaded) -> Value {
 
 fn check_json(c: &Check) -> Value {
     json!({
-        "kpi": c.kpi,
+        "kpi": c.kpi.as_str(),
         "bound": if matches!(c.bound, relevo_transitions::Bound::AtLeast(_)) { "min" } else { "max" },
         "threshold": c.bound.threshold(),
         "value": c.value,

@@ -1,144 +1,105 @@
-//! The KPIs a guardrail can watch — every DESIGN.md §4 KPI that has a direction (better when
-//! higher, or better when lower) — and the window of measured values a gate is checked against.
+//! The KPIs a guardrail can watch — the report's KPIs (DESIGN.md §4) of the one vocabulary,
+//! [`relevo_core::Kpi`] — how a stored one is serialised, and the window of measured values a
+//! gate is checked against.
 //!
-//! Not here: computing the values (the binary streams the store's interval cube through
-//! `relevo-metrics` and hands the result in through [`WindowKpis::from_kpis`]).
+//! Not here: KPI names, directions and formats (that is `relevo_core::Kpi`), and computing the
+//! values (the binary streams the store's interval cube through `relevo-metrics` and hands the
+//! result in through [`WindowKpis::from_kpis`]).
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
-/// A KPI with a direction; names are the report's CSV column names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kpi {
-    /// Fraction in [0, 1] answered within the threshold; higher is better.
-    ServiceLevel,
-    /// Average speed of answer, seconds; lower is better.
-    AsaS,
-    /// Fraction in [0, 1] of offered contacts (short abandons excluded) abandoned; lower is better.
-    AbandonRate,
-    /// Average handle time (talk + hold + after-contact work), seconds; lower is better.
-    AhtS,
-    TalkS,
-    HoldS,
-    AcwS,
-    /// 90th percentile of answered waits, whole seconds; lower is better.
-    P90AnswerS,
-    /// Fraction in [0, 1] of answered contacts transferred; lower is better.
-    TransferRate,
-    /// Fraction in [0, 1] of survey answers that are 4 or 5; higher is better.
-    CsatTop2,
-    /// Mean CSAT on 1–5; higher is better.
-    CsatMean,
-    /// Net promoter score in [−100, 100]; higher is better.
-    Nps,
-    /// Mean QA score in [0, 100]; higher is better.
-    QaMean,
-    /// Fraction in [0, 1] of answered contacts resolved at first contact; higher is better.
-    Fcr,
+pub use relevo_core::Kpi;
+use relevo_core::Volume;
+
+/// The KPIs a guardrail can watch: the report's ([`Kpi::REPORT`]), which [`WindowKpis::from_kpis`]
+/// measures.
+pub const GUARDRAIL_KPIS: [Kpi; 14] = Kpi::REPORT;
+
+/// A guardrail's KPI by name, among [`GUARDRAIL_KPIS`].
+pub fn parse_guardrail_kpi(s: &str) -> Result<Kpi, String> {
+    Kpi::parse_among(s, &GUARDRAIL_KPIS)
 }
 
-impl Kpi {
-    pub const ALL: [Kpi; 14] = [
-        Kpi::ServiceLevel,
-        Kpi::AsaS,
-        Kpi::AbandonRate,
-        Kpi::AhtS,
-        Kpi::TalkS,
-        Kpi::HoldS,
-        Kpi::AcwS,
-        Kpi::P90AnswerS,
-        Kpi::TransferRate,
-        Kpi::CsatTop2,
-        Kpi::CsatMean,
-        Kpi::Nps,
-        Kpi::QaMean,
-        Kpi::Fcr,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kpi::ServiceLevel => "service_level",
-            Kpi::AsaS => "asa_s",
-            Kpi::AbandonRate => "abandon_rate",
-            Kpi::AhtS => "aht_s",
-            Kpi::TalkS => "talk_s",
-            Kpi::HoldS => "hold_s",
-            Kpi::AcwS => "acw_s",
-            Kpi::P90AnswerS => "p90_answer_s",
-            Kpi::TransferRate => "transfer_rate",
-            Kpi::CsatTop2 => "csat_top2",
-            Kpi::CsatMean => "csat_mean",
-            Kpi::Nps => "nps",
-            Kpi::QaMean => "qa_mean",
-            Kpi::Fcr => "fcr",
-        }
-    }
-
-    /// Whether a larger value is better (a guardrail then gives a minimum, else a maximum).
-    pub fn higher_is_better(self) -> bool {
-        matches!(
-            self,
-            Kpi::ServiceLevel | Kpi::CsatTop2 | Kpi::CsatMean | Kpi::Nps | Kpi::QaMean | Kpi::Fcr
-        )
-    }
-
-    /// Whether the value is a fraction in [0, 1] (shown as a percentage).
-    pub fn is_ratio(self) -> bool {
-        matches!(
-            self,
-            Kpi::ServiceLevel | Kpi::AbandonRate | Kpi::TransferRate | Kpi::CsatTop2 | Kpi::Fcr
-        )
-    }
-
-    /// What the volume of a sample counts (the denominator that makes the value meaningful).
-    pub fn volume_of(self) -> &'static str {
-        match self {
-            Kpi::ServiceLevel | Kpi::AbandonRate => "offered",
-            Kpi::CsatTop2 | Kpi::CsatMean => "surveys",
-            Kpi::Nps => "nps answers",
-            _ => "answered",
-        }
-    }
-
-    /// The value for people: ratios as percentages, seconds with `s`, scores as numbers.
-    pub fn format(self, value: f64) -> String {
-        if self.is_ratio() {
-            format!("{:.1} %", value * 100.0)
-        } else if matches!(self, Kpi::CsatMean) {
-            format!("{value:.2}")
-        } else if matches!(self, Kpi::Nps | Kpi::QaMean) {
-            format!("{value:.1}")
-        } else {
-            format!("{value:.0} s")
-        }
+/// What the volume of a [`Sample`] counts: the KPI's own volume ([`Kpi::volume`]), except for QA
+/// and FCR, whose samples count answered contacts (a report row has no count of its own for them),
+/// and service level, whose sample counts offered contacts less short abandons whatever the abandon
+/// treatment.
+pub fn measured_volume(kpi: Kpi) -> Volume {
+    match kpi.volume() {
+        Volume::QaEvaluations | Volume::FcrEligible => Volume::Answered,
+        Volume::ServiceLevelBase => Volume::Offered,
+        v => v,
     }
 }
 
-impl fmt::Display for Kpi {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// Serde for a [`Kpi`] field (`#[serde(with = "crate::kpi::serde_kpi")]`): the KPI's name, written
+/// and read the way `#[derive(Serialize, Deserialize)]` did for the enum named `Kpi` this crate had
+/// (a unit variant, its index in [`GUARDRAIL_KPIS`]), so stored state reads back unchanged.
+pub(crate) mod serde_kpi {
+    use super::{GUARDRAIL_KPIS, Kpi};
+    use serde::de::{self, DeserializeSeed, EnumAccess, Unexpected, VariantAccess, Visitor};
+    use serde::{Deserializer, Serializer};
+    use std::fmt;
 
-impl FromStr for Kpi {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        Kpi::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s.trim())
-            .ok_or_else(|| {
-                let names: Vec<&str> = Kpi::ALL.iter().map(|k| k.as_str()).collect();
-                format!("unknown KPI {s:?} (expected one of: {})", names.join(", "))
-            })
+    const NAMES: [&str; GUARDRAIL_KPIS.len()] = Kpi::names(GUARDRAIL_KPIS);
+
+    pub(crate) fn serialize<S: Serializer>(kpi: &Kpi, s: S) -> Result<S::Ok, S::Error> {
+        let index = Kpi::ALL.iter().position(|k| k == kpi).unwrap_or_default();
+        s.serialize_unit_variant("Kpi", index as u32, kpi.as_str())
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Kpi, D::Error> {
+        d.deserialize_enum("Kpi", &NAMES, Enum)
+    }
+
+    struct Name;
+    impl<'de> DeserializeSeed<'de> for Name {
+        type Value = Kpi;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Kpi, D::Error> {
+            d.deserialize_identifier(self)
+        }
+    }
+    impl Visitor<'_> for Name {
+        type Value = Kpi;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("variant identifier")
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Kpi, E> {
+            usize::try_from(v)
+                .ok()
+                .and_then(|i| GUARDRAIL_KPIS.get(i).copied())
+                .ok_or_else(|| {
+                    let expected = format!("variant index 0 <= i < {}", GUARDRAIL_KPIS.len());
+                    E::invalid_value(Unexpected::Unsigned(v), &expected.as_str())
+                })
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Kpi, E> {
+            GUARDRAIL_KPIS
+                .into_iter()
+                .find(|k| k.as_str() == v)
+                .ok_or_else(|| E::unknown_variant(v, &NAMES))
+        }
+    }
+
+    struct Enum;
+    impl<'de> Visitor<'de> for Enum {
+        type Value = Kpi;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("enum Kpi")
+        }
+        fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Kpi, A::Error> {
+            let (kpi, variant) = data.variant_seed(Name)?;
+            variant.unit_variant()?;
+            Ok(kpi)
+        }
     }
 }
 
 /// One KPI measured over a window: its value (`None` when its denominator is empty) and the
-/// volume behind it (see [`Kpi::volume_of`]).
+/// volume behind it (see [`measured_volume`]).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Sample {
+    #[serde(with = "serde_kpi")]
     pub kpi: Kpi,
     pub value: Option<f64>,
     pub volume: i64,
@@ -159,7 +120,7 @@ impl WindowKpis {
     /// own sample counts).
     pub fn from_kpis(from_ms: i64, to_ms: i64, k: &relevo_metrics::Kpis) -> WindowKpis {
         let offered = k.offered - k.short_abandoned;
-        let samples = Kpi::ALL
+        let samples = GUARDRAIL_KPIS
             .into_iter()
             .map(|kpi| {
                 let (value, volume) = match kpi {
@@ -177,6 +138,8 @@ impl WindowKpis {
                     Kpi::Nps => (k.nps, k.nps_responses),
                     Kpi::QaMean => (k.qa_mean, k.answered),
                     Kpi::Fcr => (k.fcr, k.answered),
+                    // Not a guardrail KPI: a report row does not measure it.
+                    Kpi::BusinessResponseWithin => (None, 0),
                 };
                 Sample { kpi, value, volume }
             })

@@ -21,7 +21,7 @@
 //! parameter everywhere).
 
 use crate::TransitionError;
-use crate::kpi::{Kpi, WindowKpis};
+use crate::kpi::{Kpi, WindowKpis, measured_volume, serde_kpi};
 use crate::plan::{Bound, FailAction, TransitionPlan, format_duration};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -84,6 +84,7 @@ impl GateStatus {
 /// One guardrail's verdict with its numbers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Check {
+    #[serde(with = "serde_kpi")]
     pub kpi: Kpi,
     pub bound: Bound,
     pub value: Option<f64>,
@@ -106,7 +107,7 @@ impl Check {
             self.kpi.format(self.bound.threshold()),
             self.status.as_str(),
             self.volume,
-            self.kpi.volume_of()
+            measured_volume(self.kpi).noun()
         );
         if self.status == GateStatus::Insufficient {
             s.push_str(&format!(", needs {}", self.min_volume));

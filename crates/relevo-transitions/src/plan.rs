@@ -8,7 +8,7 @@
 //! anything (the state machine in [`crate::machine`] does).
 
 use crate::TransitionError;
-use crate::kpi::Kpi;
+use crate::kpi::{Kpi, parse_guardrail_kpi, serde_kpi};
 use crate::webhook::HttpUrl;
 use jiff::tz::TimeZone;
 use relevo_core::Channel;
@@ -87,6 +87,7 @@ pub struct Gate {
 /// A bound on one KPI of the incoming provider.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Guardrail {
+    #[serde(with = "serde_kpi")]
     pub kpi: Kpi,
     pub bound: Bound,
     /// Below this volume in the window the guardrail cannot be judged ("insufficient").
@@ -528,7 +529,7 @@ impl TransitionPlan {
         let mut guardrails = Vec::new();
         for (i, g) in raw.gate.guardrails.iter().enumerate() {
             let key = |k: &str| format!("gate.guardrails[{i}].{k}");
-            let kpi: Kpi = g.kpi.parse().map_err(|e| invalid(key("kpi"), e))?;
+            let kpi = parse_guardrail_kpi(&g.kpi).map_err(|e| invalid(key("kpi"), e))?;
             let bound = match (g.min, g.max) {
                 (Some(x), None) if kpi.higher_is_better() => Bound::AtLeast(x),
                 (None, Some(x)) if !kpi.higher_is_better() => Bound::AtMost(x),

@@ -149,7 +149,7 @@ pub fn payload(transition_id: i64, event_id: i64, plan: &TransitionPlan, event: 
             "window_from": rfc3339(g.window_from_ms),
             "window_to": rfc3339(g.window_to_ms),
             "checks": g.checks.iter().map(|c| serde_json::json!({
-                "kpi": c.kpi,
+                "kpi": c.kpi.as_str(),
                 "bound": if matches!(c.bound, crate::plan::Bound::AtLeast(_)) { "min" } else { "max" },
                 "threshold": c.bound.threshold(),
                 "value": c.value,

@@ -43,6 +43,58 @@ impl<'de> Deserialize<'de> for Dec {
     }
 }
 
+/// A term's `metric`: one of [`TERM_KPIS`] by name, read the way `#[derive(Deserialize)]` reads a
+/// unit enum named `Metric` (the type this field had), so the errors stay the same:
+/// ``unknown variant `happiness`, expected one of `service_level`, …``.
+fn term_kpi<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Kpi, D::Error> {
+    use serde::de::{self, DeserializeSeed, EnumAccess, Unexpected, VariantAccess, Visitor};
+    const NAMES: [&str; TERM_KPIS.len()] = Kpi::names(TERM_KPIS);
+
+    struct Name;
+    impl<'de> DeserializeSeed<'de> for Name {
+        type Value = Kpi;
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Kpi, D::Error> {
+            d.deserialize_identifier(self)
+        }
+    }
+    impl Visitor<'_> for Name {
+        type Value = Kpi;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("variant identifier")
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Kpi, E> {
+            usize::try_from(v)
+                .ok()
+                .and_then(|i| TERM_KPIS.get(i).copied())
+                .ok_or_else(|| {
+                    let expected = format!("variant index 0 <= i < {}", TERM_KPIS.len());
+                    E::invalid_value(Unexpected::Unsigned(v), &expected.as_str())
+                })
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Kpi, E> {
+            TERM_KPIS
+                .into_iter()
+                .find(|k| k.as_str() == v)
+                .ok_or_else(|| E::unknown_variant(v, &NAMES))
+        }
+    }
+
+    struct Enum;
+    impl<'de> Visitor<'de> for Enum {
+        type Value = Kpi;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("enum Metric")
+        }
+        fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Kpi, A::Error> {
+            let (kpi, variant) = data.variant_seed(Name)?;
+            variant.unit_variant()?;
+            Ok(kpi)
+        }
+    }
+
+    d.deserialize_enum("Metric", &NAMES, Enum)
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawContract {
@@ -127,7 +179,8 @@ struct RawBonuses {
 struct RawTerm {
     id: String,
     name: Option<String>,
-    metric: Metric,
+    #[serde(deserialize_with = "term_kpi")]
+    metric: Kpi,
     queues: Option<Vec<String>>,
     channels: Option<Vec<String>>,
     target: f64,
@@ -290,7 +343,7 @@ impl Cx<'_> {
         s.parse::<Channel>().map_err(|e| self.err(path, e))
     }
 
-    fn in_range(&self, path: &KeyPath, metric: Metric, v: f64, what: &str) -> R<()> {
+    fn in_range(&self, path: &KeyPath, metric: Kpi, v: f64, what: &str) -> R<()> {
         let (lo, hi) = metric.range();
         if !v.is_finite() || v < lo || v > hi {
             let hint = if metric.is_ratio() {
@@ -731,7 +784,9 @@ fn term(
         }
     };
     cx.in_range(&path.key("target"), t.metric, t.target, "target")?;
-    let direction = t.direction.unwrap_or(t.metric.default_direction());
+    let direction = t
+        .direction
+        .unwrap_or(TargetDirection::default_for(t.metric));
 
     let allowed_misses = match (t.allowed_misses, t.period) {
         (Some(_), Period::Month) => {
@@ -864,7 +919,7 @@ fn term(
     };
 
     let (calendar, within_business_s) = match (t.metric, &t.calendar, &t.within_business_h) {
-        (Metric::BusinessResponseWithin, Some(c), Some(h)) => {
+        (Kpi::BusinessResponseWithin, Some(c), Some(h)) => {
             if !calendars.contains_key(c) {
                 return Err(cx.err(
                     &path.key("calendar"),
@@ -880,7 +935,7 @@ fn term(
             }
             (Some(c.clone()), Some(hundredths * 36))
         }
-        (Metric::BusinessResponseWithin, _, _) => {
+        (Kpi::BusinessResponseWithin, _, _) => {
             return Err(cx.err(
                 path,
                 "business_response_within needs calendar and within_business_h",

@@ -126,6 +126,18 @@ fn syntax_errors_name_line_column_and_key() {
             "line 47, column 10: terms[2].metric: unknown variant `happiness`, expected one of `service_level`, `asa_s`, `abandon_rate`, `aht_s`, `p90_answer_s`, `transfer_rate`, `csat_top2`, `csat_mean`, `nps`, `qa_mean`, `fcr`, `business_response_within`"
         ],
     );
+    // A report KPI that terms do not judge, and a metric that is not a name, read as before the
+    // one KPI vocabulary.
+    check_err(
+        &with("metric = \"csat_top2\"", "metric = \"talk_s\""),
+        expect![
+            "line 47, column 10: terms[2].metric: unknown variant `talk_s`, expected one of `service_level`, `asa_s`, `abandon_rate`, `aht_s`, `p90_answer_s`, `transfer_rate`, `csat_top2`, `csat_mean`, `nps`, `qa_mean`, `fcr`, `business_response_within`"
+        ],
+    );
+    check_err(
+        &with("metric = \"csat_top2\"", "metric = 5"),
+        expect!["line 47, column 10: terms[2].metric: wanted string or table"],
+    );
     check_err(
         &with("valid_to = 2026-12-31", "valid_to = \"end of year\""),
         expect![[

@@ -34,7 +34,7 @@ impl TermResult {
     /// The actual as shown: the month's value, or the count of missed periods.
     pub fn actual_text(&self) -> String {
         match (self.period, self.actual) {
-            (Period::Month, Some(v)) => self.metric.format(v),
+            (Period::Month, Some(v)) => format_value(self.metric, v),
             (Period::Month, None) => "-".into(),
             _ => format!(
                 "{}/{} {}s missed",
@@ -45,7 +45,11 @@ impl TermResult {
 
     pub fn target_text(&self) -> String {
         let t = self.relaxed_target.unwrap_or(self.target);
-        let mut s = format!("{} {}", self.direction.symbol(), self.metric.format(t));
+        let mut s = format!(
+            "{} {}",
+            self.direction.symbol(),
+            format_value(self.metric, t)
+        );
         if self.relaxed_target.is_some() {
             s.push('*');
         }

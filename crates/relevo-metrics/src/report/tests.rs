@@ -468,3 +468,16 @@ fn dense_row_count_is_the_number_of_rows_emitted() {
         );
     }
 }
+
+#[test]
+fn kpi_columns_are_the_vocabulary_names() {
+    // Every column that names a KPI is the vocabulary's name for it, in the vocabulary's order.
+    let kpi_columns: Vec<&str> = CSV_COLUMNS
+        .split(',')
+        .filter(|c| c.parse::<relevo_core::Kpi>().is_ok())
+        .collect();
+    assert_eq!(
+        kpi_columns,
+        relevo_core::Kpi::names(relevo_core::Kpi::REPORT)
+    );
+}

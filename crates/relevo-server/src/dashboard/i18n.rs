@@ -1,7 +1,9 @@
 //! The dashboard's words in English and Spanish, and how a request picks its language: a `lang`
 //! query parameter (the switch, remembered in a cookie), else the cookie, else `Accept-Language`.
+//! KPI names are not here: they come from the one vocabulary ([`Lang::kpi`]).
 
 use axum::http::{HeaderMap, header};
+use relevo_core::Kpi;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
@@ -74,6 +76,14 @@ impl Lang {
                 Lang::En => en,
                 Lang::Es => es,
             })
+    }
+
+    /// A KPI's display name in this language ([`Kpi::display_name`]).
+    pub fn kpi(self, kpi: Kpi) -> &'static str {
+        kpi.display_name(match self {
+            Lang::En => relevo_core::Lang::En,
+            Lang::Es => relevo_core::Lang::Es,
+        })
     }
 
     /// A number with this language's decimal separator.
@@ -206,12 +216,6 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("channel", "Channel", "Canal"),
     ("offered", "Offered", "Recibidos"),
     ("answered", "Answered", "Atendidos"),
-    ("sl", "Service level", "Nivel de servicio"),
-    ("asa", "ASA", "TMR"),
-    ("abandon", "Abandoned", "Abandono"),
-    ("aht", "AHT", "TMO"),
-    ("csat", "CSAT", "CSAT"),
-    ("nps", "NPS", "NPS"),
     ("trend", "SL trend, per day", "Tendencia NS, por día"),
     ("missed", "target missed", "objetivo incumplido"),
     ("met", "target met", "objetivo cumplido"),

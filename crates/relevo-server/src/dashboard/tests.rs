@@ -33,6 +33,31 @@ fn every_word_has_both_languages() {
 }
 
 #[test]
+fn kpi_names_come_from_the_vocabulary() {
+    use relevo_core::Kpi;
+    let names = |lang: Lang| {
+        [
+            Kpi::ServiceLevel,
+            Kpi::AsaS,
+            Kpi::AbandonRate,
+            Kpi::AhtS,
+            Kpi::CsatTop2,
+            Kpi::Nps,
+        ]
+        .map(|k| lang.kpi(k))
+        .join(", ")
+    };
+    assert_eq!(
+        names(Lang::En),
+        "Service level, ASA, Abandoned, AHT, CSAT, NPS"
+    );
+    assert_eq!(
+        names(Lang::Es),
+        "Nivel de servicio, TMR, Abandono, TMO, CSAT, NPS"
+    );
+}
+
+#[test]
 fn language_negotiation() {
     assert_eq!(
         Lang::from_accept_language("es-ES,es;q=0.9,en;q=0.8"),

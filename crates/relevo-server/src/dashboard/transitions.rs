@@ -334,7 +334,7 @@ pub async fn detail_page(
         let _ = write!(
             body,
             "<tr><th scope=\"row\">{}</th><td>{} {}</td><td>{}</td><td>{} / {}</td>{}</tr>",
-            esc(&c.kpi.to_string()),
+            esc(lang.kpi(c.kpi)),
             c.bound.symbol(),
             esc(&c.kpi.format(c.bound.threshold())),
             c.value.map_or("–".into(), |v| esc(&c.kpi.format(v))),

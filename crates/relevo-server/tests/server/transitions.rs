@@ -560,6 +560,7 @@ async fn the_transition_page_shows_timeline_shares_guardrails_and_history_in_bot
         "aria-current=\"step\"",
         "id=\"shares\"",
         "id=\"guardrails\"",
+        "<th scope=\"row\">Service level</th>",
         "service_level",
         "… not enough volume",
         "id=\"events\"",
@@ -573,7 +574,9 @@ async fn the_transition_page_shows_timeline_shares_guardrails_and_history_in_bot
     assert!(b.contains("75.0 % (6)") || b.contains("75 % (6)"), "{b}");
     let r = s.page(&format!("/transitions/{id}?lang=es"), &sid).await;
     assert!(
-        r.body.contains("Cronología de fases") && r.body.contains("Salvaguardas"),
+        r.body.contains("Cronología de fases")
+            && r.body.contains("Salvaguardas")
+            && r.body.contains("<th scope=\"row\">Nivel de servicio</th>"),
         "{}",
         r.body
     );

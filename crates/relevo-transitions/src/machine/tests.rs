@@ -357,3 +357,41 @@ fn state_round_trips_through_json() {
     assert_eq!(back, state);
     assert!(json.contains(r#""by":"guardrail""#), "{json}");
 }
+
+/// State JSON as the crate wrote it when it had its own KPI enum: it must read back, and be written
+/// again, byte for byte.
+const STORED_STATE: &str = r#"{"phase":0,"phase_since_ms":172800000,"created_ms":0,"gate_passing_since_ms":null,"gate_failing_since_ms":172800000,"guardrail_acted_ms":172800000,"held":{"since_ms":172800000,"by":"guardrail","reason":"gate failed: rolled back from ramp (10 %) to baseline (0 %): service_level 10.0 % ≥ 75.0 %: fail (500 offered); abandon_rate 50.0 % ≤ 8.0 %: fail (500 offered)"},"rolled_back":true,"last_gate":{"at_ms":172800000,"window_from_ms":0,"window_to_ms":0,"status":"fail","checks":[{"kpi":"service_level","bound":{"at_least":0.75},"value":0.1,"volume":500,"min_volume":100,"status":"fail"},{"kpi":"abandon_rate","bound":{"at_most":0.08},"value":0.5,"volume":500,"min_volume":100,"status":"fail"}]},"last_evaluated_ms":172800000,"history":[{"at_ms":86400000,"from_phase":0,"to_phase":1,"kind":"advanced","actor":"guardrail","reason":"transition starts: ramp (10 %); earliest start 1970-01-02 00:00 UTC reached"},{"at_ms":172800000,"from_phase":1,"to_phase":0,"kind":"rolled_back","actor":"guardrail","reason":"gate failed: rolled back from ramp (10 %) to baseline (0 %): service_level 10.0 % ≥ 75.0 %: fail (500 offered); abandon_rate 50.0 % ≤ 8.0 %: fail (500 offered)"}]}"#;
+
+#[test]
+fn state_stored_before_reads_and_writes_the_same() {
+    let plan = plan("[on_fail]\naction = \"rollback_one\"");
+    let mut state = State::new(0);
+    for (day, w) in [(1, window(0.8, 0.0, 500)), (2, window(0.1, 0.5, 500))] {
+        state = evaluate(&plan, &state, &w, day * DAY).0;
+    }
+    let stored: State = serde_json::from_str(STORED_STATE).unwrap();
+    assert_eq!(stored, state);
+    assert_eq!(serde_json::to_string(&state).unwrap(), STORED_STATE);
+    assert_eq!(
+        serde_json::to_string(&window(0.8, 0.0, 500).samples).unwrap(),
+        r#"[{"kpi":"service_level","value":0.8,"volume":500},{"kpi":"abandon_rate","value":0.0,"volume":500}]"#
+    );
+    assert_eq!(
+        serde_json::to_string(&plan.gate.guardrails).unwrap(),
+        r#"[{"kpi":"service_level","bound":{"at_least":0.75},"min_volume":100},{"kpi":"abandon_rate","bound":{"at_most":0.08},"min_volume":100}]"#
+    );
+    let unknown = STORED_STATE.replacen(
+        "\"kpi\":\"service_level\"",
+        "\"kpi\":\"business_response_within\"",
+        1,
+    );
+    let err = serde_json::from_str::<State>(&unknown)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with(
+            "unknown variant `business_response_within`, expected one of `service_level`, `asa_s`,"
+        ),
+        "{err}"
+    );
+}
