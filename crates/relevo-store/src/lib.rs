@@ -165,7 +165,7 @@ pub trait ContactStore {
         self.for_each_cell_at(Grain::Quarter, from_interval, to_interval, scope, f)
     }
 
-    /// Like [`Store::for_each_cell`] with cells of `grain`: each cell sums the quarter hours of its
+    /// Like [`ContactStore::for_each_cell`] with cells of `grain`: each cell sums the quarter hours of its
     /// hour or UTC day, and its `interval` is its first quarter hour. Cells starting in
     /// `[from, to)` are streamed; pass grain-aligned bounds to cover whole cells only.
     fn for_each_cell_at(
@@ -185,7 +185,7 @@ pub trait ContactStore {
         scope: &Scope,
     ) -> Result<Vec<(String, String, Channel)>, StoreError>;
 
-    /// Every cube group with the first and last interval it has had cells in (what [`Store::groups`]
+    /// Every cube group with the first and last interval it has had cells in (what [`ContactStore::groups`]
     /// filters by), within `scope`.
     fn group_spans(&self, scope: &Scope) -> Result<Vec<GroupSpan>, StoreError>;
 

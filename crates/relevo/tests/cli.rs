@@ -1384,15 +1384,25 @@ fn report_bounds_take_instants_half_open_and_dates_whole() {
 #[test]
 fn a_database_url_this_build_cannot_open_is_refused_and_creates_nothing() {
     let d = temp_dir("db-url");
-    for url in ["postgres://relevo@db.example/relevo", "postgresql://db/relevo"] {
+    for url in [
+        "postgres://relevo@db.example/relevo",
+        "postgresql://db/relevo",
+    ] {
         let r = relevo(
             &d,
-            &["report", "--from", "2026-10-01", "--to", "2026-10-01", "--db", url],
+            &[
+                "report",
+                "--from",
+                "2026-10-01",
+                "--to",
+                "2026-10-01",
+                "--db",
+                url,
+            ],
         );
         assert!(!r.ok, "{}", r.stdout);
         assert!(
-            r.stderr.contains("does not support postgres")
-                && r.stderr.contains("sqlite://PATH"),
+            r.stderr.contains("does not support postgres") && r.stderr.contains("sqlite://PATH"),
             "{}",
             r.stderr
         );

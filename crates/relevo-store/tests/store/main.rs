@@ -506,7 +506,11 @@ proptest! {
 
 #[test]
 fn locations_this_build_cannot_open_are_refused_naming_the_schemes() {
-    for location in ["postgres://relevo@db/relevo", "postgresql://db/relevo", "mysql://db"] {
+    for location in [
+        "postgres://relevo@db/relevo",
+        "postgresql://db/relevo",
+        "mysql://db",
+    ] {
         let err = relevo_store::open(location).unwrap_err().to_string();
         assert!(
             err.contains("does not support") && err.contains(relevo_store::SCHEMES),
