@@ -8,6 +8,7 @@
 //! forecasting math (relevo-queueing, relevo-forecast).
 
 pub mod accounts;
+pub mod contracts;
 pub mod evaluation;
 pub mod forecast;
 pub mod history;
@@ -67,5 +68,24 @@ impl From<relevo_forecast::ForecastError> for Error {
 impl From<jiff::Error> for Error {
     fn from(e: jiff::Error) -> Self {
         Error::Internal(e.to_string())
+    }
+}
+
+impl From<evaluation::EvalError> for Error {
+    fn from(e: evaluation::EvalError) -> Self {
+        match e {
+            evaluation::EvalError::Store(e) => Error::Store(e),
+            evaluation::EvalError::Contract(e) => Error::Internal(e.to_string()),
+            evaluation::EvalError::Msg(m) => Error::NotFound(m),
+        }
+    }
+}
+
+impl From<relevo_contracts::InputError> for Error {
+    fn from(e: relevo_contracts::InputError) -> Self {
+        Error::Invalid {
+            field: None,
+            message: e.to_string(),
+        }
     }
 }

@@ -7,11 +7,8 @@
 use crate::cli_util::{open_store, thousands};
 use anyhow::{Context, Result, bail};
 use relevo_app::evaluation::{load_contracts, scorecard, usage};
-use relevo_contracts::{
-    Contract, Month, Tolerance, contract_for_month, expected_invoice, inhouse_cost,
-    parse_billed_csv, reconcile,
-};
-use relevo_store::{NewContract, Scope, Store};
+use relevo_contracts::{Contract, Month, Tolerance, expected_invoice, parse_billed_csv, reconcile};
+use relevo_store::Store;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -64,33 +61,15 @@ pub fn run(args: &ContractArgs) -> Result<ExitCode> {
             let name = file.display().to_string();
             let text =
                 std::fs::read_to_string(file).with_context(|| format!("cannot read {name}"))?;
-            let contract = Contract::parse(&text).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
-            let known: Vec<String> = relevo_store::auth::scoped_queues(&*store, &Scope::All)?;
-            relevo_contracts::check_queues(&contract, &known)
-                .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
-            let mut all = load(&*store, Some(&contract.provider))?;
-            all.push(contract.clone());
-            relevo_contracts::check_versions(&all).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
             #[allow(clippy::disallowed_methods)]
             // the binary is the edge that reads the environment
             let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
             let by = by.clone().unwrap_or(user);
-            let (from, to) = (
-                contract.valid_from.to_string(),
-                contract.valid_to.to_string(),
-            );
-            store.add_contract(&NewContract {
-                provider: &contract.provider,
-                version: i64::from(contract.version),
-                valid_from: &from,
-                valid_to: Some(&to),
-                source: &text,
-                added_at_ms: now_ms(),
-                added_by: &by,
-            })?;
+            let contract =
+                relevo_app::contracts::add_version(&mut *store, &text, &name, &by, now_ms())?;
             println!(
-                "added {} v{} (valid {from} to {to}), by {by}",
-                contract.provider, contract.version
+                "added {} v{} (valid {} to {}), by {by}",
+                contract.provider, contract.version, contract.valid_from, contract.valid_to
             );
         }
         ContractCommand::List { provider } => {
@@ -295,57 +274,23 @@ pub struct CostsArgs {
 pub fn run_costs(args: &CostsArgs) -> Result<ExitCode> {
     let (store, _) = open_store(args.db.as_ref())?;
     let as_of = args.as_of.map_or_else(now_ms, |t| t.as_millisecond());
-    let providers: std::collections::BTreeSet<String> = store
-        .contracts(None)?
-        .into_iter()
-        .map(|c| c.provider)
-        .collect();
     println!(
         "{:<16} {:<8} {:>10} {:>12} {:>14} {:>12} {:>12}",
         "provider", "model", "handled", "minutes", "total", "per contact", "per minute"
     );
-    for p in providers {
-        let contracts = load(&*store, Some(&p))?;
-        let Some(contract) = contract_for_month(&contracts, &p, args.period) else {
-            continue;
-        };
-        let (model, total, u) = if let Some(pricing) = &contract.pricing {
-            let (_, card) = scorecard(&*store, &p, args.period, as_of)?;
-            let u = usage(&*store, contract, args.period, Some(pricing))?;
-            let mut inv = expected_invoice(contract, &u)?;
-            inv.add_scorecard(&card);
-            ("invoice", inv.total(), u)
-        } else if contract.inhouse_cost.is_some() {
-            let u = usage(
-                &*store,
-                contract,
-                args.period,
-                contract.inhouse_cost.as_ref(),
-            )?;
-            ("in-house", inhouse_cost(contract, &u)?.total(), u)
-        } else {
-            continue;
-        };
-        let handled = u.handled_total();
-        let minutes = u.handled_s as f64 / 60.0;
-        let cents = total.cents() as f64 / 100.0;
+    for c in relevo_app::contracts::costs(&*store, args.period, as_of)? {
+        let minutes = c.handled_s as f64 / 60.0;
         println!(
             "{:<16} {:<8} {:>10} {:>12} {:>14} {:>12} {:>12}",
-            p,
-            model,
-            thousands(handled),
+            c.provider,
+            c.model,
+            thousands(c.handled),
             thousands(minutes.round() as u64),
-            format!("{total} {}", contract.currency),
-            if handled > 0 {
-                format!("{:.2}", cents / handled as f64)
-            } else {
-                "–".into()
-            },
-            if minutes > 0.0 {
-                format!("{:.3}", cents / minutes)
-            } else {
-                "–".into()
-            },
+            format!("{} {}", c.total, c.currency),
+            c.per_contact()
+                .map_or_else(|| "–".into(), |v| format!("{v:.2}")),
+            c.per_minute()
+                .map_or_else(|| "–".into(), |v| format!("{v:.3}")),
         );
     }
     Ok(ExitCode::SUCCESS)

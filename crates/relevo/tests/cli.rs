@@ -721,6 +721,15 @@ fn contracts_scorecard_invoice_and_reconciliation_on_demo_data() {
     for p in ["inhouse", "northwind-bpo", "sur-contact"] {
         assert!(costs.contains(p), "{costs}");
     }
+    // Each row's unit costs are its total over its handled contacts and minutes.
+    for line in costs.lines().skip(1) {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        let num = |s: &str| s.replace(',', "").parse::<f64>().unwrap();
+        let (handled, minutes, total) = (num(f[2]), num(f[3]), num(f[4]));
+        let (per_contact, per_minute) = (num(f[6]), num(f[7]));
+        assert!((per_contact - total / handled).abs() < 0.006, "{line}");
+        assert!((per_minute / (total / minutes) - 1.0).abs() < 0.002, "{line}");
+    }
 }
 
 #[test]
