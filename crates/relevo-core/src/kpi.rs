@@ -11,6 +11,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+pub mod serde_enum;
 #[cfg(test)]
 mod tests;
 

@@ -9,6 +9,7 @@ mod kpi;
 mod record;
 mod settings;
 
+pub use kpi::serde_enum as kpi_serde;
 pub use kpi::{Kpi, Lang, Unit, Volume};
 pub use record::{
     Channel, ContactRecord, Direction, FieldError, Grain, INTERVAL_MS, Outcome, interval_of,

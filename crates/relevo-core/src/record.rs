@@ -180,6 +180,44 @@ impl FieldError {
 }
 
 impl ContactRecord {
+    /// An inbound contact with its identity, queue, channel, arrival and outcome, and nothing else:
+    /// every optional field empty and `updated_at` = the arrival. Parsers and tests fill in the
+    /// rest (`ContactRecord { answered_at_ms: …, ..ContactRecord::new(…) }`).
+    pub fn new(
+        contact_id: impl Into<String>,
+        provider: impl Into<String>,
+        queue: impl Into<String>,
+        channel: Channel,
+        arrived_at_ms: i64,
+        outcome: Outcome,
+    ) -> ContactRecord {
+        ContactRecord {
+            contact_id: contact_id.into(),
+            provider: provider.into(),
+            queue: queue.into(),
+            channel,
+            direction: Direction::Inbound,
+            arrived_at_ms,
+            answered_at_ms: None,
+            abandoned_at_ms: None,
+            ended_at_ms: None,
+            outcome,
+            talk_ms: None,
+            hold_ms: None,
+            acw_ms: None,
+            agent: None,
+            customer: None,
+            reason: None,
+            resolved: None,
+            transferred: None,
+            csat: None,
+            nps: None,
+            qa_milli: None,
+            language: None,
+            updated_at_ms: arrived_at_ms,
+        }
+    }
+
     /// Derives the outcome when the source gave none (DESIGN.md §3):
     /// answered_at ⇒ answered, else abandoned_at or ended_at ⇒ abandoned.
     pub fn derive_outcome(

@@ -37,61 +37,16 @@ pub fn measured_volume(kpi: Kpi) -> Volume {
 /// (a unit variant, its index in [`GUARDRAIL_KPIS`]), so stored state reads back unchanged.
 pub(crate) mod serde_kpi {
     use super::{GUARDRAIL_KPIS, Kpi};
-    use serde::de::{self, DeserializeSeed, EnumAccess, Unexpected, VariantAccess, Visitor};
     use serde::{Deserializer, Serializer};
-    use std::fmt;
 
     const NAMES: [&str; GUARDRAIL_KPIS.len()] = Kpi::names(GUARDRAIL_KPIS);
 
     pub(crate) fn serialize<S: Serializer>(kpi: &Kpi, s: S) -> Result<S::Ok, S::Error> {
-        let index = Kpi::ALL.iter().position(|k| k == kpi).unwrap_or_default();
-        s.serialize_unit_variant("Kpi", index as u32, kpi.as_str())
+        relevo_core::kpi_serde::serialize(kpi, "Kpi", s)
     }
 
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Kpi, D::Error> {
-        d.deserialize_enum("Kpi", &NAMES, Enum)
-    }
-
-    struct Name;
-    impl<'de> DeserializeSeed<'de> for Name {
-        type Value = Kpi;
-        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Kpi, D::Error> {
-            d.deserialize_identifier(self)
-        }
-    }
-    impl Visitor<'_> for Name {
-        type Value = Kpi;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("variant identifier")
-        }
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Kpi, E> {
-            usize::try_from(v)
-                .ok()
-                .and_then(|i| GUARDRAIL_KPIS.get(i).copied())
-                .ok_or_else(|| {
-                    let expected = format!("variant index 0 <= i < {}", GUARDRAIL_KPIS.len());
-                    E::invalid_value(Unexpected::Unsigned(v), &expected.as_str())
-                })
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<Kpi, E> {
-            GUARDRAIL_KPIS
-                .into_iter()
-                .find(|k| k.as_str() == v)
-                .ok_or_else(|| E::unknown_variant(v, &NAMES))
-        }
-    }
-
-    struct Enum;
-    impl<'de> Visitor<'de> for Enum {
-        type Value = Kpi;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("enum Kpi")
-        }
-        fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Kpi, A::Error> {
-            let (kpi, variant) = data.variant_seed(Name)?;
-            variant.unit_variant()?;
-            Ok(kpi)
-        }
+        relevo_core::kpi_serde::deserialize(d, "Kpi", &GUARDRAIL_KPIS, &NAMES)
     }
 }
 

@@ -728,7 +728,10 @@ fn contracts_scorecard_invoice_and_reconciliation_on_demo_data() {
         let (handled, minutes, total) = (num(f[2]), num(f[3]), num(f[4]));
         let (per_contact, per_minute) = (num(f[6]), num(f[7]));
         assert!((per_contact - total / handled).abs() < 0.006, "{line}");
-        assert!((per_minute / (total / minutes) - 1.0).abs() < 0.002, "{line}");
+        assert!(
+            (per_minute / (total / minutes) - 1.0).abs() < 0.002,
+            "{line}"
+        );
     }
 }
 

@@ -47,52 +47,8 @@ impl<'de> Deserialize<'de> for Dec {
 /// unit enum named `Metric` (the type this field had), so the errors stay the same:
 /// ``unknown variant `happiness`, expected one of `service_level`, …``.
 fn term_kpi<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Kpi, D::Error> {
-    use serde::de::{self, DeserializeSeed, EnumAccess, Unexpected, VariantAccess, Visitor};
     const NAMES: [&str; TERM_KPIS.len()] = Kpi::names(TERM_KPIS);
-
-    struct Name;
-    impl<'de> DeserializeSeed<'de> for Name {
-        type Value = Kpi;
-        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Kpi, D::Error> {
-            d.deserialize_identifier(self)
-        }
-    }
-    impl Visitor<'_> for Name {
-        type Value = Kpi;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("variant identifier")
-        }
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Kpi, E> {
-            usize::try_from(v)
-                .ok()
-                .and_then(|i| TERM_KPIS.get(i).copied())
-                .ok_or_else(|| {
-                    let expected = format!("variant index 0 <= i < {}", TERM_KPIS.len());
-                    E::invalid_value(Unexpected::Unsigned(v), &expected.as_str())
-                })
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<Kpi, E> {
-            TERM_KPIS
-                .into_iter()
-                .find(|k| k.as_str() == v)
-                .ok_or_else(|| E::unknown_variant(v, &NAMES))
-        }
-    }
-
-    struct Enum;
-    impl<'de> Visitor<'de> for Enum {
-        type Value = Kpi;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("enum Metric")
-        }
-        fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Kpi, A::Error> {
-            let (kpi, variant) = data.variant_seed(Name)?;
-            variant.unit_variant()?;
-            Ok(kpi)
-        }
-    }
-
-    d.deserialize_enum("Metric", &NAMES, Enum)
+    relevo_core::kpi_serde::deserialize(d, "Metric", &TERM_KPIS, &NAMES)
 }
 
 #[derive(Deserialize)]

@@ -2,29 +2,19 @@ use super::*;
 
 fn rec() -> ContactRecord {
     ContactRecord {
-        contact_id: "c1".into(),
-        provider: "acme".into(),
-        queue: "billing".into(),
-        channel: Channel::Voice,
-        direction: Direction::Inbound,
-        arrived_at_ms: 1_000_000,
         answered_at_ms: Some(1_015_000),
-        abandoned_at_ms: None,
         ended_at_ms: Some(1_200_000),
-        outcome: Outcome::Answered,
         talk_ms: Some(150_000),
-        hold_ms: None,
         acw_ms: Some(30_000),
-        agent: None,
-        customer: None,
-        reason: None,
-        resolved: None,
-        transferred: None,
-        csat: None,
-        nps: None,
-        qa_milli: None,
-        language: None,
         updated_at_ms: 1_200_000,
+        ..ContactRecord::new(
+            "c1",
+            "acme",
+            "billing",
+            Channel::Voice,
+            1_000_000,
+            Outcome::Answered,
+        )
     }
 }
 

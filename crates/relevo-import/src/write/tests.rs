@@ -2,20 +2,12 @@
 
 use super::*;
 use crate::{CsvRows, Item, Options};
-use relevo_core::{Channel, Direction, Outcome};
+use relevo_core::{Channel, Outcome};
 
 fn full() -> ContactRecord {
     ContactRecord {
-        contact_id: "c-1, \"quoted\"".into(),
-        provider: "sur-contact".into(),
-        queue: "billing-es".into(),
-        channel: Channel::Voice,
-        direction: Direction::Inbound,
-        arrived_at_ms: 1_790_812_800_123,
         answered_at_ms: Some(1_790_812_812_000),
-        abandoned_at_ms: None,
         ended_at_ms: Some(1_790_813_100_500),
-        outcome: Outcome::Answered,
         talk_ms: Some(240_500),
         hold_ms: Some(0),
         acw_ms: Some(47_250),
@@ -29,6 +21,14 @@ fn full() -> ContactRecord {
         qa_milli: Some(87_500),
         language: Some("es".into()),
         updated_at_ms: 1_790_900_000_000,
+        ..ContactRecord::new(
+            "c-1, \"quoted\"",
+            "sur-contact",
+            "billing-es",
+            Channel::Voice,
+            1_790_812_800_123,
+            Outcome::Answered,
+        )
     }
 }
 

@@ -14,29 +14,11 @@ fn contact(outcome: char, wait_s: f64) -> ContactRecord {
         _ => panic!("bad outcome"),
     };
     ContactRecord {
-        contact_id: "x".into(),
-        provider: "p".into(),
-        queue: "q".into(),
-        channel: Channel::Voice,
-        direction: Direction::Inbound,
-        arrived_at_ms: arrived,
         answered_at_ms: answered,
         abandoned_at_ms: abandoned,
         ended_at_ms: ended,
-        outcome,
-        talk_ms: None,
-        hold_ms: None,
-        acw_ms: None,
-        agent: None,
-        customer: None,
-        reason: None,
-        resolved: None,
-        transferred: None,
-        csat: None,
-        nps: None,
-        qa_milli: None,
-        language: None,
         updated_at_ms: end,
+        ..ContactRecord::new("x", "p", "q", Channel::Voice, arrived, outcome)
     }
 }
 

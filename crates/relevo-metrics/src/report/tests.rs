@@ -1,5 +1,5 @@
 use super::*;
-use relevo_core::{ContactRecord, Direction, Outcome};
+use relevo_core::{ContactRecord, Outcome};
 
 fn contact(
     queue: &str,
@@ -11,29 +11,11 @@ fn contact(
     let arrived = at.parse::<jiff::Timestamp>().unwrap().as_millisecond();
     let end = arrived + wait_s * 1000;
     ContactRecord {
-        contact_id: "x".into(),
-        provider: "acme".into(),
-        queue: queue.into(),
-        channel,
-        direction: Direction::Inbound,
-        arrived_at_ms: arrived,
         answered_at_ms: (outcome == Outcome::Answered).then_some(end),
         abandoned_at_ms: (outcome == Outcome::Abandoned).then_some(end),
-        ended_at_ms: None,
-        outcome,
         talk_ms: Some(100_000),
-        hold_ms: None,
-        acw_ms: None,
-        agent: None,
-        customer: None,
-        reason: None,
-        resolved: None,
-        transferred: None,
-        csat: None,
-        nps: None,
-        qa_milli: None,
-        language: None,
         updated_at_ms: end,
+        ..ContactRecord::new("x", "acme", queue, channel, arrived, outcome)
     }
 }
 

@@ -5,7 +5,7 @@
 use super::SqliteStore;
 use crate::auth::secret_hash;
 use crate::{Abort, AccountStore, ContactStore, ImportStats, NewToken, Role, Scope, Store};
-use relevo_core::{Channel, ContactRecord, Direction, Outcome};
+use relevo_core::{Channel, ContactRecord, Outcome};
 use std::path::Path;
 
 fn open(path: &Path) -> SqliteStore {
@@ -23,29 +23,13 @@ fn rec(
     let arrived = 1_790_000_000_000 + arrived_s * 1000;
     let end = arrived + wait_s * 1000;
     ContactRecord {
-        contact_id: id.into(),
-        provider: provider.into(),
-        queue: "billing".into(),
-        channel: Channel::Voice,
-        direction: Direction::Inbound,
-        arrived_at_ms: arrived,
         answered_at_ms: (outcome == Outcome::Answered).then_some(end),
         abandoned_at_ms: (outcome == Outcome::Abandoned).then_some(end),
         ended_at_ms: (outcome == Outcome::Flowout).then_some(end),
-        outcome,
         talk_ms: Some(120_000),
-        hold_ms: None,
         acw_ms: Some(15_000),
-        agent: None,
-        customer: None,
-        reason: None,
-        resolved: None,
-        transferred: None,
-        csat: None,
-        nps: None,
-        qa_milli: None,
-        language: None,
         updated_at_ms: 1_790_000_000_000 + updated_s * 1000,
+        ..ContactRecord::new(id, provider, "billing", Channel::Voice, arrived, outcome)
     }
 }
 

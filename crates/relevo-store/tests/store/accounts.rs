@@ -94,29 +94,17 @@ fn data_span_follows_the_scope() {
     let mut s = scratch();
     assert_eq!(s.data_span(&Scope::All).unwrap(), None);
     let rec = |provider: &str, at: i64| relevo_core::ContactRecord {
-        contact_id: format!("{provider}{at}"),
-        provider: provider.into(),
-        queue: "q".into(),
-        channel: relevo_core::Channel::Voice,
         direction: relevo_core::Direction::Inbound,
-        arrived_at_ms: at,
         answered_at_ms: Some(at + 1000),
-        abandoned_at_ms: None,
-        ended_at_ms: None,
-        outcome: relevo_core::Outcome::Answered,
-        talk_ms: None,
-        hold_ms: None,
-        acw_ms: None,
-        agent: None,
-        customer: None,
-        reason: None,
-        resolved: None,
-        transferred: None,
-        csat: None,
-        nps: None,
-        qa_milli: None,
-        language: None,
         updated_at_ms: at + 1000,
+        ..relevo_core::ContactRecord::new(
+            format!("{provider}{at}"),
+            provider,
+            "q",
+            relevo_core::Channel::Voice,
+            at,
+            relevo_core::Outcome::Answered,
+        )
     };
     let records = vec![rec("a", 0), rec("a", 900_000), rec("b", 9_000_000)];
     s.import("t", 3, &mut records.into_iter().map(Ok), &mut |_| {})
