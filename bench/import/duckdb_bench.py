@@ -1,6 +1,7 @@
 """DuckDB side of the import/report benchmark: load the CSV into a database file, then compute the
-same report rows relevo computes (DESIGN.md §4 counts and means, T = 20 s voice, 60 s chat,
-86400 s email; S = 5 s; abandon treatment `counted`), by 15-minute interval and by day (UTC)."""
+same report rows relevo computes (docs/DEFINITIONS.md §4 counts and means, T = 20 s voice,
+60 s chat, 86400 s email; S = 5 s; abandon treatment `counted`), by 15-minute interval and by day
+(UTC)."""
 import sys
 import time
 

@@ -34,7 +34,7 @@ use std::fmt;
 pub struct PeriodMeasure {
     /// First day of the period ([`PeriodSpan::first`]).
     pub first: Date,
-    /// The KPI value; `None` when its denominator is 0 (DESIGN.md §4).
+    /// The KPI value; `None` when its denominator is 0 (docs/DEFINITIONS.md §1).
     pub value: Option<f64>,
     /// What the KPI is computed over ([`relevo_core::Kpi::volume`]); compared with `min_volume`.
     pub sample: u64,

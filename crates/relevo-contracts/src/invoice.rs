@@ -143,7 +143,7 @@ impl Invoice {
             .sum()
     }
 
-    /// Cost per handled contact: total / handled, to the millionth (DESIGN.md §4 cost_per_contact).
+    /// Cost per handled contact: total / handled, to the millionth (docs/DEFINITIONS.md §5).
     pub fn cost_per_contact(&self, handled: u64) -> Option<UnitPrice> {
         UnitPrice::per(self.total(), handled)
     }

@@ -1,4 +1,4 @@
-//! The one KPI vocabulary: every KPI of the report (DESIGN.md §4) plus the contract-only
+//! The one KPI vocabulary: every KPI of the report (docs/DEFINITIONS.md §4) plus the contract-only
 //! `business_response_within`, with what each one means — its snake_case name, whether higher is
 //! better, its unit and range, what its sample volume counts, how a value reads for people, and
 //! its display name in English and Spanish. Contracts, transitions, the API and the dashboard all
@@ -148,7 +148,8 @@ impl Kpi {
         Kpi::BusinessResponseWithin,
     ];
 
-    /// The KPIs a report row carries (DESIGN.md §4), in the order of the report's columns.
+    /// The KPIs a report row carries (docs/DEFINITIONS.md §4), in the order of the report's
+    /// columns.
     pub const REPORT: [Kpi; 14] = [
         Kpi::ServiceLevel,
         Kpi::AsaS,

@@ -1,6 +1,6 @@
-//! relevo's domain vocabulary: the canonical contact record (DESIGN.md §3), its enums, its validation,
-//! interval arithmetic, the KPI definition settings (DESIGN.md §4) and the one KPI vocabulary
-//! ([`Kpi`]: names, directions, units, volumes, display names).
+//! relevo's domain vocabulary: the canonical contact record (docs/DEFINITIONS.md §3), its enums,
+//! its validation, interval arithmetic, the KPI definition settings (docs/DEFINITIONS.md §4.1) and
+//! the one KPI vocabulary ([`Kpi`]: names, directions, units, volumes, display names).
 //!
 //! This crate does no IO: it never reads the clock, files or the environment, and it does not parse
 //! text formats (that is `relevo-import`). Timestamps are whole milliseconds since the Unix epoch (UTC).

@@ -118,9 +118,9 @@ keyword_enum!(
 );
 
 impl Channel {
-    /// Default service-level threshold T in seconds (DESIGN.md §4): 20 s voice, 60 s chat and messaging.
-    /// Asynchronous channels (email, web form, social) default to 24 hours of calendar time;
-    /// contracts measure them in business time.
+    /// Default service-level threshold T in seconds (docs/DEFINITIONS.md §4.1): 20 s voice, 60 s
+    /// chat and messaging. Asynchronous channels (email, web form, social) default to 24 hours of
+    /// calendar time; contracts measure them in business time.
     pub fn default_sl_threshold_s(self) -> u32 {
         match self {
             Channel::Voice => 20,
@@ -130,7 +130,7 @@ impl Channel {
     }
 }
 
-/// One contact in canonical form (DESIGN.md §3). Identity is `(provider, contact_id)`.
+/// One contact in canonical form (docs/DEFINITIONS.md §3). Identity is `(provider, contact_id)`.
 ///
 /// Timestamps are milliseconds since the Unix epoch; durations are milliseconds.
 /// `customer` holds the clear key only between parsing and storing; stores keep a keyed hash.
@@ -218,7 +218,7 @@ impl ContactRecord {
         }
     }
 
-    /// Derives the outcome when the source gave none (DESIGN.md §3):
+    /// Derives the outcome when the source gave none (docs/DEFINITIONS.md §3):
     /// answered_at ⇒ answered, else abandoned_at or ended_at ⇒ abandoned.
     pub fn derive_outcome(
         answered_at_ms: Option<i64>,
@@ -256,7 +256,7 @@ impl ContactRecord {
         self.talk_ms.unwrap_or(0) + self.hold_ms.unwrap_or(0) + self.acw_ms.unwrap_or(0)
     }
 
-    /// Checks every rule of DESIGN.md §3 that a single record can break.
+    /// Checks every rule of docs/DEFINITIONS.md §3 that a single record can break.
     pub fn validate(&self) -> Result<(), FieldError> {
         if self.contact_id.trim().is_empty() {
             return Err(FieldError::new("contact_id", "is empty"));

@@ -1,10 +1,11 @@
-//! KPI definition settings (DESIGN.md §4): what a report takes as options and a contract pins.
+//! KPI definition settings (docs/DEFINITIONS.md §4.1): what a report takes as options and a
+//! contract pins.
 
 use crate::Channel;
 use std::fmt;
 use std::str::FromStr;
 
-/// How abandons within the threshold count in service level (DESIGN.md §4).
+/// How abandons within the threshold count in service level (docs/DEFINITIONS.md §4.3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum AbandonTreatment {
     /// answered_within_t / (answered + abandoned − short_abandoned)

@@ -1,6 +1,6 @@
 //! The forecasting methods on real data: the Anonymous Bank call log of February 1999.
 //!
-//! The file lives beside the repository in `shared/data/` (3.4 MB, not copied into the crate);
+//! The file is in the repository, `test_data/anonymous_bank/` (3.4 MB, its provenance beside it);
 //! see `support/anonymous_bank.rs` for how calls become intervals.
 
 mod support {

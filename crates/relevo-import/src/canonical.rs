@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{BufRead, Read};
 
-/// Canonical columns (DESIGN.md §3), in the order the plan indexes them.
+/// Canonical columns (docs/DEFINITIONS.md §3), in the order the plan indexes them.
 pub const CANONICAL: [&str; 23] = [
     "contact_id",
     "provider",

@@ -1,4 +1,4 @@
-//! Parsers that turn provider exports into canonical contact records (DESIGN.md §3).
+//! Parsers that turn provider exports into canonical contact records (docs/DEFINITIONS.md §3).
 //!
 //! Every parser reads from `impl Read`, streams (memory does not grow with the file), and yields one
 //! [`Item`] per source row: a record, a row skipped by a mapping rule, or a [`Diagnostic`] naming the

@@ -1,6 +1,6 @@
 //! Canonical CSV out: a [`ContactRecord`] as the row the canonical CSV parser reads back into the
-//! same record (DESIGN.md §3 columns, [`CANONICAL`] order). Used by the demo generator to write
-//! providers' files, and by anything that exports records.
+//! same record (docs/DEFINITIONS.md §3 columns, [`CANONICAL`] order). Used by the demo generator to
+//! write providers' files, and by anything that exports records.
 //!
 //! Timestamps are RFC 3339 in UTC with millisecond precision when there is one; durations are
 //! seconds (with up to three decimals); the QA score is points out of 100. Not here: files (the

@@ -234,8 +234,9 @@ pub struct Cell {
 }
 
 impl Cell {
-    /// Handle time of the answered contacts, in ms: talk + hold + after-contact work (DESIGN.md §4,
-    /// AHT's numerator). The one place this sum is written outside the KPI formulas.
+    /// Handle time of the answered contacts, in ms: talk + hold + after-contact work
+    /// (docs/DEFINITIONS.md §4.4, AHT's numerator). The one place this sum is written outside the
+    /// KPI formulas.
     pub fn handle_ms(&self) -> i64 {
         self.talk_ms + self.hold_ms + self.acw_ms
     }

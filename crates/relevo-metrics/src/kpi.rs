@@ -1,4 +1,4 @@
-//! KPI formulas (DESIGN.md §4) over rolled-up cells.
+//! KPI formulas (docs/DEFINITIONS.md §4) over rolled-up cells.
 //!
 //! ```text
 //!   short_abandoned     = abandoned with wait < S
@@ -218,7 +218,8 @@ impl Sums {
     }
 }
 
-/// The KPI values of one report row, in DESIGN.md §4 order (after the grouping columns).
+/// The KPI values of one report row, in docs/DEFINITIONS.md §4.7 order (after the grouping
+/// columns).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Kpis {
     pub offered: i64,

@@ -1,4 +1,4 @@
-//! The interval cube and the KPI formulas of DESIGN.md §4.
+//! The interval cube and the KPI formulas of docs/DEFINITIONS.md §4.
 //!
 //! A [`Cell`] holds everything one 15-minute interval of one (provider, queue, channel) needs to answer
 //! every §4 KPI exactly for any whole-second threshold: counts, exact integer sums, and wait-time

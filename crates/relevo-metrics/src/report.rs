@@ -1,5 +1,5 @@
 //! Report assembly: cube cells and FCR counts → one row per period × group, and its renderings
-//! (CSV with the DESIGN.md §4 columns, JSON, an aligned text table).
+//! (CSV with the docs/DEFINITIONS.md §4.7 columns, JSON, an aligned text table).
 //!
 //! Rows are dense: every period of the range appears for every group seen in the range, with zero
 //! counts and null ratios where nothing happened, so charts and joins see gaps as gaps.
@@ -11,7 +11,7 @@ use relevo_core::{Channel, Grain, KpiSettings, interval_start_ms};
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 
-/// The canonical CSV header (DESIGN.md §4), in order.
+/// The canonical CSV header (docs/DEFINITIONS.md §4.7), in order.
 pub const CSV_COLUMNS: &str = "period_start,provider,queue,channel,offered,answered,abandoned,short_abandoned,flowout,\
 answered_within_t,abandoned_within_t,service_level,asa_s,abandon_rate,aht_s,talk_s,hold_s,acw_s,p90_answer_s,\
 transfer_rate,csat_responses,csat_top2,csat_mean,nps_responses,nps,qa_mean,fcr";

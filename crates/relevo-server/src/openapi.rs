@@ -290,7 +290,7 @@ pub const ROUTES: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/api/v1/kpis",
-        summary: "KPI report (DESIGN.md §4 columns), the options of `relevo report`",
+        summary: "KPI report (docs/DEFINITIONS.md §4 columns), the options of `relevo report`",
         roles: "all (a provider sees its own data)",
         params: KPI_PARAMS,
         body: None,
@@ -706,7 +706,7 @@ fn schemas() -> Value {
         "Health": {"type": "object", "properties": {"status": s("string")}},
         "ContactRecord": {
             "type": "object",
-            "description": "A canonical contact record (DESIGN.md §3): required contact_id, queue, channel, arrived_at; provider defaults to a provider caller's own",
+            "description": "A canonical contact record (docs/DEFINITIONS.md §3): required contact_id, queue, channel, arrived_at; provider defaults to a provider caller's own",
             "required": ["contact_id", "queue", "channel", "arrived_at"],
             "additionalProperties": false,
             "properties": canonical

@@ -165,7 +165,8 @@ impl Counters {
         self.answered + self.abandoned + self.unrouted
     }
 
-    /// Answered within T over resolved contacts (DESIGN.md §4 `counted`, no short abandons).
+    /// Answered within T over resolved contacts (docs/DEFINITIONS.md §4.3 `counted`, no short
+    /// abandons).
     pub fn service_level(&self) -> Option<f64> {
         ratio(self.answered_within_t as f64, self.resolved())
     }

@@ -1,6 +1,6 @@
-//! The KPIs a guardrail can watch — the report's KPIs (DESIGN.md §4) of the one vocabulary,
-//! [`relevo_core::Kpi`] — how a stored one is serialised, and the window of measured values a
-//! gate is checked against.
+//! The KPIs a guardrail can watch — the report's KPIs (docs/DEFINITIONS.md §4) of the one
+//! vocabulary, [`relevo_core::Kpi`] — how a stored one is serialised, and the window of measured
+//! values a gate is checked against.
 //!
 //! Not here: KPI names, directions and formats (that is `relevo_core::Kpi`), and computing the
 //! values (the binary streams the store's interval cube through `relevo-metrics` and hands the

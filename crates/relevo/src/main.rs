@@ -29,7 +29,7 @@ struct Cli {
 enum Command {
     /// Import contact records (canonical CSV/JSONL, mapped CSV, Amazon Connect CTRs)
     Import(import_cmd::ImportArgs),
-    /// KPIs per period and group from the interval cube (DESIGN.md §4 columns)
+    /// KPIs per period and group from the interval cube (docs/DEFINITIONS.md §4 columns)
     Report(report_cmd::ReportArgs),
     /// Verify that the interval cube equals a recomputation from the raw records
     Check(report_cmd::CheckArgs),

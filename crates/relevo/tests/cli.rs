@@ -50,8 +50,9 @@ fn demo_db(d: &Path, days: u32, end: &str) -> String {
     d.join("demo/relevo.db").to_str().unwrap().to_string()
 }
 
-fn shared(rel: &str) -> String {
-    format!("{}/../../../shared/{rel}", env!("CARGO_MANIFEST_DIR"))
+/// A file of the repository's `test_data/`.
+fn test_data(rel: &str) -> String {
+    format!("{}/../../test_data/{rel}", env!("CARGO_MANIFEST_DIR"))
 }
 
 const CSV: &str = "contact_id,provider,queue,channel,arrived_at,answered_at,abandoned_at,ended_at,talk_s,csat\n\
@@ -176,7 +177,7 @@ fn reimporting_the_same_file_changes_nothing_and_newer_versions_replace() {
 #[test]
 fn amazon_connect_redelivery_keeps_the_latest_copy() {
     let d = temp_dir("ctr");
-    let sample = shared("data/formats/amazon_connect/samples/ctr_redelivery_case1-3.jsonl");
+    let sample = test_data("amazon_connect/ctr_redelivery_case1-3.jsonl");
     let r = relevo(&d, &["import", &sample, "--provider", "inhouse"]);
     assert!(r.ok, "{}", r.stderr);
     assert!(
@@ -227,7 +228,7 @@ fn amazon_connect_redelivery_keeps_the_latest_copy() {
 #[test]
 fn anonymous_bank_through_the_shipped_mapping() {
     let d = temp_dir("bank");
-    let data = shared("data/anonymous_bank/anonymous_bank_1999_february.txt");
+    let data = test_data("anonymous_bank/anonymous_bank_1999_february.txt");
     let mapping = format!(
         "{}/../../examples/mappings/anonymous_bank.toml",
         env!("CARGO_MANIFEST_DIR")

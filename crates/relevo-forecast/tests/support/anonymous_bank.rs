@@ -182,8 +182,8 @@ fn civil_day(v: &str) -> Option<i64> {
     Some(era * 146_097 + doe - 719_468)
 }
 
-/// The data file: beside the repository, in `shared/data/anonymous_bank/`.
+/// The data file, in the repository's `test_data/anonymous_bank/`.
 pub const DEFAULT_PATH: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/data/anonymous_bank/anonymous_bank_1999_february.txt"
+    "/../../test_data/anonymous_bank/anonymous_bank_1999_february.txt"
 );

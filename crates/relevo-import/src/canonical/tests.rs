@@ -189,9 +189,9 @@ AA0115\t14375\t25245705\t1\tPS\t990210\t23:59:56\t23:59:56\t0\t0:00:02\t0:00:29\
 fn the_whole_anonymous_bank_file_imports_without_errors() {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/data/anonymous_bank/anonymous_bank_1999_february.txt"
+        "/../../test_data/anonymous_bank/anonymous_bank_1999_february.txt"
     );
-    let file = std::fs::File::open(path).expect("shared/data beside the repo");
+    let file = std::fs::File::open(path).expect("test_data/anonymous_bank in the repository");
     let opts = Options {
         mapping: Some(bank_mapping()),
         ..Options::default()
