@@ -67,6 +67,21 @@ fn sessions_and_users() {
         "a new password ends sessions"
     );
     assert!(!s.set_password("nobody", "x").unwrap());
+    s.add_user("zoe", "hash", Role::Provider, Some("acme"), 5)
+        .unwrap();
+    let listed: Vec<(String, Role, Option<String>)> = s
+        .list_users()
+        .unwrap()
+        .into_iter()
+        .map(|u| (u.name, u.role, u.provider))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("ana".to_string(), Role::Analyst, None),
+            ("zoe".to_string(), Role::Provider, Some("acme".to_string()))
+        ]
+    );
     s.delete_session("sid").unwrap();
     assert_eq!(s.session_principal("sid", 50).unwrap(), None);
 }

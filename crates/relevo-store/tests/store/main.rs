@@ -504,3 +504,97 @@ fn locations_this_build_cannot_open_are_refused_naming_the_schemes() {
     let err = relevo_store::open("").unwrap_err().to_string();
     assert!(err.contains("no database location"), "{err}");
 }
+
+/// The reads that dashboards, contracts and pickers use: cells streamed in interval order within a
+/// scope, each group's span, the providers and queues a scope sees, and the raw response times of
+/// business-hours terms filtered by queue and channel.
+#[test]
+fn scoped_reads_and_response_times() {
+    let mut store = scratch();
+    let mut chat = rec("beta", "3", 1_800, 30, Outcome::Answered, 1);
+    chat.channel = Channel::Chat;
+    chat.queue = "sales".into();
+    import(
+        &mut *store,
+        vec![
+            rec("acme", "1", 0, 10, Outcome::Answered, 1),
+            rec("acme", "2", 3_600, 20, Outcome::Abandoned, 1),
+            chat,
+        ],
+    );
+    let mut seen = Vec::new();
+    store
+        .for_each_cell(
+            i64::MIN / 2,
+            i64::MAX / 2,
+            &Scope::Provider("acme".into()),
+            &mut |c, cell| seen.push((c.interval, c.provider.to_string(), cell.offered)),
+        )
+        .unwrap();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert!(seen.iter().all(|(_, p, n)| p == "acme" && *n == 1));
+    assert!(seen[0].0 < seen[1].0, "interval order");
+
+    let spans = store.group_spans(&Scope::All).unwrap();
+    let first = interval_of(1_790_000_000_000);
+    assert_eq!(
+        spans,
+        vec![
+            (
+                ("acme".into(), "billing".into(), Channel::Voice),
+                first,
+                first + 4
+            ),
+            (
+                ("beta".into(), "sales".into(), Channel::Chat),
+                first + 2,
+                first + 2
+            ),
+        ]
+    );
+    assert_eq!(
+        store
+            .group_spans(&Scope::Provider("beta".into()))
+            .unwrap()
+            .len(),
+        1
+    );
+    let all = Scope::All;
+    let beta = Scope::Provider("beta".into());
+    assert_eq!(
+        relevo_store::auth::scoped_providers(&*store, &all).unwrap(),
+        ["acme", "beta"]
+    );
+    assert_eq!(
+        relevo_store::auth::scoped_providers(&*store, &beta).unwrap(),
+        ["beta"]
+    );
+    assert_eq!(
+        relevo_store::auth::scoped_queues(&*store, &all).unwrap(),
+        ["billing", "sales"]
+    );
+    assert_eq!(
+        relevo_store::auth::scoped_queues(&*store, &beta).unwrap(),
+        ["sales"]
+    );
+
+    let t0 = 1_790_000_000_000;
+    let times = store
+        .response_times("acme", &[], &[], t0, t0 + 86_400_000)
+        .unwrap();
+    assert_eq!(times, vec![(t0, Some(t0 + 10_000)), (t0 + 3_600_000, None)]);
+    let none = store
+        .response_times("acme", &[], &[Channel::Chat], t0, t0 + 86_400_000)
+        .unwrap();
+    assert!(none.is_empty());
+    let sales = store
+        .response_times(
+            "beta",
+            &["sales".into()],
+            &[Channel::Chat],
+            t0,
+            t0 + 86_400_000,
+        )
+        .unwrap();
+    assert_eq!(sales, vec![(t0 + 1_800_000, Some(t0 + 1_830_000))]);
+}
