@@ -47,6 +47,9 @@ pub enum StoreError {
         "the database {0} is busy: another relevo is loading a large file into it; try again when that import ends"
     )]
     Busy(String),
+    /// Opening without creating found no database at the location.
+    #[error("there is no database at {0}")]
+    Missing(String),
 }
 
 /// Returned by a record source to abandon the whole import (strict mode found bad rows).
@@ -279,12 +282,15 @@ pub struct OpenOptions {
     /// How long opening waits for a lock held elsewhere (a large import holds a SQLite file for
     /// itself) before [`StoreError::Busy`].
     pub wait: std::time::Duration,
+    /// Create the database (and its schema) when there is none; otherwise [`StoreError::Missing`].
+    pub create: bool,
 }
 
 impl Default for OpenOptions {
     fn default() -> Self {
         OpenOptions {
             wait: std::time::Duration::from_secs(10),
+            create: true,
         }
     }
 }
@@ -319,8 +325,12 @@ pub fn open_with(location: &str, options: &OpenOptions) -> Result<Box<dyn Store>
             "no database location given; use {SCHEMES}"
         )));
     }
+    let file = std::path::Path::new(path);
+    if !options.create && !file.exists() {
+        return Err(StoreError::Missing(path.to_string()));
+    }
     Ok(Box::new(sqlite::SqliteStore::open_waiting(
-        std::path::Path::new(path),
+        file,
         options.wait,
     )?))
 }

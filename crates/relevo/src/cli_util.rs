@@ -1,6 +1,6 @@
 //! Small helpers shared by commands: the database location, time zones, date ranges.
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use jiff::tz::TimeZone;
 use std::path::PathBuf;
 
@@ -22,8 +22,27 @@ pub fn db_path(arg: Option<&PathBuf>) -> Result<PathBuf> {
     Ok(base.join("relevo").join("relevo.db"))
 }
 
-/// Opens the store, creating a SQLite file's folder when needed (`relevo_store::open` refuses
-/// locations it does not support, naming the ones it does).
+/// Opens an existing store for a command that only reads: a missing database is an error with a
+/// hint, never a new empty one (which would report zeros).
+pub fn open_existing(arg: Option<&PathBuf>) -> Result<(Box<dyn relevo_store::Store>, PathBuf)> {
+    let path = db_path(arg)?;
+    let location = path.display().to_string();
+    let options = relevo_store::OpenOptions {
+        create: false,
+        ..Default::default()
+    };
+    match relevo_store::open_with(&location, &options) {
+        Ok(store) => Ok((store, path)),
+        Err(relevo_store::StoreError::Missing(_)) => bail!(
+            "there is no relevo database at {location}: import data first (relevo import FILE --db {location}), \
+             or point --db or RELEVO_DB at an existing database"
+        ),
+        Err(e) => Err(anyhow::Error::new(e).context(format!("cannot open database {location}"))),
+    }
+}
+
+/// Opens the store, creating it (and a SQLite file's folder) when needed (`relevo_store::open`
+/// refuses locations it does not support, naming the ones it does).
 pub fn open_store(arg: Option<&PathBuf>) -> Result<(Box<dyn relevo_store::Store>, PathBuf)> {
     let path = db_path(arg)?;
     let location = path.display().to_string();

@@ -4,7 +4,7 @@
 //! Measuring is here (the cube through `relevo-metrics`, raw response times for business-hours
 //! terms, provider hours for hour-based prices); judging and pricing are `relevo-contracts`.
 
-use crate::cli_util::{open_store, thousands};
+use crate::cli_util::{open_existing, open_store, thousands};
 use anyhow::{Context, Result, bail};
 use relevo_app::evaluation::{load_contracts, scorecard, usage};
 use relevo_contracts::{Contract, Month, Tolerance, expected_invoice, parse_billed_csv, reconcile};
@@ -165,7 +165,7 @@ pub struct ScorecardArgs {
 }
 
 pub fn run_scorecard(args: &ScorecardArgs) -> Result<ExitCode> {
-    let (store, _) = open_store(args.db.as_ref())?;
+    let (store, _) = open_existing(args.db.as_ref())?;
     let as_of = args.as_of.map_or_else(now_ms, |t| t.as_millisecond());
     let (_, card) = scorecard(&*store, &args.provider, args.period, as_of)?;
     match args.format.as_str() {
@@ -223,7 +223,7 @@ pub struct InvoiceArgs {
 }
 
 pub fn run_invoice(args: &InvoiceArgs) -> Result<ExitCode> {
-    let (store, _) = open_store(args.db.as_ref())?;
+    let (store, _) = open_existing(args.db.as_ref())?;
     let as_of = args.as_of.map_or_else(now_ms, |t| t.as_millisecond());
     let (contract, card) = scorecard(&*store, &args.provider, args.month, as_of)?;
     let pricing = contract.pricing.as_ref().with_context(|| {
@@ -272,7 +272,7 @@ pub struct CostsArgs {
 /// Cost per handled contact and per handled minute for every provider with a contract (BPOs: the
 /// invoice after credits and bonuses; the in-house team: its cost model), side by side.
 pub fn run_costs(args: &CostsArgs) -> Result<ExitCode> {
-    let (store, _) = open_store(args.db.as_ref())?;
+    let (store, _) = open_existing(args.db.as_ref())?;
     let as_of = args.as_of.map_or_else(now_ms, |t| t.as_millisecond());
     println!(
         "{:<16} {:<8} {:>10} {:>12} {:>14} {:>12} {:>12}",

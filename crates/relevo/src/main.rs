@@ -74,7 +74,7 @@ fn forecast(cmd: &ForecastCmd) -> anyhow::Result<ExitCode> {
     match &cmd.args.queue {
         None => forecast_cmd::run_csv(&cmd.args)?,
         Some(q) => {
-            let (store, _) = cli_util::open_store(cmd.db.as_ref())?;
+            let (store, _) = cli_util::open_existing(cmd.db.as_ref())?;
             let history =
                 relevo_app::history::queue_history(&*store, &relevo_store::Scope::All, q)?;
             forecast_cmd::run_with_history(&cmd.args, &history)?;

@@ -4,7 +4,7 @@
 //! A provider that takes a share of the volume staffs its own pool for that share, so the split
 //! needs at least as many agents as the pooled total: both are shown.
 
-use crate::cli_util::{bound_ms, open_store, zone};
+use crate::cli_util::{bound_ms, open_existing, zone};
 use crate::forecast_cmd::IntervalArg;
 use anyhow::{Context, Result, bail};
 use relevo_app::planning::{PlanRequest, PlanRow, StaffingSettings};
@@ -110,7 +110,7 @@ pub fn run(args: &PlanArgs) -> Result<ExitCode> {
         Some(s) => parse_split(s)?,
         None => Vec::new(),
     };
-    let (store, _) = open_store(args.db.as_ref())?;
+    let (store, _) = open_existing(args.db.as_ref())?;
     let plan = relevo_app::planning::plan(
         &*store,
         &Scope::All,

@@ -1,6 +1,6 @@
 //! `relevo report` and `relevo check`.
 
-use crate::cli_util::{bound_ms, open_store, zone};
+use crate::cli_util::{bound_ms, open_existing, zone};
 use anyhow::{Context, Result, bail};
 use relevo_core::{AbandonTreatment, KpiSettings};
 use relevo_metrics::Granularity;
@@ -133,7 +133,7 @@ pub fn render(spec: &ReportSpec, rows: &[ReportRow], format: &str) -> Result<Str
 }
 
 pub fn run(args: &ReportArgs) -> Result<ExitCode> {
-    let (store, _) = open_store(args.db.as_ref())?;
+    let (store, _) = open_existing(args.db.as_ref())?;
     if args.format == "csv" {
         // CSV streams: memory stays flat however many rows a year by interval has.
         let spec = spec_of(args)?;
@@ -193,7 +193,7 @@ pub struct CheckArgs {
 }
 
 pub fn check(args: &CheckArgs) -> Result<ExitCode> {
-    let (store, path) = open_store(args.db.as_ref())?;
+    let (store, path) = open_existing(args.db.as_ref())?;
     let mut cube = store.cells(i64::MIN, i64::MAX, &Scope::All)?;
     cube.sort_by(|a, b| a.0.cmp(&b.0));
     let raw = store.recompute_cube()?;

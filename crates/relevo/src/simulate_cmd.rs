@@ -4,7 +4,7 @@
 //! The typical week, the scenarios and the replications are `relevo_app::whatif` (documented
 //! there); this module reads the options and the plan file and prints the result.
 
-use crate::cli_util::{open_store, thousands};
+use crate::cli_util::{open_existing, thousands};
 use crate::transition_cmd::read_plan;
 use anyhow::{Result, bail};
 use relevo_app::whatif::{StaffingChoice, WhatIfSettings, build, simulate, typical_week};
@@ -99,7 +99,7 @@ pub fn run(args: &SimulateArgs) -> Result<ExitCode> {
         bail!("--replications must be at least 2 (confidence intervals need two)");
     }
     let plan = read_plan(&args.plan)?;
-    let (store, _) = open_store(args.db.as_ref())?;
+    let (store, _) = open_existing(args.db.as_ref())?;
     let h = typical_week(&*store, &plan, args.weeks)?;
     let built = build(&plan, &h, &settings(args)?)?;
     let mut progress = crate::progress::Progress::new("simulating");

@@ -1424,3 +1424,35 @@ fn a_database_url_this_build_cannot_open_is_refused_and_creates_nothing() {
     assert!(left.is_empty(), "nothing is created: {left:?}");
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn reading_commands_on_a_missing_database_say_so_and_create_nothing() {
+    let d = temp_dir("missing-db");
+    for args in [
+        &["report", "--from", "2026-10-01", "--to", "2026-10-01"][..],
+        &["check"][..],
+        &["scorecard", "--provider", "acme", "--period", "2026-10"][..],
+        &["costs", "--period", "2026-10"][..],
+        &[
+            "plan",
+            "--queue",
+            "billing",
+            "--from",
+            "2026-11-02",
+            "--to",
+            "2026-11-02",
+        ][..],
+        &["forecast", "--queue", "billing"][..],
+    ] {
+        let r = relevo(&d, args);
+        assert!(!r.ok, "{args:?}: {}", r.stdout);
+        assert!(
+            r.stderr.contains("there is no relevo database at")
+                && r.stderr.contains("relevo import FILE"),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+    assert!(!d.join("test.db").exists(), "no database is created");
+    let _ = std::fs::remove_dir_all(&d);
+}

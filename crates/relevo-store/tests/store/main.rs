@@ -505,6 +505,24 @@ fn locations_this_build_cannot_open_are_refused_naming_the_schemes() {
     assert!(err.contains("no database location"), "{err}");
 }
 
+#[test]
+fn opening_without_creating_refuses_a_missing_database() {
+    let dir = std::env::temp_dir().join(format!("relevo-store-missing-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("nothing.db");
+    let options = relevo_store::OpenOptions {
+        create: false,
+        ..Default::default()
+    };
+    let err = relevo_store::open_with(&file.display().to_string(), &options).unwrap_err();
+    assert!(matches!(err, relevo_store::StoreError::Missing(_)), "{err}");
+    assert!(!file.exists(), "nothing is created");
+    drop(relevo_store::open(&file.display().to_string()).unwrap());
+    assert!(relevo_store::open_with(&file.display().to_string(), &options).is_ok());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// The reads that dashboards, contracts and pickers use: cells streamed in interval order within a
 /// scope, each group's span, the providers and queues a scope sees, and the raw response times of
 /// business-hours terms filtered by queue and channel.
