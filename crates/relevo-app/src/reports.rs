@@ -30,6 +30,66 @@ impl Filter {
     }
 }
 
+/// Checks that a report's filters name data the caller can see (`visible`: everything, or one
+/// provider's): an unknown `provider` (the one asked for, if any), queue or channel is
+/// [`Error::NotFound`] naming the known ones — within what the caller may see, and for queues and
+/// channels within the provider asked for — never a report of zeros.
+pub fn check_filters(
+    store: &dyn Store,
+    visible: &Scope,
+    provider: Option<&str>,
+    filter: &Filter,
+) -> Result<(), Error> {
+    let mut groups = store.groups(i64::MIN / 2, i64::MAX / 2, visible)?;
+    let known = |groups: &[(String, String, Channel)],
+                 what: &dyn Fn(&(String, String, Channel)) -> String| {
+        let set: std::collections::BTreeSet<String> = groups.iter().map(what).collect();
+        if set.is_empty() {
+            "none".to_string()
+        } else {
+            set.into_iter().collect::<Vec<_>>().join(", ")
+        }
+    };
+    // A provider's caller is not told back the names it tried (they may be another provider's).
+    let named = |v: &str| match visible {
+        Scope::All => format!(" {v:?}"),
+        Scope::Provider(_) => " in the filter".to_string(),
+    };
+    if let Some(p) = provider {
+        if !groups.iter().any(|(gp, _, _)| gp == p) {
+            return Err(Error::NotFound(format!(
+                "unknown provider{} (providers with data: {})",
+                named(p),
+                known(&groups, &|g| g.0.clone())
+            )));
+        }
+        groups.retain(|(gp, _, _)| gp == p);
+    }
+    if let Some(q) = filter
+        .queues
+        .iter()
+        .find(|q| !groups.iter().any(|(_, gq, _)| gq == *q))
+    {
+        return Err(Error::NotFound(format!(
+            "unknown queue{} (queues with data: {})",
+            named(q),
+            known(&groups, &|g| g.1.clone())
+        )));
+    }
+    if let Some(c) = filter
+        .channels
+        .iter()
+        .find(|c| !groups.iter().any(|(_, _, gc)| gc == *c))
+    {
+        return Err(Error::NotFound(format!(
+            "no data on channel {} (channels with data: {})",
+            c.as_str(),
+            known(&groups, &|g| g.2.as_str().to_string())
+        )));
+    }
+    Ok(())
+}
+
 /// An IANA zone name (`Europe/Madrid`) or `UTC`; the error names the field `tz`.
 pub fn zone(name: &str) -> Result<TimeZone, Error> {
     TimeZone::get(name).map_err(|_| {

@@ -173,10 +173,14 @@ pub async fn get_kpis(
         ));
     }
     let scope = caller.scope_for(q.provider.as_deref())?;
+    let visible = caller.scope();
     let now = st.now_ms();
     st.blocking(move |st| {
         let (spec, filter, as_of) = kpis::spec_of(&q, now)?;
-        let rows = st.read(|s| st.report(s, &scope, &spec, &filter, as_of))?;
+        let rows = st.read(|s| {
+            relevo_app::reports::check_filters(s, &visible, q.provider.as_deref(), &filter)?;
+            st.report(s, &scope, &spec, &filter, as_of)
+        })?;
         Ok(if format == "csv" {
             (
                 [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],

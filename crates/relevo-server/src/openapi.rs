@@ -953,6 +953,14 @@ pub fn document() -> Value {
                 error_response("the role may not do this, or the data is outside its scope"),
             );
         }
+        if r.path == "/api/v1/kpis" {
+            responses.insert(
+                "404".into(),
+                error_response(
+                    "a provider, queue or channel filter names no data; the message lists the known ones",
+                ),
+            );
+        }
         if r.path == "/api/v1/contacts" || (r.path == "/api/v1/hours" && r.method == "post") {
             responses.insert("413".into(), error_response("body over the size limit"));
             responses.insert(

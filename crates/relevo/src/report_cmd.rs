@@ -89,6 +89,23 @@ pub fn spec_of(args: &ReportArgs) -> Result<ReportSpec> {
     })
 }
 
+/// The scope and the queue/channel filter of the options.
+fn scope_and_filter(args: &ReportArgs) -> (Scope, relevo_app::reports::Filter) {
+    let scope = args.provider.clone().map_or(Scope::All, Scope::Provider);
+    let filter = relevo_app::reports::Filter {
+        queues: args.queue.clone(),
+        channels: args.channel.clone(),
+    };
+    (scope, filter)
+}
+
+/// Refuses filters that name no data (an unknown provider, queue or channel), before any output.
+fn check_filters(store: &dyn Store, args: &ReportArgs) -> Result<()> {
+    let (_, filter) = scope_and_filter(args);
+    relevo_app::reports::check_filters(store, &Scope::All, args.provider.as_deref(), &filter)?;
+    Ok(())
+}
+
 /// Streams the report's rows to `sink` (`relevo_app::reports::stream` with the options' scope,
 /// filter and FCR instant).
 pub fn stream(
@@ -97,11 +114,7 @@ pub fn stream(
     spec: &ReportSpec,
     sink: &mut dyn FnMut(ReportRow),
 ) -> Result<()> {
-    let scope = args.provider.clone().map_or(Scope::All, Scope::Provider);
-    let filter = relevo_app::reports::Filter {
-        queues: args.queue.clone(),
-        channels: args.channel.clone(),
-    };
+    let (scope, filter) = scope_and_filter(args);
     let as_of = match (&args.as_of, args.fcr_window_days) {
         (_, 0) => 0,
         (Some(s), _) => bound_ms(s, &spec.tz, false, "--as-of")?,
@@ -118,6 +131,7 @@ pub fn stream(
 /// Runs a report into memory; shared by `relevo report` (table, JSON) and `relevo demo`.
 pub fn compute(store: &dyn Store, args: &ReportArgs) -> Result<(ReportSpec, Vec<ReportRow>)> {
     let spec = spec_of(args)?;
+    check_filters(store, args)?;
     let mut rows = Vec::new();
     stream(store, args, &spec, &mut |r| rows.push(r))?;
     Ok((spec, rows))
@@ -137,6 +151,7 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
     if args.format == "csv" {
         // CSV streams: memory stays flat however many rows a year by interval has.
         let spec = spec_of(args)?;
+        check_filters(&*store, args)?;
         let mut out: Box<dyn Write> = match &args.output {
             Some(p) => Box::new(std::io::BufWriter::with_capacity(
                 1 << 20,

@@ -1456,3 +1456,52 @@ fn reading_commands_on_a_missing_database_say_so_and_create_nothing() {
     assert!(!d.join("test.db").exists(), "no database is created");
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn report_filters_that_name_no_data_are_errors_naming_what_is_known() {
+    let d = temp_dir("report-filters");
+    let db = demo_db(&d, 14, "2026-10-31");
+    for (filter, says) in [
+        (
+            ["--provider", "nosuch"],
+            "unknown provider \"nosuch\" (providers with data: inhouse, northwind-bpo, sur-contact)",
+        ),
+        (
+            ["--queue", "nosuch"],
+            "unknown queue \"nosuch\" (queues with data: billing-en, billing-es,",
+        ),
+        (
+            ["--channel", "social"],
+            "no data on channel social (channels with data: chat, email, voice)",
+        ),
+    ] {
+        for format in ["table", "csv"] {
+            let out = d.join("report.csv");
+            let r = relevo(
+                &d,
+                &[
+                    "report",
+                    "--db",
+                    &db,
+                    "--from",
+                    "2026-10-30",
+                    "--to",
+                    "2026-10-31",
+                    "--format",
+                    format,
+                    "-o",
+                    out.to_str().unwrap(),
+                    filter[0],
+                    filter[1],
+                ],
+            );
+            assert!(!r.ok, "{filter:?}");
+            assert!(r.stderr.contains(says), "{filter:?}: {}", r.stderr);
+            assert!(
+                !out.exists(),
+                "nothing is written before the filters are checked"
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&d);
+}

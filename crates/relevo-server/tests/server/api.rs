@@ -335,6 +335,38 @@ async fn kpis_take_the_report_options() {
 }
 
 #[tokio::test]
+async fn kpi_filters_that_name_no_data_are_not_found_naming_what_is_known() {
+    let s = Server::seeded("kpi-filters").await;
+    for (q, says) in [
+        (
+            "provider=nosuch",
+            "unknown provider \"nosuch\" (providers with data: acme, zenith)",
+        ),
+        (
+            "queue=nosuch",
+            "unknown queue \"nosuch\" (queues with data: billing, tech)",
+        ),
+        (
+            "channel=email",
+            "no data on channel email (channels with data: chat, voice)",
+        ),
+    ] {
+        let url = format!("/api/v1/kpis?from=2026-10-01&to=2026-10-02&{q}");
+        let r = s.call("GET", &url, Some(&s.analyst), None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{q}: {}", r.body);
+        assert_eq!(r.json()["error"]["message"], says, "{q}");
+    }
+    // A provider sees only its own queues in the list, and cannot learn the others' names.
+    let url = "/api/v1/kpis?from=2026-10-01&to=2026-10-02&queue=nosuch";
+    let r = s.call("GET", url, Some(&s.acme), None).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    assert_eq!(
+        r.json()["error"]["message"],
+        "unknown queue in the filter (queues with data: billing)"
+    );
+}
+
+#[tokio::test]
 async fn providers_queues_me_and_erlang() {
     let s = Server::seeded("lists").await;
     let r = s
