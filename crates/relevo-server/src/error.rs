@@ -27,6 +27,8 @@ pub enum ApiError {
     Unauthorized,
     Forbidden(String),
     NotFound(String),
+    /// 405: the path exists, not with this method.
+    MethodNotAllowed(String),
     /// 409: the operation does not apply in the current state (or the state changed meanwhile).
     Conflict(String),
     PayloadTooLarge(String),
@@ -58,6 +60,7 @@ impl ApiError {
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::InvalidRecords(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -74,6 +77,7 @@ impl ApiError {
             }
             ApiError::Forbidden(m)
             | ApiError::NotFound(m)
+            | ApiError::MethodNotAllowed(m)
             | ApiError::Conflict(m)
             | ApiError::PayloadTooLarge(m)
             | ApiError::TooManyRequests(m) => m.clone(),

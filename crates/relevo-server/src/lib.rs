@@ -38,6 +38,14 @@ pub fn router(state: AppState) -> Router {
         r = r.route(route.path, (route.handler)());
     }
     r.merge(dashboard::routes())
+        .method_not_allowed_fallback(
+            |method: axum::http::Method, uri: axum::http::Uri| async move {
+                ApiError::MethodNotAllowed(format!(
+                    "{method} is not supported on {} (see /api/v1/openapi.json)",
+                    uri.path()
+                ))
+            },
+        )
         .fallback(|| async { ApiError::NotFound("no such page or endpoint".into()) })
         .layer(DefaultBodyLimit::max(state.config().max_body_bytes))
         .layer(axum::middleware::from_fn_with_state(

@@ -207,9 +207,9 @@ fn csv_field(s: &str) -> String {
 pub struct InvoiceArgs {
     #[arg(long)]
     pub provider: String,
-    /// Month, YYYY-MM
-    #[arg(long)]
-    pub month: Month,
+    /// Month, YYYY-MM (the same option as scorecard's and costs'; `--month` is accepted too)
+    #[arg(long, alias = "month")]
+    pub period: Month,
     /// The provider's invoice (CSV: description,quantity,unit_price,amount) to reconcile
     #[arg(long)]
     pub vendor_invoice: Option<PathBuf>,
@@ -223,9 +223,23 @@ pub struct InvoiceArgs {
 }
 
 pub fn run_invoice(args: &InvoiceArgs) -> Result<ExitCode> {
+    if !matches!(args.format.as_str(), "table" | "csv") {
+        bail!("unknown --format {:?} (expected table or csv)", args.format);
+    }
+    // Every input is read and checked before anything is printed.
+    let billed = match &args.vendor_invoice {
+        Some(path) => {
+            let name = path.display().to_string();
+            let text =
+                std::fs::read_to_string(path).with_context(|| format!("cannot read {name}"))?;
+            let billed = parse_billed_csv(&text).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+            Some((name, billed))
+        }
+        None => None,
+    };
     let (store, _) = open_existing(args.db.as_ref())?;
     let as_of = args.as_of.map_or_else(now_ms, |t| t.as_millisecond());
-    let (contract, card) = scorecard(&*store, &args.provider, args.month, as_of)?;
+    let (contract, card) = scorecard(&*store, &args.provider, args.period, as_of)?;
     let pricing = contract.pricing.as_ref().with_context(|| {
         format!(
             "{} v{} has no [pricing]",
@@ -234,19 +248,16 @@ pub fn run_invoice(args: &InvoiceArgs) -> Result<ExitCode> {
     })?;
     let mut invoice = expected_invoice(
         &contract,
-        &usage(&*store, &contract, args.month, Some(pricing))?,
+        &usage(&*store, &contract, args.period, Some(pricing))?,
     )?;
     invoice.add_scorecard(&card);
-    match args.format.as_str() {
-        "table" => print!("{}", invoice.render()),
-        "csv" => print!("{}", invoice.to_csv()),
-        other => bail!("unknown --format {other:?} (expected table or csv)"),
+    if args.format == "csv" {
+        print!("{}", invoice.to_csv());
+    } else {
+        print!("{}", invoice.render());
     }
-    if let Some(path) = &args.vendor_invoice {
-        let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {name}"))?;
-        let billed = parse_billed_csv(&text).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
-        let rec = reconcile(&invoice, &billed, &Tolerance::default());
+    if let Some((name, billed)) = &billed {
+        let rec = reconcile(&invoice, billed, &Tolerance::default());
         println!();
         println!(
             "reconciliation with {name}: {} difference{}",

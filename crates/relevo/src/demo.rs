@@ -39,6 +39,9 @@ pub struct DemoArgs {
     /// Where the dashboard listens at the end
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: std::net::SocketAddr,
+    /// Replace a demo database left by an earlier run (its users, tokens and transitions are lost)
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Contract files shipped with the demo (the annotated examples in `examples/contracts/`).
@@ -686,9 +689,16 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
         .to_zoned(tz.clone())?
         .timestamp()
         .as_millisecond();
+    let db = args.dir.join("relevo.db");
+    if db.exists() && !args.force {
+        anyhow::bail!(
+            "{} exists: its users, tokens and transitions would be lost; run again with --force to \
+             start afresh, or choose another --dir",
+            db.display()
+        );
+    }
     std::fs::create_dir_all(&args.dir)
         .with_context(|| format!("cannot create {}", args.dir.display()))?;
-    let db = args.dir.join("relevo.db");
     for suffix in ["", "-wal", "-shm"] {
         let p = PathBuf::from(format!("{}{suffix}", db.display()));
         if p.exists() {
@@ -775,7 +785,7 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
         println!("Try next:");
         println!("  export RELEVO_DB={}", db.display());
         println!("  relevo scorecard --provider northwind-bpo --period {last_month}");
-        println!("  relevo invoice --provider sur-contact --month {last_month}");
+        println!("  relevo invoice --provider sur-contact --period {last_month}");
         println!("  relevo costs --period {last_month}");
         println!(
             "  relevo report --from {from} --to {end} --by week --group provider,channel --tz Europe/Madrid"

@@ -664,7 +664,7 @@ fn contracts_scorecard_invoice_and_reconciliation_on_demo_data() {
             db,
             "--provider",
             "northwind-bpo",
-            "--month",
+            "--period",
             "2026-10",
             "--format",
             "csv",
@@ -1503,5 +1503,72 @@ fn report_filters_that_name_no_data_are_errors_naming_what_is_known() {
             );
         }
     }
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn the_demo_does_not_replace_its_database_without_force() {
+    let d = temp_dir("demo-force");
+    let db = demo_db(&d, 7, "2026-10-31");
+    let token = relevo(
+        &d,
+        &[
+            "token", "create", "--db", &db, "--role", "admin", "--name", "kept",
+        ],
+    );
+    assert!(token.ok, "{}", token.stderr);
+    let again = [
+        "demo",
+        "--dir",
+        "demo",
+        "--days",
+        "7",
+        "--end",
+        "2026-10-31",
+        "--no-report",
+    ];
+    let r = relevo(&d, &again);
+    assert!(!r.ok);
+    assert!(
+        r.stderr
+            .contains("exists: its users, tokens and transitions would be lost")
+            && r.stderr.contains("--force"),
+        "{}",
+        r.stderr
+    );
+    let listed = relevo(&d, &["token", "list", "--db", &db]);
+    assert!(
+        listed.stdout.contains("kept"),
+        "the database is untouched: {}",
+        listed.stdout
+    );
+    let forced = relevo(&d, &[&again[..], &["--force"]].concat());
+    assert!(forced.ok, "{}", forced.stderr);
+    let listed = relevo(&d, &["token", "list", "--db", &db]);
+    assert!(!listed.stdout.contains("kept"), "{}", listed.stdout);
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn an_invoice_with_a_missing_vendor_file_fails_before_printing_anything() {
+    let d = temp_dir("invoice-missing");
+    let db = demo_db(&d, 7, "2026-10-31");
+    let r = relevo(
+        &d,
+        &[
+            "invoice",
+            "--db",
+            &db,
+            "--provider",
+            "sur-contact",
+            "--period",
+            "2026-10",
+            "--vendor-invoice",
+            "missing.csv",
+        ],
+    );
+    assert!(!r.ok);
+    assert!(r.stderr.contains("cannot read missing.csv"), "{}", r.stderr);
+    assert_eq!(r.stdout, "", "nothing printed before the error");
     let _ = std::fs::remove_dir_all(&d);
 }

@@ -749,3 +749,16 @@ async fn reports_come_from_the_cube_in_memory_only_while_it_is_current() {
     let m = s.call("GET", "/metrics", None, None).await.body;
     assert_eq!(counts(&m), (3, 2), "{m}");
 }
+
+#[tokio::test]
+async fn a_known_path_with_another_method_is_405_with_a_json_body() {
+    let s = Server::seeded("method").await;
+    let r = s
+        .call("GET", "/api/v1/contacts", Some(&s.admin), None)
+        .await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{}", r.body);
+    assert_eq!(
+        r.json()["error"]["message"],
+        "GET is not supported on /api/v1/contacts (see /api/v1/openapi.json)"
+    );
+}
