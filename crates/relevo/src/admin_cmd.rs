@@ -42,7 +42,10 @@ pub enum TokenCommand {
     /// List tokens (never their secrets)
     List,
     /// Revoke a token by id
-    Revoke { id: i64 },
+    Revoke {
+        /// The token's id (from `relevo token list`)
+        id: i64,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -59,6 +62,7 @@ pub enum UserCommand {
     /// Add a person; the password is read from standard input with --password-stdin, else generated
     /// and printed once
     Add {
+        /// The person's login name
         name: String,
         /// admin, manager, analyst or provider
         #[arg(long)]
@@ -72,6 +76,7 @@ pub enum UserCommand {
     },
     /// Set a person's password (ends their sessions)
     Password {
+        /// The person's login name
         name: String,
         /// Read the password from the first line of standard input
         #[arg(long)]

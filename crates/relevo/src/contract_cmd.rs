@@ -30,6 +30,7 @@ pub struct ContractArgs {
 pub enum ContractCommand {
     /// Store a contract file as a new version (checked against stored versions and known queues)
     Add {
+        /// The contract file (TOML; see examples/contracts/)
         file: PathBuf,
         /// Who adds it (default: $USER)
         #[arg(long)]
@@ -37,12 +38,15 @@ pub enum ContractCommand {
     },
     /// List stored versions
     List {
+        /// Only this provider's versions
         #[arg(long)]
         provider: Option<String>,
     },
     /// Show a provider's contract (the latest version, or --version N)
     Show {
+        /// Provider key
         provider: String,
+        /// The version to show (default: the latest)
         #[arg(long)]
         version: Option<u32>,
     },
@@ -149,6 +153,7 @@ pub fn summary_line(
 
 #[derive(clap::Args, Debug)]
 pub struct ScorecardArgs {
+    /// Provider key (as in its contract file)
     #[arg(long)]
     pub provider: String,
     /// Month, YYYY-MM
@@ -160,6 +165,7 @@ pub struct ScorecardArgs {
     /// Judge as known at this instant (default: now): unanswered contacts not yet due are pending
     #[arg(long)]
     pub as_of: Option<jiff::Timestamp>,
+    /// Database file (default: $XDG_DATA_HOME/relevo/relevo.db)
     #[arg(long, env = "RELEVO_DB")]
     pub db: Option<PathBuf>,
 }
@@ -205,6 +211,7 @@ fn csv_field(s: &str) -> String {
 
 #[derive(clap::Args, Debug)]
 pub struct InvoiceArgs {
+    /// Provider key (as in its contract file)
     #[arg(long)]
     pub provider: String,
     /// Month, YYYY-MM (the same option as scorecard's and costs'; `--month` is accepted too)
@@ -216,8 +223,10 @@ pub struct InvoiceArgs {
     /// table or csv
     #[arg(long, default_value = "table")]
     pub format: String,
+    /// Judge as known at this instant (RFC 3339; default: now)
     #[arg(long)]
     pub as_of: Option<jiff::Timestamp>,
+    /// Database file (default: $XDG_DATA_HOME/relevo/relevo.db)
     #[arg(long, env = "RELEVO_DB")]
     pub db: Option<PathBuf>,
 }
@@ -274,8 +283,10 @@ pub struct CostsArgs {
     /// Month, YYYY-MM
     #[arg(long)]
     pub period: Month,
+    /// Judge as known at this instant (RFC 3339; default: now)
     #[arg(long)]
     pub as_of: Option<jiff::Timestamp>,
+    /// Database file (default: $XDG_DATA_HOME/relevo/relevo.db)
     #[arg(long, env = "RELEVO_DB")]
     pub db: Option<PathBuf>,
 }

@@ -32,6 +32,7 @@ pub struct TransitionArgs {
 pub enum TransitionCommand {
     /// Store a transition plan (TOML) and start it at its baseline
     Create {
+        /// The transition plan file (TOML; see examples/transitions/)
         file: PathBuf,
         /// When it was created (date or RFC 3339; default: now), for replays
         #[arg(long)]
@@ -39,6 +40,7 @@ pub enum TransitionCommand {
     },
     /// All transitions, or one in detail: phases, target vs actual shares, guardrails, events
     Status {
+        /// A transition's id (default: all of them, one line each)
         id: Option<i64>,
         /// Measure as of this instant (date or RFC 3339; default: now)
         #[arg(long)]
@@ -60,6 +62,7 @@ pub enum TransitionCommand {
     Resume(OpArgs),
     /// Measure the incoming provider's KPIs, run the state machine, save, notify
     Evaluate {
+        /// The transition's id (from `relevo transition status`)
         id: i64,
         /// Evaluate as of this instant (date = its midnight in the plan's zone, or RFC 3339;
         /// default: now)
@@ -70,6 +73,7 @@ pub enum TransitionCommand {
 
 #[derive(clap::Args, Debug)]
 pub struct OpArgs {
+    /// The transition's id (from `relevo transition status`)
     pub id: i64,
     /// Why (recorded in the event, the webhook and the audit log)
     #[arg(long)]
