@@ -197,6 +197,32 @@ pub fn field_of(message: &str) -> Option<String> {
     ok.then(|| path.to_string())
 }
 
+/// An extractor's message in the API's terms: the framework's prefix becomes what was wrong
+/// ("query string", "JSON body"), and a query string's fields are its parameters.
+pub fn in_api_terms(text: &str) -> String {
+    const PREFIXES: [(&str, &str); 4] = [
+        ("Failed to deserialize query string: ", "query string: "),
+        (
+            "Failed to deserialize the JSON body into the target type: ",
+            "JSON body: ",
+        ),
+        ("Failed to parse the request body as JSON: ", "JSON body: "),
+        ("Failed to deserialize form body: ", "form: "),
+    ];
+    for (framework, ours) in PREFIXES {
+        if let Some(rest) = text.strip_prefix(framework) {
+            let rest = if ours == "query string: " {
+                rest.replace("unknown field", "unknown parameter")
+                    .replace("missing field", "missing parameter")
+            } else {
+                rest.to_string()
+            };
+            return format!("{ours}{rest}");
+        }
+    }
+    text.to_string()
+}
+
 impl From<axum::extract::rejection::JsonRejection> for ApiError {
     fn from(r: axum::extract::rejection::JsonRejection) -> Self {
         let text = r.body_text();
@@ -205,7 +231,7 @@ impl From<axum::extract::rejection::JsonRejection> for ApiError {
         }
         ApiError::BadRequest {
             field: field_of(&text),
-            message: text,
+            message: in_api_terms(&text),
         }
     }
 }
@@ -215,7 +241,7 @@ impl From<axum::extract::rejection::QueryRejection> for ApiError {
         let text = r.body_text();
         ApiError::BadRequest {
             field: field_of(&text),
-            message: text,
+            message: in_api_terms(&text),
         }
     }
 }
@@ -225,7 +251,7 @@ impl From<axum::extract::rejection::FormRejection> for ApiError {
         let text = r.body_text();
         ApiError::BadRequest {
             field: field_of(&text),
-            message: text,
+            message: in_api_terms(&text),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Small pure pieces: the field named by an extractor's message, cookie parsing, the role matrix.
 
 use crate::auth::{Perm, allows, constant_time_eq, cookie};
-use crate::error::field_of;
+use crate::error::{field_of, in_api_terms};
 use axum::http::{HeaderMap, HeaderValue, header};
 use relevo_store::Role;
 
@@ -26,6 +26,27 @@ fn field_names_come_out_of_serde_messages() {
         ),
     ] {
         assert_eq!(field_of(msg).as_deref(), field, "{msg}");
+    }
+}
+
+#[test]
+fn extractor_messages_are_said_in_api_terms() {
+    for (msg, said) in [
+        (
+            "Failed to deserialize query string: unknown field `colour`, expected one of `from`",
+            "query string: unknown parameter `colour`, expected one of `from`",
+        ),
+        (
+            "Failed to deserialize the JSON body into the target type: missing field `role` at line 1 column 12",
+            "JSON body: missing field `role` at line 1 column 12",
+        ),
+        (
+            "Failed to parse the request body as JSON: key must be a string at line 1 column 2",
+            "JSON body: key must be a string at line 1 column 2",
+        ),
+        ("something else", "something else"),
+    ] {
+        assert_eq!(in_api_terms(msg), said);
     }
 }
 
