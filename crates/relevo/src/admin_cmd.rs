@@ -17,8 +17,8 @@ const ACTOR: &str = "cli";
 pub struct TokenArgs {
     #[command(subcommand)]
     pub command: TokenCommand,
-    /// Database file (default: $XDG_DATA_HOME/relevo/relevo.db)
-    #[arg(long, env = "RELEVO_DB", global = true)]
+    /// Set from the global `--db` (see `Cli`)
+    #[arg(skip)]
     pub db: Option<PathBuf>,
 }
 
@@ -52,8 +52,8 @@ pub enum TokenCommand {
 pub struct UserArgs {
     #[command(subcommand)]
     pub command: UserCommand,
-    /// Database file (default: $XDG_DATA_HOME/relevo/relevo.db)
-    #[arg(long, env = "RELEVO_DB", global = true)]
+    /// Set from the global `--db` (see `Cli`)
+    #[arg(skip)]
     pub db: Option<PathBuf>,
 }
 

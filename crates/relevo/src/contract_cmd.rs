@@ -21,8 +21,8 @@ fn load(store: &dyn Store, provider: Option<&str>) -> Result<Vec<Contract>> {
 pub struct ContractArgs {
     #[command(subcommand)]
     pub command: ContractCommand,
-    /// Database file (default: $XDG_DATA_HOME/relevo/relevo.db)
-    #[arg(long, env = "RELEVO_DB", global = true)]
+    /// Set from the global `--db` (see `Cli`)
+    #[arg(skip)]
     pub db: Option<PathBuf>,
 }
 
@@ -165,8 +165,8 @@ pub struct ScorecardArgs {
     /// Judge as known at this instant (default: now): unanswered contacts not yet due are pending
     #[arg(long)]
     pub as_of: Option<jiff::Timestamp>,
-    /// Database file (default: $XDG_DATA_HOME/relevo/relevo.db)
-    #[arg(long, env = "RELEVO_DB")]
+    /// Set from the global `--db` (see `Cli`)
+    #[arg(skip)]
     pub db: Option<PathBuf>,
 }
 
@@ -226,8 +226,8 @@ pub struct InvoiceArgs {
     /// Judge as known at this instant (RFC 3339; default: now)
     #[arg(long)]
     pub as_of: Option<jiff::Timestamp>,
-    /// Database file (default: $XDG_DATA_HOME/relevo/relevo.db)
-    #[arg(long, env = "RELEVO_DB")]
+    /// Set from the global `--db` (see `Cli`)
+    #[arg(skip)]
     pub db: Option<PathBuf>,
 }
 
@@ -286,8 +286,8 @@ pub struct CostsArgs {
     /// Judge as known at this instant (RFC 3339; default: now)
     #[arg(long)]
     pub as_of: Option<jiff::Timestamp>,
-    /// Database file (default: $XDG_DATA_HOME/relevo/relevo.db)
-    #[arg(long, env = "RELEVO_DB")]
+    /// Set from the global `--db` (see `Cli`)
+    #[arg(skip)]
     pub db: Option<PathBuf>,
 }
 

@@ -25,8 +25,8 @@ pub struct ImportArgs {
     /// Files to import (all in one transaction)
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
-    /// Database file (default: $XDG_DATA_HOME/relevo/relevo.db)
-    #[arg(long, env = "RELEVO_DB")]
+    /// Set from the global `--db` (see `Cli`)
+    #[arg(skip)]
     pub db: Option<PathBuf>,
     /// What the files hold: contacts, or provider hours (see docs/HOURS.md)
     #[arg(long, default_value = "contacts", value_parser = ["contacts", "hours"])]

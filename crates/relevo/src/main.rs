@@ -21,8 +21,35 @@ use std::process::ExitCode;
 #[derive(Parser, Debug)]
 #[command(name = "relevo", version, about, long_about = None)]
 struct Cli {
+    /// Database: a SQLite file or sqlite://PATH (default: $XDG_DATA_HOME/relevo/relevo.db); before
+    /// or after the command
+    #[arg(long, env = "RELEVO_DB", global = true)]
+    db: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
+}
+
+impl Command {
+    /// Hands the global `--db` to the command's options.
+    fn set_db(&mut self, db: Option<std::path::PathBuf>) {
+        match self {
+            Command::Import(a) => a.db = db,
+            Command::Report(a) => a.db = db,
+            Command::Check(a) => a.db = db,
+            Command::Demo(_) | Command::Erlang(_) => {}
+            Command::Contract(a) => a.db = db,
+            Command::Scorecard(a) => a.db = db,
+            Command::Invoice(a) => a.db = db,
+            Command::Costs(a) => a.db = db,
+            Command::Serve(a) => a.db = db,
+            Command::Token(a) => a.db = db,
+            Command::User(a) => a.db = db,
+            Command::Transition(a) => a.db = db,
+            Command::Simulate(a) => a.db = db,
+            Command::Plan(a) => a.db = db,
+            Command::Forecast(a) => a.db = db,
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -65,8 +92,8 @@ enum Command {
 struct ForecastCmd {
     #[command(flatten)]
     args: forecast_cmd::ForecastArgs,
-    /// Database file for --queue (default: $XDG_DATA_HOME/relevo/relevo.db)
-    #[arg(long, env = "RELEVO_DB")]
+    /// Set from the global `--db` (see `Cli`)
+    #[arg(skip)]
     db: Option<std::path::PathBuf>,
 }
 
@@ -84,7 +111,8 @@ fn forecast(cmd: &ForecastCmd) -> anyhow::Result<ExitCode> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    cli.command.set_db(cli.db.take());
     let result = match &cli.command {
         Command::Import(a) => import_cmd::run(a),
         Command::Report(a) => report_cmd::run(a),

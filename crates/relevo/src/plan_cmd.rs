@@ -57,8 +57,8 @@ pub struct PlanArgs {
     /// table, csv or json
     #[arg(long, default_value = "table")]
     pub format: String,
-    /// Database file (default: $XDG_DATA_HOME/relevo/relevo.db)
-    #[arg(long, env = "RELEVO_DB")]
+    /// Set from the global `--db` (see `Cli`)
+    #[arg(skip)]
     pub db: Option<PathBuf>,
 }
 

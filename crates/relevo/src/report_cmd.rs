@@ -60,8 +60,8 @@ pub struct ReportArgs {
     /// Write to this file instead of standard output
     #[arg(long, short)]
     pub output: Option<PathBuf>,
-    /// Database file (default: $XDG_DATA_HOME/relevo/relevo.db)
-    #[arg(long, env = "RELEVO_DB")]
+    /// Set from the global `--db` (see `Cli`)
+    #[arg(skip)]
     pub db: Option<PathBuf>,
 }
 
@@ -202,8 +202,8 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
 
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
-    /// Database file (default: $XDG_DATA_HOME/relevo/relevo.db)
-    #[arg(long, env = "RELEVO_DB")]
+    /// Set from the global `--db` (see `Cli`)
+    #[arg(skip)]
     pub db: Option<PathBuf>,
 }
 

@@ -11,8 +11,8 @@ use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
 pub struct ServeArgs {
-    /// Database file (default: $XDG_DATA_HOME/relevo/relevo.db)
-    #[arg(long, env = "RELEVO_DB")]
+    /// Set from the global `--db` (see `Cli`)
+    #[arg(skip)]
     pub db: Option<PathBuf>,
     /// Address to listen on (use 0.0.0.0:8080 to accept other machines, behind TLS)
     #[arg(long, default_value = "127.0.0.1:8080", env = "RELEVO_LISTEN")]

@@ -20,8 +20,8 @@ use std::process::ExitCode;
 pub struct TransitionArgs {
     #[command(subcommand)]
     pub command: TransitionCommand,
-    /// Database file (default: $XDG_DATA_HOME/relevo/relevo.db)
-    #[arg(long, env = "RELEVO_DB", global = true)]
+    /// Set from the global `--db` (see `Cli`)
+    #[arg(skip)]
     pub db: Option<PathBuf>,
     /// Who acts, as the audit log records it (default: cli:$USER)
     #[arg(long, global = true)]

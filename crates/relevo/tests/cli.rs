@@ -1572,3 +1572,37 @@ fn an_invoice_with_a_missing_vendor_file_fails_before_printing_anything() {
     assert_eq!(r.stdout, "", "nothing printed before the error");
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn the_database_option_goes_before_or_after_the_command() {
+    let d = temp_dir("global-db");
+    let db = demo_db(&d, 7, "2026-10-31");
+    let before = relevo(
+        &d,
+        &[
+            "--db",
+            &db,
+            "report",
+            "--from",
+            "2026-10-30",
+            "--to",
+            "2026-10-30",
+        ],
+    );
+    let after = relevo(
+        &d,
+        &[
+            "report",
+            "--from",
+            "2026-10-30",
+            "--to",
+            "2026-10-30",
+            "--db",
+            &db,
+        ],
+    );
+    assert!(before.ok && after.ok, "{} {}", before.stderr, after.stderr);
+    assert_eq!(before.stdout, after.stdout);
+    assert!(before.stdout.contains("2026-10-30"), "{}", before.stdout);
+    let _ = std::fs::remove_dir_all(&d);
+}
