@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod contracts;
+pub mod erlang;
 pub mod evaluation;
 pub mod forecast;
 pub mod history;

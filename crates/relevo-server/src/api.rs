@@ -14,10 +14,9 @@ use axum::extract::rejection::{BytesRejection, JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use relevo_app::erlang::Staffing;
 use relevo_import::{Item, Options};
-use relevo_queueing::{
-    Model, Queue, ServiceLevelTarget, StaffingOutcome, StaffingProblem, Targets,
-};
+use relevo_queueing::{Model, ServiceLevelTarget, Targets};
 use relevo_store::auth::{NewToken, scoped_providers, scoped_queues};
 use relevo_store::{Abort, Role, Scope};
 use serde::{Deserialize, Serialize};
@@ -311,11 +310,25 @@ pub fn erlang(q: &ErlangQuery) -> Result<ErlangResult, ApiError> {
             ));
         }
     };
-    let lambda = q.arrivals / per_s;
     let t = q.sl_threshold_s.unwrap_or(20.0);
     let qerr = |e: relevo_queueing::QueueingError| ApiError::bad(e.to_string());
+    let input = relevo_app::erlang::ErlangInput {
+        arrivals_per_s: q.arrivals / per_s,
+        aht_s: q.aht_s,
+        model,
+        targets: Targets {
+            service_level: q.target_sl.map(|fraction| ServiceLevelTarget {
+                fraction,
+                threshold_s: t,
+            }),
+            max_asa_s: q.max_asa_s,
+            max_abandon: q.max_abandon,
+            max_occupancy: q.max_occupancy,
+        },
+        shrinkage: q.shrinkage.unwrap_or(0.0),
+    };
     if let Some(n) = q.agents {
-        let queue = Queue::new(model, lambda, q.aht_s, n).map_err(qerr)?;
+        let queue = relevo_app::erlang::measures(&input, n).map_err(qerr)?;
         return Ok(ErlangResult {
             model: model_name,
             offered_load_erlangs: queue.offered_load_erlangs(),
@@ -330,19 +343,8 @@ pub fn erlang(q: &ErlangQuery) -> Result<ErlangResult, ApiError> {
             occupancy: queue.occupancy(),
         });
     }
-    let mut problem = StaffingProblem::new(lambda, q.aht_s, model);
-    problem.targets = Targets {
-        service_level: q.target_sl.map(|fraction| ServiceLevelTarget {
-            fraction,
-            threshold_s: t,
-        }),
-        max_asa_s: q.max_asa_s,
-        max_abandon: q.max_abandon,
-        max_occupancy: q.max_occupancy,
-    };
-    problem.shrinkage = q.shrinkage.unwrap_or(0.0);
-    match relevo_queueing::required_agents(&problem).map_err(qerr)? {
-        StaffingOutcome::Staffed(plan) => Ok(ErlangResult {
+    match relevo_app::erlang::staffing(&input)? {
+        Staffing::Staffed { plan, .. } => Ok(ErlangResult {
             model: model_name,
             offered_load_erlangs: plan.achieved.offered_load_erlangs,
             agents: f64::from(plan.raw_agents),
@@ -355,13 +357,13 @@ pub fn erlang(q: &ErlangQuery) -> Result<ErlangResult, ApiError> {
             asa_s: plan.achieved.asa_s,
             occupancy: plan.achieved.occupancy,
         }),
-        StaffingOutcome::Overloaded {
+        Staffing::Overloaded {
             offered_load_erlangs,
             max_agents,
         } => Err(ApiError::bad(format!(
             "overloaded: {offered_load_erlangs:.1} erlangs of load need more than {max_agents} agents"
         ))),
-        StaffingOutcome::Unreachable { max_agents, .. } => Err(ApiError::bad(format!(
+        Staffing::Unreachable { max_agents, .. } => Err(ApiError::bad(format!(
             "the targets cannot be met with up to {max_agents} agents"
         ))),
     }

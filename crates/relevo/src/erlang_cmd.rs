@@ -8,10 +8,8 @@
 //! ```
 
 use anyhow::{Result, bail};
-use relevo_queueing::{
-    Binding, Model, Queue, QueueingError, ServiceLevelTarget, StaffingOutcome, StaffingProblem,
-    Targets, required_agents,
-};
+use relevo_app::erlang::Staffing;
+use relevo_queueing::{Binding, Model, Queue, QueueingError, ServiceLevelTarget, Targets};
 use serde_json::{Value, json};
 
 /// Erlang C (callers wait) or, with --patience, Erlang A (callers hang up).
@@ -297,6 +295,17 @@ impl Input {
         self.arrivals / self.per_s
     }
 
+    /// The application layer's input.
+    fn app(&self) -> relevo_app::erlang::ErlangInput {
+        relevo_app::erlang::ErlangInput {
+            arrivals_per_s: self.arrivals_per_s(),
+            aht_s: self.aht_s,
+            model: self.model,
+            targets: self.targets,
+            shrinkage: self.shrinkage,
+        }
+    }
+
     fn load(&self) -> f64 {
         self.arrivals_per_s() * self.aht_s
     }
@@ -358,7 +367,7 @@ fn measures_report(input: &Input, agents: f64) -> Report {
     let mut report = input.header();
     report.row("agents", num(agents));
     report.set("agents", json!(agents));
-    match Queue::new(input.model, input.arrivals_per_s(), input.aht_s, agents) {
+    match relevo_app::erlang::measures(&input.app(), agents) {
         Ok(queue) => {
             report.set("status", json!("ok"));
             measure_rows(&mut report, &queue, input.sl_threshold_s);
@@ -390,13 +399,8 @@ fn measures_report(input: &Input, agents: f64) -> Report {
 fn staffing_report(input: &Input) -> Result<Report> {
     let mut report = input.header();
     report.row("targets", describe_targets(input));
-    let problem = StaffingProblem {
-        targets: input.targets,
-        shrinkage: input.shrinkage,
-        ..StaffingProblem::new(input.arrivals_per_s(), input.aht_s, input.model)
-    };
-    match required_agents(&problem)? {
-        StaffingOutcome::Staffed(plan) => {
+    match relevo_app::erlang::staffing(&input.app())? {
+        Staffing::Staffed { plan, at } => {
             report.row(
                 "agents (raw)",
                 format!(
@@ -418,18 +422,13 @@ fn staffing_report(input: &Input) -> Result<Report> {
             report.set("agents_with_shrinkage", json!(plan.agents_with_shrinkage));
             report.set("shrinkage", json!(input.shrinkage));
             report.set("binding", json!(plan.binding.key()));
-            match Queue::new(
-                input.model,
-                input.arrivals_per_s(),
-                input.aht_s,
-                f64::from(plan.raw_agents),
-            ) {
-                Ok(queue) => measure_rows(&mut report, &queue, input.sl_threshold_s),
+            match at {
+                Some(queue) => measure_rows(&mut report, &queue, input.sl_threshold_s),
                 // No arrivals and no agents: nothing waits.
-                Err(_) => report.set("achieved", Value::Null),
+                None => report.set("achieved", Value::Null),
             }
         }
-        StaffingOutcome::Overloaded {
+        Staffing::Overloaded {
             offered_load_erlangs,
             max_agents,
         } => {
@@ -439,19 +438,14 @@ fn staffing_report(input: &Input) -> Result<Report> {
             );
             report.set("status", json!("overloaded"));
         }
-        StaffingOutcome::Unreachable { max_agents, .. } => {
+        Staffing::Unreachable { max_agents, at } => {
             report.row(
                 "status",
                 format!("unreachable: no count up to {max_agents} agents meets every target"),
             );
             report.set("status", json!("unreachable"));
             report.set("max_agents", json!(max_agents));
-            if let Ok(queue) = Queue::new(
-                input.model,
-                input.arrivals_per_s(),
-                input.aht_s,
-                f64::from(max_agents),
-            ) {
+            if let Some(queue) = at {
                 report.row("at", format!("{max_agents} agents:"));
                 measure_rows(&mut report, &queue, input.sl_threshold_s);
             }
