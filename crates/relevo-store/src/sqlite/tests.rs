@@ -12,24 +12,20 @@ fn open(path: &Path) -> SqliteStore {
     SqliteStore::open_waiting(path, std::time::Duration::from_secs(10)).unwrap()
 }
 
-fn rec(
-    provider: &str,
-    id: &str,
-    arrived_s: i64,
-    wait_s: i64,
-    outcome: Outcome,
-    updated_s: i64,
-) -> ContactRecord {
+/// An answered voice contact of acme on billing, `arrived_s` after a fixed instant.
+fn answered(id: &str, arrived_s: i64, wait_s: i64) -> ContactRecord {
     let arrived = 1_790_000_000_000 + arrived_s * 1000;
-    let end = arrived + wait_s * 1000;
     ContactRecord {
-        answered_at_ms: (outcome == Outcome::Answered).then_some(end),
-        abandoned_at_ms: (outcome == Outcome::Abandoned).then_some(end),
-        ended_at_ms: (outcome == Outcome::Flowout).then_some(end),
+        answered_at_ms: Some(arrived + wait_s * 1000),
         talk_ms: Some(120_000),
-        acw_ms: Some(15_000),
-        updated_at_ms: 1_790_000_000_000 + updated_s * 1000,
-        ..ContactRecord::new(id, provider, "billing", Channel::Voice, arrived, outcome)
+        ..ContactRecord::new(
+            id,
+            "acme",
+            "billing",
+            Channel::Voice,
+            arrived,
+            Outcome::Answered,
+        )
     }
 }
 
@@ -60,7 +56,7 @@ fn large_loads_switch_journal_only_when_alone_and_stay_atomic() {
     let records = |from: i64, n: i64| -> Vec<ContactRecord> {
         (from..from + n)
             .map(|i| {
-                let mut r = rec("acme", &i.to_string(), i * 60, 5, Outcome::Answered, 1);
+                let mut r = answered(&i.to_string(), i * 60, 5);
                 r.customer = Some(format!("c{}", i % 50));
                 r
             })
@@ -140,7 +136,7 @@ fn large_loads_switch_journal_only_when_alone_and_stay_atomic() {
 #[test]
 fn customers_are_stored_only_as_keyed_hashes() {
     let mut store = SqliteStore::open_in_memory().unwrap();
-    let mut r = rec("acme", "1", 0, 10, Outcome::Answered, 1);
+    let mut r = answered("1", 0, 10);
     r.customer = Some("+34600111222".into());
     import(&mut store, vec![r]);
     let stored: i64 = store
@@ -174,16 +170,7 @@ fn opening_a_store_from_before_the_rollups_builds_them() {
     let path = dir.join("old.db");
     let mut store = open(&path);
     let records: Vec<ContactRecord> = (0..3_000)
-        .map(|i| {
-            rec(
-                "acme",
-                &i.to_string(),
-                i * 97,
-                i % 200,
-                Outcome::Answered,
-                1,
-            )
-        })
+        .map(|i| answered(&i.to_string(), i * 97, i % 200))
         .collect();
     import(&mut store, records);
     store
