@@ -1503,6 +1503,9 @@ fn report_filters_that_name_no_data_are_errors_naming_what_is_known() {
             );
         }
     }
+    // The same database serves two more checks (a demo database takes a few seconds to build).
+    an_invoice_with_a_missing_vendor_file_fails_before_printing_anything(&d, &db);
+    the_database_option_goes_before_or_after_the_command(&d, &db);
     let _ = std::fs::remove_dir_all(&d);
 }
 
@@ -1549,16 +1552,14 @@ fn the_demo_does_not_replace_its_database_without_force() {
     let _ = std::fs::remove_dir_all(&d);
 }
 
-#[test]
-fn an_invoice_with_a_missing_vendor_file_fails_before_printing_anything() {
-    let d = temp_dir("invoice-missing");
-    let db = demo_db(&d, 7, "2026-10-31");
+/// (On the demo database of the report-filter test.)
+fn an_invoice_with_a_missing_vendor_file_fails_before_printing_anything(d: &Path, db: &str) {
     let r = relevo(
-        &d,
+        d,
         &[
             "invoice",
             "--db",
-            &db,
+            db,
             "--provider",
             "sur-contact",
             "--period",
@@ -1570,18 +1571,15 @@ fn an_invoice_with_a_missing_vendor_file_fails_before_printing_anything() {
     assert!(!r.ok);
     assert!(r.stderr.contains("cannot read missing.csv"), "{}", r.stderr);
     assert_eq!(r.stdout, "", "nothing printed before the error");
-    let _ = std::fs::remove_dir_all(&d);
 }
 
-#[test]
-fn the_database_option_goes_before_or_after_the_command() {
-    let d = temp_dir("global-db");
-    let db = demo_db(&d, 7, "2026-10-31");
+/// (On the demo database of the report-filter test.)
+fn the_database_option_goes_before_or_after_the_command(d: &Path, db: &str) {
     let before = relevo(
-        &d,
+        d,
         &[
             "--db",
-            &db,
+            db,
             "report",
             "--from",
             "2026-10-30",
@@ -1590,7 +1588,7 @@ fn the_database_option_goes_before_or_after_the_command() {
         ],
     );
     let after = relevo(
-        &d,
+        d,
         &[
             "report",
             "--from",
@@ -1598,11 +1596,10 @@ fn the_database_option_goes_before_or_after_the_command() {
             "--to",
             "2026-10-30",
             "--db",
-            &db,
+            db,
         ],
     );
     assert!(before.ok && after.ok, "{} {}", before.stderr, after.stderr);
     assert_eq!(before.stdout, after.stdout);
     assert!(before.stdout.contains("2026-10-30"), "{}", before.stdout);
-    let _ = std::fs::remove_dir_all(&d);
 }

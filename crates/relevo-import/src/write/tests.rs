@@ -50,26 +50,18 @@ fn round_trip(records: &[ContactRecord]) -> Vec<ContactRecord> {
 
 #[test]
 fn written_records_read_back_the_same() {
+    let f = full();
     let abandoned = ContactRecord {
-        contact_id: "c-2".into(),
-        channel: Channel::Chat,
-        answered_at_ms: None,
         abandoned_at_ms: Some(1_790_812_830_000),
-        ended_at_ms: None,
-        outcome: Outcome::Abandoned,
-        talk_ms: None,
-        hold_ms: None,
-        acw_ms: None,
-        agent: None,
-        customer: None,
-        reason: None,
-        resolved: None,
-        transferred: None,
-        csat: None,
-        nps: None,
-        qa_milli: None,
-        language: None,
-        ..full()
+        updated_at_ms: f.updated_at_ms,
+        ..ContactRecord::new(
+            "c-2",
+            f.provider.clone(),
+            f.queue.clone(),
+            Channel::Chat,
+            f.arrived_at_ms,
+            Outcome::Abandoned,
+        )
     };
     let records = vec![full(), abandoned];
     assert_eq!(round_trip(&records), records);
