@@ -128,6 +128,38 @@ impl Lang {
     pub const ALL: [Lang; 2] = [Lang::En, Lang::Es];
 }
 
+/// A duration for people, in tables and on the dashboard: whole seconds up to ten minutes, then
+/// the two largest units (`12 min 5 s`, `5 h 19 min`, `3 d 4 h`). The units read the same in
+/// English and Spanish. Machine formats (CSV, JSON) keep seconds.
+///
+/// ```
+/// use relevo_core::format_duration;
+/// assert_eq!(format_duration(334.4), "334 s");
+/// assert_eq!(format_duration(600.0), "10 min 0 s");
+/// assert_eq!(format_duration(19_149.0), "5 h 19 min");
+/// assert_eq!(format_duration(273_600.0), "3 d 4 h");
+/// ```
+pub fn format_duration(secs: f64) -> String {
+    if !secs.is_finite() {
+        return "–".into();
+    }
+    let sign = if secs < 0.0 { "-" } else { "" };
+    let s = secs.abs().round();
+    if s < 600.0 {
+        return format!("{sign}{s:.0} s");
+    }
+    // Bounded: a finite f64 rounds into u64 saturating, which is far beyond any real duration.
+    let s = s as u64;
+    let (d, h, m, sec) = (s / 86_400, s / 3_600 % 24, s / 60 % 60, s % 60);
+    if d > 0 {
+        format!("{sign}{d} d {h} h")
+    } else if h > 0 {
+        format!("{sign}{h} h {m} min")
+    } else {
+        format!("{sign}{m} min {sec} s")
+    }
+}
+
 impl Kpi {
     /// Every KPI: the report's ([`Kpi::REPORT`]) in column order, then the contract-only one.
     pub const ALL: [Kpi; 15] = {

@@ -10,7 +10,7 @@ mod record;
 mod settings;
 
 pub use kpi::serde_enum as kpi_serde;
-pub use kpi::{Kpi, Lang, Unit, Volume};
+pub use kpi::{Kpi, Lang, Unit, Volume, format_duration};
 pub use record::{
     Channel, ContactRecord, Direction, FieldError, Grain, INTERVAL_MS, Outcome, interval_of,
     interval_start_ms,
