@@ -12,7 +12,7 @@ mod settings;
 pub use kpi::serde_enum as kpi_serde;
 pub use kpi::{Kpi, Lang, Unit, Volume, format_duration};
 pub use record::{
-    Channel, ContactRecord, Direction, FieldError, Grain, INTERVAL_MS, Outcome, interval_of,
-    interval_start_ms,
+    Channel, ContactRecord, Direction, FieldError, Grain, INTERVAL_MS, Outcome, check_key,
+    interval_of, interval_start_ms, limits, quote,
 };
 pub use settings::{AbandonTreatment, KpiSettings};

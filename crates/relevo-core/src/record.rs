@@ -256,7 +256,8 @@ impl ContactRecord {
         self.talk_ms.unwrap_or(0) + self.hold_ms.unwrap_or(0) + self.acw_ms.unwrap_or(0)
     }
 
-    /// Checks every rule of docs/DEFINITIONS.md §3 that a single record can break.
+    /// Checks every rule of docs/DEFINITIONS.md §3 that a single record can break, and the bounds
+    /// of [`limits`] (lengths, durations, waits, timestamps) that keep every stored sum exact.
     pub fn validate(&self) -> Result<(), FieldError> {
         if self.contact_id.trim().is_empty() {
             return Err(FieldError::new("contact_id", "is empty"));
@@ -270,6 +271,7 @@ impl ContactRecord {
         if self.queue.trim().is_empty() {
             return Err(FieldError::new("queue", "is empty"));
         }
+        self.validate_bounds()?;
         for (column, ts) in [
             ("answered_at", self.answered_at_ms),
             ("abandoned_at", self.abandoned_at_ms),
@@ -349,6 +351,142 @@ impl ContactRecord {
             ));
         }
         Ok(())
+    }
+}
+
+impl ContactRecord {
+    fn validate_bounds(&self) -> Result<(), FieldError> {
+        use limits::*;
+        let texts = [
+            ("contact_id", Some(self.contact_id.as_str()), MAX_KEY_BYTES),
+            ("provider", Some(self.provider.as_str()), MAX_KEY_BYTES),
+            ("queue", Some(self.queue.as_str()), MAX_KEY_BYTES),
+            ("agent", self.agent.as_deref(), MAX_KEY_BYTES),
+            ("customer", self.customer.as_deref(), MAX_TEXT_BYTES),
+            ("reason", self.reason.as_deref(), MAX_TEXT_BYTES),
+            ("language", self.language.as_deref(), MAX_LANGUAGE_BYTES),
+        ];
+        for (column, value, max) in texts {
+            if let Some(v) = value {
+                check_text(column, v, max)?;
+            }
+        }
+        for (column, ts) in [
+            ("arrived_at", Some(self.arrived_at_ms)),
+            ("answered_at", self.answered_at_ms),
+            ("abandoned_at", self.abandoned_at_ms),
+            ("ended_at", self.ended_at_ms),
+            ("updated_at", Some(self.updated_at_ms)),
+        ] {
+            if let Some(t) = ts
+                && !(MIN_TIMESTAMP_MS..MAX_TIMESTAMP_MS).contains(&t)
+            {
+                return Err(FieldError::new(
+                    column,
+                    "is outside 1970-01-01 to 2199-12-31 (UTC)",
+                ));
+            }
+        }
+        if let Some(w) = self.wait_ms()
+            && w > MAX_WAIT_MS
+        {
+            return Err(FieldError::new(
+                "arrived_at",
+                format!("the wait ({} s) is longer than 400 days", fmt_ms(w)),
+            ));
+        }
+        if let (Some(ans), Some(end)) = (self.answered_at_ms, self.ended_at_ms)
+            && end - ans > MAX_WAIT_MS
+        {
+            return Err(FieldError::new(
+                "ended_at",
+                "is more than 400 days after answered_at",
+            ));
+        }
+        for (column, d) in [
+            ("talk_s", self.talk_ms),
+            ("hold_s", self.hold_ms),
+            ("acw_s", self.acw_ms),
+        ] {
+            if let Some(v) = d
+                && v > MAX_PART_MS
+            {
+                return Err(FieldError::new(
+                    column,
+                    format!("{} s is longer than one day (86400 s)", fmt_ms(v)),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The bounds every record is held to (docs/DEFINITIONS.md §3.1), and why.
+///
+/// Lengths are in bytes of UTF-8. Durations bound every sum the cube keeps: a cell holds at most
+/// [`MAX_CELL_CONTACTS`] contacts, so its largest sum (waits: 10⁸ × 400 days in ms ≈ 3.5 × 10¹⁸)
+/// stays below `i64::MAX` (≈ 9.2 × 10¹⁸); reports add cells in 128-bit integers.
+pub mod limits {
+    /// contact_id, provider, queue, agent: identifiers (vendor ids are 32–64 bytes).
+    pub const MAX_KEY_BYTES: usize = 128;
+    /// customer and reason: free text kept short.
+    pub const MAX_TEXT_BYTES: usize = 256;
+    /// language: a BCP 47 tag (35 bytes covers the longest registered forms).
+    pub const MAX_LANGUAGE_BYTES: usize = 35;
+    /// talk, hold and after-contact work, each: one day. A longer "talk" is a broken export.
+    pub const MAX_PART_MS: i64 = 86_400_000;
+    /// A wait (arrival to answer, abandon or end) and a contact's length after its answer: 400
+    /// days, enough for an email or a case that waits over a year-end.
+    pub const MAX_WAIT_MS: i64 = 400 * 86_400_000;
+    /// Timestamps from 1970-01-01 (UTC) up to, not including, 2200-01-01.
+    pub const MIN_TIMESTAMP_MS: i64 = 0;
+    pub const MAX_TIMESTAMP_MS: i64 = 7_258_118_400_000;
+    /// Contacts in one cube cell (one provider, queue and channel in one 15-minute interval):
+    /// 10⁸, i.e. 110,000 a second for the whole interval. The store refuses more.
+    pub const MAX_CELL_CONTACTS: i64 = 100_000_000;
+    /// How much of a value an error message quotes.
+    pub const QUOTE_CHARS: usize = 80;
+}
+
+/// An identifier outside a contact record (a provider or queue in hours, contracts, plans) held to
+/// the record's bounds for keys: at most [`limits::MAX_KEY_BYTES`], no control characters.
+pub fn check_key(column: &'static str, v: &str) -> Result<(), FieldError> {
+    check_text(column, v, limits::MAX_KEY_BYTES)
+}
+
+/// A text field's bounds: at most `max` bytes; no control characters in keys, and in free text
+/// only tab and line breaks (NUL never).
+fn check_text(column: &'static str, v: &str, max: usize) -> Result<(), FieldError> {
+    if v.len() > max {
+        return Err(FieldError::new(
+            column,
+            format!("is {} bytes long; at most {max} are allowed", v.len()),
+        ));
+    }
+    let free_text = matches!(column, "reason" | "customer");
+    if let Some(c) = v
+        .chars()
+        .find(|&c| c == '\0' || (c.is_control() && !(free_text && matches!(c, '\t' | '\n' | '\r'))))
+    {
+        return Err(FieldError::new(
+            column,
+            format!("contains the control character U+{:04X}", u32::from(c)),
+        ));
+    }
+    Ok(())
+}
+
+/// At most [`limits::QUOTE_CHARS`] characters of `v`, quoted, with how much was left out: what an
+/// error message shows of a value, however long the value is.
+///
+/// ```
+/// assert_eq!(relevo_core::quote("billing"), "\"billing\"");
+/// assert_eq!(relevo_core::quote(&"x".repeat(1000)).len(), 82 + " … (1000 bytes)".len());
+/// ```
+pub fn quote(v: &str) -> String {
+    match v.char_indices().nth(limits::QUOTE_CHARS) {
+        None => format!("{v:?}"),
+        Some((cut, _)) => format!("{:?} … ({} bytes)", &v[..cut], v.len()),
     }
 }
 

@@ -264,12 +264,17 @@ impl Plan {
             skip.push((conds, reason));
         }
         if let Some(i) = used.iter().position(|u| !u) {
-            let unused: Vec<&str> = header
+            let mut unused: Vec<String> = header
                 .iter()
                 .zip(&used)
                 .filter(|(_, u)| !**u)
-                .map(|(h, _)| h.as_str())
+                .map(|(h, _)| relevo_core::quote(h))
                 .collect();
+            if unused.len() > 10 {
+                let more = unused.len() - 10;
+                unused.truncate(10);
+                unused.push(format!("and {more} more"));
+            }
             return Err(Diagnostic {
                 line: 1,
                 column_index: Some(i + 1),
@@ -584,7 +589,7 @@ impl<R: Read> CsvRows<R> {
             Err(e) => return Err(csv_diag(&e)),
         };
         if header.iter().all(String::is_empty) {
-            return Err(header_diag("the file is empty or has no header".into()));
+            return Err(crate::diag::empty_file());
         }
         let plan = match &opts.mapping {
             Some(m) => Plan::mapped(&header, m, opts)?,
@@ -666,14 +671,15 @@ pub struct JsonlRows<R: BufRead> {
 }
 
 impl<R: BufRead> JsonlRows<R> {
-    pub fn new(input: R, opts: &Options) -> Result<Self, Diagnostic> {
+    pub fn new(mut input: R, opts: &Options) -> Result<Self, Diagnostic> {
         let header: Vec<String> = CANONICAL.iter().map(|s| s.to_string()).collect();
         let mut plan = Plan::canonical(&header, opts)?;
         plan.forget_column_positions();
+        let line = crate::diag::skip_blank_start(&mut input)?;
         Ok(JsonlRows {
             input,
             plan,
-            line: 0,
+            line,
             buf: String::new(),
             bytes: 0,
         })

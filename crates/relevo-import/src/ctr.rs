@@ -36,17 +36,18 @@ pub struct CtrRows<R: BufRead> {
 
 impl<R: BufRead> CtrRows<R> {
     /// `provider` is required: a CTR does not name the provider that handled it.
-    pub fn new(input: R, provider: Option<String>) -> Result<Self, Diagnostic> {
+    pub fn new(mut input: R, provider: Option<String>) -> Result<Self, Diagnostic> {
         let provider = provider.ok_or_else(|| {
             Diagnostic::row(
                 1,
                 "Amazon Connect records need --provider (a record does not name its provider)",
             )
         })?;
+        let line = crate::diag::skip_blank_start(&mut input)?;
         Ok(CtrRows {
             input,
             provider,
-            line: 0,
+            line,
             bytes: 0,
             buf: String::new(),
             pending: Vec::new().into_iter(),
@@ -183,40 +184,80 @@ impl<R: BufRead> Iterator for CtrRows<R> {
 
 type FieldErr = (&'static str, String);
 
-fn get<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
+/// The value at a dotted `path`, `None` when it or a parent is absent or null. A parent that is
+/// there but not an object (`"Agent": "x"`, `"Queue": [1, 2]`) is an error naming it: reading past
+/// it as "absent" would turn a broken record into an abandoned or never-queued contact.
+fn get<'v>(v: &'v Value, path: &'static str) -> Result<Option<&'v Value>, FieldErr> {
     let mut cur = v;
+    let mut walked = 0;
     for k in path.split('.') {
-        cur = cur.get(k)?;
+        match cur {
+            Value::Object(m) => match m.get(k) {
+                None | Some(Value::Null) => return Ok(None),
+                Some(next) => cur = next,
+            },
+            other => {
+                return Err((
+                    &path[..walked.max(1) - 1],
+                    format!("expected an object, found {}", kind(other)),
+                ));
+            }
+        }
+        walked += k.len() + 1;
     }
-    (!cur.is_null()).then_some(cur)
+    Ok(Some(cur))
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
 }
 
 fn ts(v: &Value, path: &'static str) -> Result<Option<i64>, FieldErr> {
-    match get(v, path) {
+    match get(v, path)? {
         None => Ok(None),
         Some(Value::String(s)) => crate::parse_timestamp_ms(s, &jiff::tz::TimeZone::UTC)
             .map(Some)
             .map_err(|e| (path, e)),
-        Some(_) => Err((path, "expected a timestamp string".into())),
+        Some(other) => Err((
+            path,
+            format!("expected a timestamp string, found {}", kind(other)),
+        )),
     }
 }
 
+/// Seconds to whole milliseconds. Beyond 10¹² s (31,000 years) a value is refused here, before
+/// the record's own bounds (a day for talk, hold and after-contact work) name the field again.
 fn secs(v: &Value, path: &'static str) -> Result<Option<i64>, FieldErr> {
-    match get(v, path) {
+    match get(v, path)? {
         None => Ok(None),
-        Some(Value::Number(n)) => n
-            .as_f64()
-            .map(|f| Some((f * 1000.0).round() as i64))
-            .ok_or((path, "not a number".into())),
-        Some(_) => Err((path, "expected a number of seconds".into())),
+        Some(Value::Number(n)) => match n.as_f64() {
+            Some(f) if f.is_finite() && (0.0..=1e12).contains(&f) => {
+                Ok(Some((f * 1000.0).round() as i64))
+            }
+            Some(f) if f < 0.0 => Err((path, format!("negative duration {n}"))),
+            _ => Err((path, format!("{n} seconds is out of range"))),
+        },
+        Some(other) => Err((
+            path,
+            format!("expected a number of seconds, found {}", kind(other)),
+        )),
     }
 }
 
-fn text(v: &Value, path: &str) -> Option<String> {
-    get(v, path)
-        .and_then(Value::as_str)
-        .map(str::to_string)
-        .filter(|s| !s.is_empty())
+/// A string field; empty counts as absent, another JSON type is an error.
+fn text(v: &Value, path: &'static str) -> Result<Option<String>, FieldErr> {
+    match get(v, path)? {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok((!s.is_empty()).then(|| s.clone())),
+        Some(other) => Err((path, format!("expected a string, found {}", kind(other)))),
+    }
 }
 
 /// One CTR to a canonical record; `Ok(None)` when the contact never entered a queue.
@@ -227,12 +268,12 @@ pub fn convert(v: &Value, provider: &str) -> Result<Option<ContactRecord>, Field
             "a contact trace record must be a JSON object".into(),
         ));
     }
-    let contact_id = text(v, "ContactId").ok_or(("ContactId", "is missing".to_string()))?;
+    let contact_id = text(v, "ContactId")?.ok_or(("ContactId", "is missing".to_string()))?;
     let Some(arrived_at_ms) = ts(v, "Queue.EnqueueTimestamp")? else {
         return Ok(None);
     };
-    let queue = text(v, "Queue.Name").ok_or(("Queue.Name", "is missing".to_string()))?;
-    let channel = match text(v, "Channel").as_deref() {
+    let queue = text(v, "Queue.Name")?.ok_or(("Queue.Name", "is missing".to_string()))?;
+    let channel = match text(v, "Channel")?.as_deref() {
         Some("VOICE") => Channel::Voice,
         Some("CHAT") => Channel::Chat,
         Some("TASK") => Channel::WebForm,
@@ -245,7 +286,7 @@ pub fn convert(v: &Value, provider: &str) -> Result<Option<ContactRecord>, Field
         }
         None => return Err(("Channel", "is missing".into())),
     };
-    let direction = match text(v, "InitiationMethod").as_deref() {
+    let direction = match text(v, "InitiationMethod")?.as_deref() {
         Some("OUTBOUND") => Direction::Outbound,
         _ => Direction::Inbound,
     };
@@ -255,7 +296,7 @@ pub fn convert(v: &Value, provider: &str) -> Result<Option<ContactRecord>, Field
     let acw_end = ts(v, "Agent.AfterContactWorkEndTimestamp")?;
     let (outcome, abandoned_at_ms, ended_at_ms) = if answered_at_ms.is_some() {
         (Outcome::Answered, None, acw_end.or(disconnect))
-    } else if text(v, "DisconnectReason").as_deref() == Some("CUSTOMER_DISCONNECT") {
+    } else if text(v, "DisconnectReason")?.as_deref() == Some("CUSTOMER_DISCONNECT") {
         (Outcome::Abandoned, dequeue.or(disconnect), None)
     } else {
         (Outcome::Flowout, None, dequeue.or(disconnect))
@@ -275,14 +316,17 @@ pub fn convert(v: &Value, provider: &str) -> Result<Option<ContactRecord>, Field
         talk_ms: secs(v, "Agent.AgentInteractionDuration")?,
         hold_ms: secs(v, "Agent.CustomerHoldDuration")?,
         acw_ms: secs(v, "Agent.AfterContactWorkDuration")?,
-        agent: text(v, "Agent.Username"),
-        customer: text(v, "CustomerEndpoint.Address"),
+        agent: text(v, "Agent.Username")?,
+        customer: text(v, "CustomerEndpoint.Address")?,
         reason: None,
         resolved: None,
-        transferred: answered_at_ms.map(|_| {
-            get(v, "TransferCompletedTimestamp").is_some()
-                || get(v, "TransferredToEndpoint").is_some()
-        }),
+        transferred: match answered_at_ms {
+            Some(_) => Some(
+                get(v, "TransferCompletedTimestamp")?.is_some()
+                    || get(v, "TransferredToEndpoint")?.is_some(),
+            ),
+            None => None,
+        },
         csat: None,
         nps: None,
         qa_milli: None,

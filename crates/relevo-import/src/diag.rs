@@ -1,5 +1,6 @@
 //! Diagnostics: what is wrong with which row, where.
 
+use relevo_core::quote;
 use std::fmt;
 
 /// A problem in the input: 1-based line, the column (position and name when known), the value, the reason.
@@ -32,17 +33,55 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "line {}", self.line)?;
-        match (&self.column_index, &self.column) {
-            (Some(i), Some(c)) => write!(f, ", column {i} ({c:?})")?,
-            (None, Some(c)) => write!(f, ", column {c:?}")?,
+        match (&self.column_index, &self.column.as_deref().map(quote)) {
+            (Some(i), Some(c)) => write!(f, ", column {i} ({c})")?,
+            (None, Some(c)) => write!(f, ", column {c}")?,
             (Some(i), None) => write!(f, ", column {i}")?,
             (None, None) => {}
         }
         write!(f, ": {}", self.reason)?;
         if let Some(v) = &self.value {
-            let shown: String = v.chars().take(80).collect();
-            write!(f, ": {shown:?}")?;
+            write!(f, ": {}", quote(v))?;
         }
         Ok(())
+    }
+}
+
+/// A UTF-8 byte order mark. Every format skips one at the start of a file (spreadsheet exports
+/// write it) and nowhere else.
+pub(crate) const BOM: &str = "\u{feff}";
+
+/// What every format says of a file with nothing in it but blank lines (and a byte order mark).
+pub(crate) fn empty_file() -> Diagnostic {
+    Diagnostic::row(1, "the file is empty: no header and no records")
+}
+
+/// Reads past a byte order mark and blank lines at the start of a line-based input, returning how
+/// many lines it read; an input with nothing else is [`empty_file`]. Both JSON formats start here,
+/// so an empty file is refused before any row, as the CSV reader refuses one without a header.
+pub(crate) fn skip_blank_start<R: std::io::BufRead>(input: &mut R) -> Result<u64, Diagnostic> {
+    let mut lines = 0;
+    let mut first = true;
+    loop {
+        let buf = input
+            .fill_buf()
+            .map_err(|e| Diagnostic::row(lines + 1, format!("cannot read: {e}")))?;
+        if buf.is_empty() {
+            return Err(empty_file());
+        }
+        let mut n = 0;
+        if first && buf.starts_with(BOM.as_bytes()) {
+            n = BOM.len();
+        }
+        first = false;
+        while n < buf.len() && buf[n].is_ascii_whitespace() {
+            lines += u64::from(buf[n] == b'\n');
+            n += 1;
+        }
+        let done = n < buf.len();
+        input.consume(n);
+        if done {
+            return Ok(lines);
+        }
     }
 }

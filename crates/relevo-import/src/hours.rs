@@ -23,6 +23,12 @@ pub struct HoursRow {
     pub scheduled_ms: i64,
 }
 
+/// A row covers at most one day (96 quarter hours): WFM exports come by quarter hour, half hour
+/// or day, and a row spanning a century would write millions of cells.
+pub const MAX_SPAN_MS: i64 = 86_400_000;
+/// Staffed, productive and scheduled time of a row: at most this many people over its period.
+pub const MAX_AGENTS: i64 = 100_000;
+
 const COLUMNS: [&str; 7] = [
     "provider",
     "queue",
@@ -111,6 +117,9 @@ pub fn parse_hours(
             let queue = get(1)
                 .ok_or_else(|| diag(1, None, "is required but empty".into()))?
                 .to_string();
+            for (c, v) in [(0, &provider), (1, &queue)] {
+                relevo_core::check_key(COLUMNS[c], v).map_err(|e| diag(c, Some(v), e.reason))?;
+            }
             let ts = |c: usize| -> Result<Option<i64>, Diagnostic> {
                 match get(c) {
                     None => Ok(None),
@@ -128,11 +137,25 @@ pub fn parse_hours(
             if end_ms <= start_ms {
                 return Err(diag(3, get(3), "is not after period_start".into()));
             }
+            if end_ms - start_ms > MAX_SPAN_MS {
+                return Err(diag(
+                    3,
+                    get(3),
+                    "is more than one day after period_start (a row covers at most one day)".into(),
+                ));
+            }
             let secs = |c: usize| -> Result<i64, Diagnostic> {
                 let v = get(c).ok_or_else(|| diag(c, None, "is required but empty".into()))?;
                 let ms = crate::parse_duration_ms(v).map_err(|e| diag(c, Some(v), e))?;
                 if ms < 0 {
                     return Err(diag(c, Some(v), "is negative".into()));
+                }
+                if ms / MAX_AGENTS > end_ms - start_ms {
+                    return Err(diag(
+                        c,
+                        Some(v),
+                        format!("is more than {MAX_AGENTS} people over the whole period"),
+                    ));
                 }
                 Ok(ms)
             };
@@ -169,9 +192,12 @@ mod tests {
             acme,billing,2026-10-01T08:30:00Z,,18000,15000,18000\n\
             acme,billing,2026-10-01T08:40:00Z,,100,50,100\n\
             acme,billing,2026-10-01T09:00:00Z,,100,150,100\n\
-            acme,billing,2026-10-01T09:00:00Z,,-1,0,0\n";
+            acme,billing,2026-10-01T09:00:00Z,,-1,0,0\n\
+            acme,billing,2000-01-01T00:00:00Z,2099-12-31T00:00:00Z,1,1,1\n\
+            acme,billing,2026-10-01T00:00:00Z,2026-10-02T00:00:00Z,1,1,1\n\
+            acme,billing,2026-10-01T09:00:00Z,,90000000001,0,0\n";
         let (rows, diags) = parse_hours(text.as_bytes(), &Options::default()).unwrap();
-        assert_eq!(rows.len(), 2);
+        assert_eq!(rows.len(), 3, "a whole day is one row");
         assert_eq!(
             (rows[0].end_ms - rows[0].start_ms, rows[0].staffed_ms),
             (1_800_000, 36_000_000)
@@ -184,6 +210,8 @@ mod tests {
                 "line 4, column 3 (\"period_start\"): is not on a quarter hour: \"2026-10-01T08:40:00Z\"",
                 "line 5, column 6 (\"productive_s\"): exceeds staffed_s: \"150\"",
                 "line 6, column 5 (\"staffed_s\"): is negative: \"-1\"",
+                "line 7, column 4 (\"period_end\"): is more than one day after period_start (a row covers at most one day): \"2099-12-31T00:00:00Z\"",
+                "line 9, column 5 (\"staffed_s\"): is more than 100000 people over the whole period: \"90000000001\"",
             ]
         );
         let err =

@@ -11,6 +11,7 @@ pub fn parse_timestamp_ms(s: &str, tz: &TimeZone) -> Result<i64, String> {
         return Ok(v);
     }
     if let Ok(t) = s.parse::<jiff::Timestamp>() {
+        offset_is_real(s)?;
         return Ok(t.as_millisecond());
     }
     match s.parse::<DateTime>() {
@@ -25,6 +26,37 @@ pub fn parse_timestamp_ms(s: &str, tz: &TimeZone) -> Result<i64, String> {
             }),
         Err(_) => Err("not a timestamp (expected RFC 3339 like 2026-10-01T09:30:00+02:00)".into()),
     }
+}
+
+/// UTC offsets in use run from −12:00 to +14:00; ISO 8601 allows up to ±23:59 and the parser
+/// beneath up to ±25:59. Anything past ±18:00 (the widest range in common use by date libraries)
+/// is a broken export, not a place.
+fn offset_is_real(s: &str) -> Result<(), String> {
+    let b = s.as_bytes();
+    let tail = |n: usize| b.len().checked_sub(n).map(|i| (b[i], &b[i + 1..]));
+    for (sign, rest) in [tail(6), tail(5), tail(3)].into_iter().flatten() {
+        if !matches!(sign, b'+' | b'-') {
+            continue;
+        }
+        let digits: Vec<u8> = rest.iter().copied().filter(u8::is_ascii_digit).collect();
+        if digits.len() + usize::from(rest.contains(&b':')) != rest.len() || digits.len() < 2 {
+            continue;
+        }
+        let h = i64::from(digits[0] - b'0') * 10 + i64::from(digits[1] - b'0');
+        let m = if digits.len() >= 4 {
+            i64::from(digits[2] - b'0') * 10 + i64::from(digits[3] - b'0')
+        } else {
+            0
+        };
+        if h * 60 + m > 18 * 60 {
+            return Err(format!(
+                "the UTC offset {} is past ±18:00",
+                String::from_utf8_lossy(&b[b.len() - rest.len() - 1..])
+            ));
+        }
+        return Ok(());
+    }
+    Ok(())
 }
 
 /// Parses with a strftime-like `format` (e.g. `%y%m%d %H:%M:%S`) as local time in `tz`.
@@ -100,8 +132,8 @@ fn fast_rfc3339(b: &[u8]) -> Option<i64> {
         sign @ (b'+' | b'-') if i + 6 == b.len() && b[i + 3] == b':' => {
             let oh = digits(&b[i + 1..i + 3])?;
             let om = digits(&b[i + 4..i + 6])?;
-            if oh > 23 || om > 59 {
-                return None;
+            if oh * 60 + om > 18 * 60 || om > 59 {
+                return None; // jiff's path says why
             }
             let o = oh * 3600 + om * 60;
             if *sign == b'-' { -o } else { o }

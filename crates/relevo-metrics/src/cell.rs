@@ -208,6 +208,28 @@ pub(crate) fn nearest_rank_s(
     None
 }
 
+/// A cell's millisecond sums (and the QA sum), widened: a report adds cells in these, so no sum
+/// over any number of cells can overflow. A stored cell's own sums fit `i64` by the record bounds
+/// (`relevo_core::limits`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WideSums {
+    pub answered_wait_ms: i128,
+    pub talk_ms: i128,
+    pub hold_ms: i128,
+    pub acw_ms: i128,
+    pub qa_milli_sum: i128,
+}
+
+impl WideSums {
+    pub fn add(&mut self, o: &WideSums) {
+        self.answered_wait_ms += o.answered_wait_ms;
+        self.talk_ms += o.talk_ms;
+        self.hold_ms += o.hold_ms;
+        self.acw_ms += o.acw_ms;
+        self.qa_milli_sum += o.qa_milli_sum;
+    }
+}
+
 /// Everything the cube keeps for one interval × provider × queue × channel (inbound contacts only).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Cell {
@@ -287,15 +309,22 @@ impl Cell {
 
     /// Adds every count and sum of `o`, leaving the histograms alone.
     pub fn merge_scalars(&mut self, o: &Cell) {
+        self.merge_counts(o);
+        self.answered_wait_ms += o.answered_wait_ms;
+        self.talk_ms += o.talk_ms;
+        self.hold_ms += o.hold_ms;
+        self.acw_ms += o.acw_ms;
+        self.qa_milli_sum += o.qa_milli_sum;
+    }
+
+    /// Adds the counts of `o` (contacts, responses, evaluations), not its millisecond sums: what a
+    /// report accumulator keeps in `i64`, the sums going into 128-bit integers ([`crate::Sums`]).
+    pub fn merge_counts(&mut self, o: &Cell) {
         self.offered += o.offered;
         self.answered += o.answered;
         self.abandoned += o.abandoned;
         self.flowout += o.flowout;
         self.transferred += o.transferred;
-        self.answered_wait_ms += o.answered_wait_ms;
-        self.talk_ms += o.talk_ms;
-        self.hold_ms += o.hold_ms;
-        self.acw_ms += o.acw_ms;
         for i in 0..5 {
             self.csat[i] += o.csat[i];
         }
@@ -303,7 +332,17 @@ impl Cell {
             self.nps[i] += o.nps[i];
         }
         self.qa_n += o.qa_n;
-        self.qa_milli_sum += o.qa_milli_sum;
+    }
+
+    /// The millisecond sums, in 128-bit integers.
+    pub fn wide_sums(&self) -> WideSums {
+        WideSums {
+            answered_wait_ms: i128::from(self.answered_wait_ms),
+            talk_ms: i128::from(self.talk_ms),
+            hold_ms: i128::from(self.hold_ms),
+            acw_ms: i128::from(self.acw_ms),
+            qa_milli_sum: i128::from(self.qa_milli_sum),
+        }
     }
 
     /// Back to empty, keeping the histograms' allocations.
@@ -319,6 +358,66 @@ impl Cell {
             abandoned_waits: b,
             ..Cell::default()
         };
+    }
+
+    /// What makes this cell impossible, if anything: a negative count or sum, parts that do not
+    /// add up (answered + abandoned + flowout ≠ offered, histograms that disagree with their
+    /// counts), or a sum past what its contacts can hold under `relevo_core::limits`. The cube of
+    /// valid records never is; `relevo check` reports any that is.
+    pub fn impossible(&self) -> Option<String> {
+        use relevo_core::limits::{MAX_CELL_CONTACTS, MAX_PART_MS, MAX_WAIT_MS};
+        let counts = [
+            ("offered", self.offered),
+            ("answered", self.answered),
+            ("abandoned", self.abandoned),
+            ("flowout", self.flowout),
+            ("transferred", self.transferred),
+            ("qa evaluations", self.qa_n),
+        ];
+        for (name, n) in counts {
+            if !(0..=MAX_CELL_CONTACTS).contains(&n) {
+                return Some(format!("{name} = {n}"));
+            }
+        }
+        if self.csat.iter().chain(&self.nps).any(|&n| n < 0) {
+            return Some("a negative survey count".into());
+        }
+        if self.answered + self.abandoned + self.flowout != self.offered {
+            return Some(format!(
+                "answered + abandoned + flowout = {} but offered = {}",
+                self.answered + self.abandoned + self.flowout,
+                self.offered
+            ));
+        }
+        if self.answered_waits.total() != self.answered
+            || self.abandoned_waits.total() != self.abandoned
+        {
+            return Some(
+                "the wait histograms disagree with the answered and abandoned counts".into(),
+            );
+        }
+        let answered = i128::from(self.answered);
+        let w = self.wide_sums();
+        let bounded = [
+            ("answered wait", w.answered_wait_ms, MAX_WAIT_MS),
+            ("talk", w.talk_ms, MAX_PART_MS),
+            ("hold", w.hold_ms, MAX_PART_MS),
+            ("after-contact work", w.acw_ms, MAX_PART_MS),
+        ];
+        for (name, sum, per_contact) in bounded {
+            if sum < 0 || sum > answered * i128::from(per_contact) {
+                return Some(format!(
+                    "{name} sums to {sum} ms over {answered} answered contacts"
+                ));
+            }
+        }
+        if w.qa_milli_sum < 0 || w.qa_milli_sum > i128::from(self.qa_n) * 100_000 {
+            return Some(format!(
+                "QA scores sum to {} over {} evaluations",
+                w.qa_milli_sum, self.qa_n
+            ));
+        }
+        None
     }
 
     /// True when the cell holds nothing (every count and sum zero).

@@ -19,6 +19,7 @@
 
 use crate::Cell;
 use crate::WaitHistogram;
+use crate::cell::WideSums;
 use crate::cell::{EXACT_BINS, nearest_rank_s};
 use relevo_core::{AbandonTreatment, Channel, KpiSettings};
 
@@ -29,7 +30,9 @@ use relevo_core::{AbandonTreatment, Channel, KpiSettings};
 /// period's size.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Acc {
+    /// The counts of the cells added (their millisecond sums stay zero: they are in `wide`).
     pub cell: Cell,
+    wide: WideSums,
     answered: AnsweredWaits,
     pub short_abandoned: i64,
     pub answered_within_t: i64,
@@ -102,7 +105,8 @@ impl Acc {
         self.short_abandoned += cell.abandoned_waits.count_lt(s);
         self.answered_within_t += cell.answered_waits.count_le(t);
         self.abandoned_within_t += cell.abandoned_waits.count_between(s, t);
-        self.cell.merge_scalars(cell);
+        self.cell.merge_counts(cell);
+        self.wide.add(&cell.wide_sums());
         for &(b, n) in cell.answered_waits.bins() {
             self.answered.add_bin(b, n);
         }
@@ -116,6 +120,7 @@ impl Acc {
     /// Back to empty, keeping allocations.
     pub fn clear(&mut self) {
         self.cell.clear();
+        self.wide = WideSums::default();
         self.answered.clear();
         self.short_abandoned = 0;
         self.answered_within_t = 0;
@@ -125,7 +130,8 @@ impl Acc {
     }
 
     pub fn merge(&mut self, o: &Acc) {
-        self.cell.merge_scalars(&o.cell);
+        self.cell.merge_counts(&o.cell);
+        self.wide.add(&o.wide);
         self.answered.merge(&o.answered);
         self.short_abandoned += o.short_abandoned;
         self.answered_within_t += o.answered_within_t;
@@ -146,17 +152,17 @@ impl Acc {
             short_abandoned: self.short_abandoned,
             answered_within_t: self.answered_within_t,
             abandoned_within_t: self.abandoned_within_t,
-            answered_wait_ms: c.answered_wait_ms,
-            talk_ms: c.talk_ms,
-            hold_ms: c.hold_ms,
-            acw_ms: c.acw_ms,
+            answered_wait_ms: self.wide.answered_wait_ms,
+            talk_ms: self.wide.talk_ms,
+            hold_ms: self.wide.hold_ms,
+            acw_ms: self.wide.acw_ms,
             csat_n: c.csat.iter().sum(),
             csat_top2: c.csat[3] + c.csat[4],
             csat_sum: c.csat.iter().zip(1..).map(|(n, v)| n * v).sum(),
             nps_n: c.nps.iter().sum(),
             nps_net: c.nps[9] + c.nps[10] - c.nps[..7].iter().sum::<i64>(),
             qa_n: c.qa_n,
-            qa_milli_sum: c.qa_milli_sum,
+            qa_milli_sum: self.wide.qa_milli_sum,
             fcr_eligible: self.fcr_eligible,
             fcr_resolved: self.fcr_resolved,
         }
@@ -174,10 +180,10 @@ pub struct Sums {
     pub short_abandoned: i64,
     pub answered_within_t: i64,
     pub abandoned_within_t: i64,
-    pub answered_wait_ms: i64,
-    pub talk_ms: i64,
-    pub hold_ms: i64,
-    pub acw_ms: i64,
+    pub answered_wait_ms: i128,
+    pub talk_ms: i128,
+    pub hold_ms: i128,
+    pub acw_ms: i128,
     /// CSAT responses, those of 4 or 5, and the sum of their values.
     pub csat_n: i64,
     pub csat_top2: i64,
@@ -186,7 +192,7 @@ pub struct Sums {
     pub nps_n: i64,
     pub nps_net: i64,
     pub qa_n: i64,
-    pub qa_milli_sum: i64,
+    pub qa_milli_sum: i128,
     pub fcr_eligible: i64,
     pub fcr_resolved: i64,
 }
@@ -248,7 +254,8 @@ pub struct Kpis {
     pub fcr: Option<f64>,
 }
 
-fn ratio(num: i64, den: i64) -> Option<f64> {
+fn ratio(num: impl Into<i128>, den: i64) -> Option<f64> {
+    let num = num.into();
     (den != 0).then(|| num as f64 / den as f64)
 }
 
@@ -271,7 +278,7 @@ impl Kpis {
             }
             AbandonTreatment::Met => ratio(c.answered_within_t + c.abandoned_within_t, base),
         };
-        let ms = |sum: i64| ratio(sum, c.answered).map(|v| v / 1000.0);
+        let ms = |sum: i128| ratio(sum, c.answered).map(|v| v / 1000.0);
         Kpis {
             offered: c.offered,
             answered: c.answered,

@@ -15,7 +15,7 @@ pub mod memcube;
 pub mod period;
 pub mod report;
 
-pub use cell::{Cell, CellDecodeError, WaitHistogram};
+pub use cell::{Cell, CellDecodeError, WaitHistogram, WideSums};
 pub use kpi::{Acc, Kpis, Sums};
 pub use period::Granularity;
 pub use report::FxBuild;

@@ -10,11 +10,21 @@ use serde::Serialize;
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct RecordError {
     pub index: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "short")]
     pub field: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The offending value: at most `relevo_core::limits::QUOTE_CHARS` characters of it, then `…`.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "short")]
     pub value: Option<String>,
     pub reason: String,
+}
+
+/// A name or value as an error body shows it: however long it was, a few dozen characters.
+fn short<S: serde::Serializer>(v: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
+    let v = v.as_deref().unwrap_or_default();
+    match v.char_indices().nth(relevo_core::limits::QUOTE_CHARS) {
+        None => s.serialize_str(v),
+        Some((cut, _)) => s.serialize_str(&format!("{}…", &v[..cut])),
+    }
 }
 
 #[derive(Debug)]
@@ -170,7 +180,9 @@ impl From<relevo_app::transitions::RunError> for ApiError {
 impl From<relevo_store::StoreError> for ApiError {
     fn from(e: relevo_store::StoreError) -> Self {
         match e {
-            relevo_store::StoreError::Unsupported(m) => ApiError::bad(m),
+            relevo_store::StoreError::Unsupported(m) | relevo_store::StoreError::Limit(m) => {
+                ApiError::bad(m)
+            }
             other => ApiError::Internal(other.to_string()),
         }
     }

@@ -47,6 +47,9 @@ pub enum StoreError {
         "the database {0} is busy: another relevo is loading a large file into it; try again when that import ends"
     )]
     Busy(String),
+    /// A bound of `relevo_core::limits` that only the store can see (contacts in one cell).
+    #[error("{0}")]
+    Limit(String),
     /// Opening without creating found no database at the location.
     #[error("there is no database at {0}")]
     Missing(String),

@@ -214,6 +214,26 @@ pub fn check(args: &CheckArgs) -> Result<ExitCode> {
     let raw = store.recompute_cube()?;
     let records = store.summary(&Scope::All)?.records;
     let rollups = relevo_store::rollup_mismatches(&*store)?;
+    // A cell no set of valid records can make (a sum that overflowed, a negative count): the
+    // cube may equal a recomputation that is just as wrong, so this is checked on its own.
+    let impossible: Vec<_> = cube
+        .iter()
+        .filter_map(|(k, c)| c.impossible().map(|why| (k, why)))
+        .collect();
+    for (k, why) in impossible.iter().take(20) {
+        println!(
+            "impossible cell at interval {} {}/{}/{}: {why}",
+            k.interval, k.provider, k.queue, k.channel
+        );
+    }
+    if !impossible.is_empty() {
+        println!(
+            "{}: {} cube cells hold sums no valid records can make",
+            path.display(),
+            impossible.len()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
     for (grain, k) in rollups.iter().take(20) {
         println!(
             "{grain:?} roll-up mismatch at interval {} {}/{}/{}",

@@ -114,8 +114,8 @@ fn header_problems() {
         "",
         Options::default(),
         expect_test::expect![[r#"
-        header: line 1: the file is empty or has no header
-    "#]],
+            header: line 1: the file is empty: no header and no records
+        "#]],
     );
 }
 
@@ -269,4 +269,51 @@ fn crlf_line_numbers() {
             invalid: line 3, column 4 ("channel"): unknown channel "fax" (expected one of: voice, chat, email, messaging, web_form, social): "fax"
         "#]],
     );
+}
+
+#[test]
+fn every_format_skips_a_bom_and_refuses_an_empty_file() {
+    let line = r#"{"contact_id":"j1","provider":"acme","queue":"q","channel":"chat","arrived_at":"2026-10-01T09:00:00Z","answered_at":"2026-10-01T09:00:30Z"}"#;
+    let rows = JsonlRows::new(
+        Cursor::new(format!("\u{feff}{line}\n")),
+        &Options::default(),
+    );
+    let out = render_items(rows.unwrap());
+    assert!(out.starts_with("acme/j1 q chat"), "{out}");
+    let empty = "line 1: the file is empty: no header and no records";
+    for text in ["", "\n \n", "\u{feff}"] {
+        let rows = JsonlRows::new(Cursor::new(text), &Options::default()).err();
+        assert_eq!(
+            rows.map(|d| d.to_string()).as_deref(),
+            Some(empty),
+            "{text:?}"
+        );
+        let csv = CsvRows::new(Cursor::new(text), &Options::default()).err();
+        assert_eq!(
+            csv.map(|d| d.to_string()).as_deref(),
+            Some(empty),
+            "{text:?}"
+        );
+    }
+    let csv = format!(
+        "\u{feff}{}\nc1,acme,q,voice,2026-10-01T09:00:00Z\n",
+        "contact_id,provider,queue,channel,arrived_at"
+    );
+    let rows = CsvRows::new(Cursor::new(csv), &Options::default()).unwrap();
+    assert!(
+        render_items(rows).contains("invalid: line 2"),
+        "no outcome: the row is read"
+    );
+}
+
+#[test]
+fn long_values_are_quoted_short_in_errors() {
+    let big = "x".repeat(50 << 20);
+    let header = format!("contact_id,provider,queue,channel,arrived_at,{big}\n");
+    let d = CsvRows::new(Cursor::new(header), &Options::default())
+        .err()
+        .unwrap();
+    let shown = d.to_string();
+    assert!(shown.len() < 300, "{} bytes", shown.len());
+    assert!(shown.contains("… (52428800 bytes)"), "{shown}");
 }

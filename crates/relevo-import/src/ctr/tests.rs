@@ -85,3 +85,52 @@ fn provider_is_required() {
         "line 1: Amazon Connect records need --provider (a record does not name its provider)"
     );
 }
+
+#[test]
+fn wrong_types_are_errors_naming_the_field() {
+    let q = r#""Queue":{"Name":"sales","EnqueueTimestamp":"2026-01-01T10:00:00Z"}"#;
+    let input = [
+        // An agent that is a string was once read as "no agent": an abandoned call.
+        format!(r#"{{"ContactId":"a","Channel":"VOICE",{q},"Agent":"bob"}}"#),
+        // A queue that is an array was once "never entered a queue".
+        r#"{"ContactId":"b","Channel":"VOICE","Queue":[1,2]}"#.to_string(),
+        format!(r#"{{"ContactId":"c","Channel":"VOICE",{q},"Agent":{{"ConnectedToAgentTimestamp":"2026-01-01T10:00:10Z","AfterContactWorkDuration":1e300}}}}"#),
+        format!(r#"{{"ContactId":"d","Channel":"VOICE",{q},"Agent":{{"ConnectedToAgentTimestamp":"2026-01-01T10:00:10Z","AgentInteractionDuration":"60"}}}}"#),
+        format!(r#"{{"ContactId":"e","Channel":5,{q}}}"#),
+        format!(r#"{{"ContactId":7,"Channel":"VOICE",{q}}}"#),
+        format!(r#"{{"ContactId":"g","Channel":"VOICE",{q},"Agent":{{"ConnectedToAgentTimestamp":"2026-01-01T10:00:10Z","AgentInteractionDuration":100000}}}}"#),
+        format!(r#"{{"ContactId":"h\u0000","Channel":"VOICE",{q},"DisconnectReason":"CUSTOMER_DISCONNECT"}}"#),
+    ]
+    .join("\n");
+    expect_test::expect![[r#"
+        invalid: line 1, column "Agent": expected an object, found a string: "\"bob\""
+        invalid: line 2, column "Queue": expected an object, found an array: "[1,2]"
+        invalid: line 3, column "Agent.AfterContactWorkDuration": 1e+300 seconds is out of range: "1e+300"
+        invalid: line 4, column "Agent.AgentInteractionDuration": expected a number of seconds, found a string: "\"60\""
+        invalid: line 5, column "Channel": expected a string, found a number: "5"
+        invalid: line 6, column "ContactId": expected a string, found a number: "7"
+        invalid: line 7, column "talk_s": 100000 s is longer than one day (86400 s)
+        invalid: line 8, column "contact_id": contains the control character U+0000
+    "#]]
+    .assert_eq(&render(&input));
+}
+
+#[test]
+fn a_bom_is_skipped_and_an_empty_file_is_an_error() {
+    let line = r#"{"ContactId":"a","Channel":"CHAT","DisconnectReason":"CUSTOMER_DISCONNECT","Queue":{"Name":"sales","EnqueueTimestamp":"2026-01-01T10:00:00Z","DequeueTimestamp":"2026-01-01T10:00:42Z"}}"#;
+    let out = render(&format!("\u{feff}{line}\n"));
+    assert!(out.starts_with("a sales chat abandoned"), "{out}");
+    let out = render(&format!("\u{feff}[{line}]"));
+    assert!(out.starts_with("a sales chat abandoned"), "{out}");
+    for empty in ["", "\n\n  \n", "\u{feff}"] {
+        let e = CtrRows::new(Cursor::new(empty.to_string()), Some("acme".into())).err();
+        assert_eq!(
+            e.map(|d| d.to_string()).as_deref(),
+            Some("line 1: the file is empty: no header and no records"),
+            "{empty:?}"
+        );
+    }
+    // Lines are still counted from the top of the file.
+    let out = render("\u{feff}\n\n{\"ContactId\": 1}\n");
+    assert!(out.starts_with("invalid: line 3,"), "{out}");
+}

@@ -26,6 +26,20 @@ fn timestamps() {
         "error: not a timestamp (expected RFC 3339 like 2026-10-01T09:30:00+02:00)",
     );
     check(
+        "2026-10-01T09:30:00+25:00",
+        "error: the UTC offset +25:00 is past ±18:00",
+    );
+    check(
+        "2026-10-01T09:30:00-1901",
+        "error: the UTC offset -1901 is past ±18:00",
+    );
+    check("2026-10-01T09:30:00+14:00", "2026-09-30T19:30:00Z");
+    check(
+        "2026-10-01T09:30:00+20:00",
+        "error: the UTC offset +20:00 is past ±18:00",
+    );
+    check("2026-10-01T09:30:00-12", "2026-10-01T21:30:00Z");
+    check(
         "yesterday",
         "error: not a timestamp (expected RFC 3339 like 2026-10-01T09:30:00+02:00)",
     );

@@ -96,3 +96,46 @@ proptest! {
         prop_assert_eq!(x, expected);
     }
 }
+
+fn answered(talk_ms: i64) -> ContactRecord {
+    ContactRecord {
+        answered_at_ms: Some(1_010_000),
+        ended_at_ms: Some(1_100_000),
+        talk_ms: Some(talk_ms),
+        ..ContactRecord::new(
+            "c",
+            "p",
+            "q",
+            relevo_core::Channel::Voice,
+            1_000_000,
+            Outcome::Answered,
+        )
+    }
+}
+
+#[test]
+fn cells_of_valid_records_are_possible_and_broken_ones_are_named() {
+    let mut c = Cell::default();
+    c.apply(&answered(300_000), 1);
+    c.apply(&answered(relevo_core::limits::MAX_PART_MS), 1);
+    assert_eq!(c.impossible(), None);
+    // What two records with talk_s = 9e15 (9e18 ms) once left behind: a sum wrapped past i64::MAX.
+    let mut wrapped = c.clone();
+    wrapped.talk_ms = 9_000_000_000_000_000_000_i64.wrapping_mul(2);
+    assert_eq!(
+        wrapped.impossible().as_deref(),
+        Some("talk sums to -446744073709551616 ms over 2 answered contacts")
+    );
+    let mut past = c.clone();
+    past.talk_ms = 2 * relevo_core::limits::MAX_PART_MS + 1;
+    assert!(past.impossible().unwrap().starts_with("talk sums to"));
+    let mut uneven = c.clone();
+    uneven.offered = 3;
+    assert_eq!(
+        uneven.impossible().as_deref(),
+        Some("answered + abandoned + flowout = 2 but offered = 3")
+    );
+    let mut negative = c;
+    negative.abandoned = -1;
+    assert_eq!(negative.impossible().as_deref(), Some("abandoned = -1"));
+}

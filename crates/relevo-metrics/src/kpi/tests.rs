@@ -210,3 +210,27 @@ fn outbound_contacts_are_not_offered() {
     rs[0].direction = Direction::Outbound;
     assert_eq!(kpis_of(&rs, &KpiSettings::default()).offered, 0);
 }
+
+#[test]
+fn a_report_adds_cells_in_wide_integers() {
+    // Cells whose talk sums are each near i64::MAX (as a year of long email threads across many
+    // cells could be): the row's AHT is their mean, not a wrapped negative number.
+    let mut cell = Cell::default();
+    for r in contacts("a0") {
+        cell.apply(&r, 1);
+    }
+    cell.talk_ms = i64::MAX / 2 + 1;
+    let mut acc = Acc::default();
+    let settings = KpiSettings::default();
+    for _ in 0..4 {
+        acc.add_cell(&cell, Channel::Email, &settings);
+    }
+    let k = Kpis::compute(&acc, &settings);
+    assert_eq!(k.answered, 4);
+    let expect = (i64::MAX / 2 + 1) as f64 / 1000.0;
+    assert_eq!(k.talk_s, Some(expect));
+    assert!(k.aht_s.unwrap() > 0.0);
+    let mut twice = acc.clone();
+    twice.merge(&acc);
+    assert_eq!(Kpis::compute(&twice, &settings).talk_s, Some(expect));
+}

@@ -249,6 +249,42 @@ async fn contacts_are_atomic_and_resending_is_harmless() {
         .await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
 
+    // Keys are short and sums bounded: a long queue name (it once crashed the server's reports)
+    // and a talk time that overflowed the cube's sums are refused, quoting little of the value.
+    let long_queue = contact(
+        "acme",
+        "long",
+        &"q".repeat(100_000),
+        "voice",
+        "2026-10-01T09:00:00Z",
+        1,
+        true,
+    );
+    let mut long_talk = contact(
+        "acme",
+        "talk",
+        "q",
+        "voice",
+        "2026-10-01T09:00:00Z",
+        1,
+        true,
+    );
+    long_talk["talk_s"] = serde_json::json!(9_000_000_000_000_000_i64);
+    let body = serde_json::to_string(&[long_queue, long_talk]).unwrap();
+    let r = s
+        .call("POST", "/api/v1/contacts", Some(&s.admin), Some(&body))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.len() < 1_000, "{} bytes", r.body.len());
+    let invalid = &r.json()["error"]["invalid"];
+    assert_eq!(invalid[0]["field"], "queue", "{}", r.body);
+    assert_eq!(
+        invalid[0]["reason"], "is 100000 bytes long; at most 128 are allowed",
+        "{}",
+        r.body
+    );
+    assert_eq!(invalid[1]["field"], "talk_s", "{}", r.body);
+
     // Who may push.
     let r = s.call("POST", "/api/v1/contacts", None, Some(&batch)).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
@@ -273,7 +309,7 @@ async fn contacts_are_atomic_and_resending_is_harmless() {
         "{}",
         m.body
     );
-    assert!(m.body.contains("relevo_contact_batches_rejected_total 1"));
+    assert!(m.body.contains("relevo_contact_batches_rejected_total 2"));
 }
 
 #[tokio::test]

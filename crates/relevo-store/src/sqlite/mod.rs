@@ -359,7 +359,7 @@ impl Writer<'_> {
         if self.ins.raw_execute()? == 1 {
             self.max_id = self.conn.last_insert_rowid();
             stats.inserted += 1;
-            add_delta(delta, p.pid, p.qid, &p.r, 1);
+            add_delta(delta, p.pid, p.qid, &p.r, 1)?;
             return Ok(());
         }
         self.existing(p, stats, delta)
@@ -380,8 +380,8 @@ impl Writer<'_> {
         } else {
             p.bind(&mut self.upd, 0)?;
             self.upd.raw_execute()?;
-            add_delta(delta, p.pid, old_qid, &old, -1);
-            add_delta(delta, p.pid, p.qid, &p.r, 1);
+            add_delta(delta, p.pid, old_qid, &old, -1)?;
+            add_delta(delta, p.pid, p.qid, &p.r, 1)?;
             stats.replaced += 1;
         }
         Ok(())
@@ -418,7 +418,7 @@ impl Writer<'_> {
         if n == batch.len() {
             stats.inserted += n as u64;
             for p in batch.drain(..) {
-                add_delta(delta, p.pid, p.qid, &p.r, 1);
+                add_delta(delta, p.pid, p.qid, &p.r, 1)?;
             }
             return Ok(());
         }
@@ -442,7 +442,7 @@ impl Writer<'_> {
                 .is_ok();
             if found {
                 stats.inserted += 1;
-                add_delta(delta, p.pid, p.qid, &p.r, 1);
+                add_delta(delta, p.pid, p.qid, &p.r, 1)?;
             } else {
                 self.existing(&p, stats, delta)?;
             }
@@ -457,9 +457,9 @@ fn add_delta(
     queue_id: i64,
     r: &ContactRecord,
     sign: i64,
-) {
+) -> Result<(), StoreError> {
     if r.direction != Direction::Inbound {
-        return;
+        return Ok(());
     }
     let key = (
         interval_of(r.arrived_at_ms),
@@ -467,7 +467,21 @@ fn add_delta(
         queue_id,
         r.channel.code(),
     );
-    delta.entry(key).or_default().apply(r, sign);
+    let cell = delta.entry(key).or_default();
+    cell.apply(r, sign);
+    within_cell_bound(cell)
+}
+
+/// A cell holds at most `limits::MAX_CELL_CONTACTS` contacts, which keeps its sums inside `i64`
+/// (relevo_core::limits); past it the whole import is refused.
+fn within_cell_bound(cell: &Cell) -> Result<(), StoreError> {
+    if cell.offered.abs() > relevo_core::limits::MAX_CELL_CONTACTS {
+        return Err(StoreError::Limit(format!(
+            "more than {} contacts in one provider, queue and channel on one day: nothing was written",
+            relevo_core::limits::MAX_CELL_CONTACTS
+        )));
+    }
+    Ok(())
 }
 
 fn flush(
@@ -577,6 +591,7 @@ fn add_to_stored(
         None => Cell::default(),
     };
     cell.merge(d);
+    within_cell_bound(&cell)?;
     if cell.is_zero() {
         del.execute(key)?;
     } else {
