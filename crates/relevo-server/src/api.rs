@@ -129,16 +129,19 @@ pub fn ingest(st: &AppState, caller: &Caller, body: &[u8]) -> Result<ImportResul
         });
         // No size hint: a large load may switch the database to a rollback journal when it is
         // alone, which would make the dashboard's readers wait; the server always stays in WAL.
-        let stats = w.import(&format!("api {actor}"), 0, &mut it, &mut |_| {})?;
-        w.audit(
-            now,
-            &actor,
-            "contacts.push",
-            None,
-            Some(&format!(
-                "received={received} inserted={} replaced={} ignored={}",
-                stats.inserted, stats.replaced, stats.ignored
-            )),
+        // The audit row is written in the batch's own transaction.
+        let audit = relevo_store::AuditNote {
+            at_ms: now,
+            actor: &actor,
+            action: "contacts.push",
+            detail: &format!("received={received}"),
+        };
+        let stats = w.import(
+            &format!("api {actor}"),
+            0,
+            &mut it,
+            &mut |_| {},
+            Some(&audit),
         )?;
         Ok(stats)
     })?;
@@ -701,15 +704,13 @@ pub async fn post_hours(
         let now = st.now_ms();
         let actor = caller.principal.actor.clone();
         let cells = st.write(|w| {
-            let cells = w.import_hours(&input)?;
-            w.audit(
-                now,
-                &actor,
-                "hours.push",
-                None,
-                Some(&format!("rows={} cells={cells}", input.len())),
-            )?;
-            Ok(cells)
+            let audit = relevo_store::AuditNote {
+                at_ms: now,
+                actor: &actor,
+                action: "hours.push",
+                detail: "",
+            };
+            Ok(w.import_hours(&input, Some(&audit))?)
         })?;
         Ok(Json(HoursResult {
             rows: input.len(),

@@ -45,6 +45,9 @@ pub enum ApiError {
     /// 422: records failed validation; nothing was written.
     InvalidRecords(Vec<RecordError>),
     TooManyRequests(String),
+    /// 503 with `Retry-After`: the store stayed busy past its wait (another writer); nothing was
+    /// written, and the same request can be sent again.
+    Unavailable(String),
     /// 500: logged, never shown.
     Internal(String),
 }
@@ -75,6 +78,7 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::InvalidRecords(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -90,7 +94,8 @@ impl ApiError {
             | ApiError::MethodNotAllowed(m)
             | ApiError::Conflict(m)
             | ApiError::PayloadTooLarge(m)
-            | ApiError::TooManyRequests(m) => m.clone(),
+            | ApiError::TooManyRequests(m)
+            | ApiError::Unavailable(m) => m.clone(),
             ApiError::InvalidRecords(e) => format!(
                 "{} invalid record{}: nothing was written",
                 e.len(),
@@ -134,6 +139,12 @@ impl IntoResponse for ApiError {
             },
         };
         let mut resp = (status, axum::Json(body)).into_response();
+        if let ApiError::Unavailable(_) = self {
+            resp.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(RETRY_AFTER_S),
+            );
+        }
         if let ApiError::Internal(detail) = self {
             // The middleware logs it; the client sees only "internal error".
             resp.extensions_mut().insert(InternalDetail(detail));
@@ -141,6 +152,9 @@ impl IntoResponse for ApiError {
         resp
     }
 }
+
+/// What a 503 asks the client to wait before sending again, in seconds.
+pub const RETRY_AFTER_S: u32 = 2;
 
 /// The hidden cause of a 500, for the log.
 #[derive(Clone, Debug)]
@@ -172,6 +186,7 @@ impl From<relevo_app::transitions::RunError> for ApiError {
             RunError::NotFound(m) => ApiError::NotFound(m),
             RunError::Refused(m) => ApiError::Conflict(m),
             RunError::Store(relevo_store::StoreError::Unsupported(m)) => ApiError::Conflict(m),
+            RunError::Store(e) => e.into(),
             other => ApiError::Internal(other.to_string()),
         }
     }
@@ -183,6 +198,7 @@ impl From<relevo_store::StoreError> for ApiError {
             relevo_store::StoreError::Unsupported(m) | relevo_store::StoreError::Limit(m) => {
                 ApiError::bad(m)
             }
+            relevo_store::StoreError::Busy(m) => ApiError::Unavailable(m),
             other => ApiError::Internal(other.to_string()),
         }
     }

@@ -961,6 +961,16 @@ pub fn document() -> Value {
                 ),
             );
         }
+        if r.method != "get" && !r.public {
+            let mut busy = error_response(
+                "another writer held the database past the write wait; nothing was written, send it again",
+            );
+            busy["headers"] = json!({"Retry-After": {
+                "description": "seconds to wait before sending again",
+                "schema": {"type": "integer", "minimum": 1}
+            }});
+            responses.insert("503".into(), busy);
+        }
         if r.path == "/api/v1/contacts" || (r.path == "/api/v1/hours" && r.method == "post") {
             responses.insert("413".into(), error_response("body over the size limit"));
             responses.insert(

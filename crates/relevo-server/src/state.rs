@@ -56,9 +56,19 @@ pub struct Config {
     pub time_zone: String,
     /// Hold the cube in memory for reports (each grain once it is first asked for).
     pub memory_cube: bool,
+    /// How long a write waits for the writers before it (this server's, then other processes' on
+    /// the same database) before the API answers 503 with `Retry-After`.
+    pub write_wait: std::time::Duration,
 }
 
 impl Config {
+    fn open_options(&self) -> relevo_store::OpenOptions {
+        relevo_store::OpenOptions {
+            write_wait: self.write_wait,
+            ..Default::default()
+        }
+    }
+
     pub fn new(db: impl Into<String>) -> Self {
         Config {
             db: db.into(),
@@ -72,6 +82,7 @@ impl Config {
             targets: Targets::default(),
             time_zone: "UTC".into(),
             memory_cube: true,
+            write_wait: std::time::Duration::from_secs(10),
         }
     }
 }
@@ -102,7 +113,7 @@ impl std::fmt::Debug for AppState {
 impl AppState {
     /// Opens the database (applying migrations) and builds the state.
     pub fn open(config: Config, clock: Clock, log: LogSink) -> Result<Self, StoreError> {
-        let writer = relevo_store::open(&config.db)?;
+        let writer = relevo_store::open_with(&config.db, &config.open_options())?;
         let memory = config
             .memory_cube
             .then(|| crate::memory::MemoryCubes::new(config.db.clone(), log.clone()));
@@ -148,7 +159,7 @@ impl AppState {
         let conn = self.0.readers.lock().map_err(poisoned)?.pop();
         let conn = match conn {
             Some(c) => c,
-            None => relevo_store::open(&self.0.config.db)?,
+            None => relevo_store::open_with(&self.0.config.db, &self.0.config.open_options())?,
         };
         let out = f(&*conn);
         let mut pool = self.0.readers.lock().map_err(poisoned)?;
@@ -191,12 +202,32 @@ impl AppState {
         self.0.memory.as_ref().is_some_and(|m| m.loading(grain))
     }
 
-    /// Runs `f` on the writer connection (one writer at a time).
+    /// Runs `f` on the writer connection: one writer at a time, in a queue. A write that cannot
+    /// start within `write_wait` is answered 503 (the store bounds its own wait for other
+    /// processes the same way).
     pub(crate) fn write<T>(
         &self,
         f: impl FnOnce(&mut dyn Store) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
-        let mut w = self.0.writer.lock().map_err(poisoned)?;
+        // Counted naps rather than a clock (the server reads time only through its `Clock`).
+        const NAP: std::time::Duration = std::time::Duration::from_millis(2);
+        let mut naps_left = self.0.config.write_wait.as_millis() / NAP.as_millis();
+        let mut w = loop {
+            match self.0.writer.try_lock() {
+                Ok(w) => break w,
+                Err(std::sync::TryLockError::Poisoned(e)) => return Err(poisoned(e)),
+                Err(std::sync::TryLockError::WouldBlock) => {
+                    naps_left = naps_left.saturating_sub(1);
+                    if naps_left == 0 {
+                        return Err(ApiError::Unavailable(
+                            "the server is busy writing earlier requests; nothing was written, try again"
+                                .into(),
+                        ));
+                    }
+                    std::thread::sleep(NAP);
+                }
+            }
+        };
         f(&mut **w)
     }
 

@@ -42,10 +42,9 @@ pub enum StoreError {
     /// location it cannot open): the message says why.
     #[error("{0}")]
     Unsupported(String),
-    /// Another process holds the database for itself (a large import) longer than we wait.
-    #[error(
-        "the database {0} is busy: another relevo is loading a large file into it; try again when that import ends"
-    )]
+    /// Another writer held the database longer than the store waits (a large import that took it
+    /// for itself, or a long write transaction elsewhere): the message says which, and to retry.
+    #[error("{0}")]
     Busy(String),
     /// A bound of `relevo_core::limits` that only the store can see (contacts in one cell).
     #[error("{0}")]
@@ -53,6 +52,16 @@ pub enum StoreError {
     /// Opening without creating found no database at the location.
     #[error("there is no database at {0}")]
     Missing(String),
+}
+
+/// An audit row a write records in its own transaction (see [`ContactStore::import`]).
+#[derive(Debug, Clone, Copy)]
+pub struct AuditNote<'a> {
+    pub at_ms: i64,
+    pub actor: &'a str,
+    pub action: &'a str,
+    /// What the caller knows before the write (`received=12`); the store adds what it did.
+    pub detail: &'a str,
 }
 
 /// Returned by a record source to abandon the whole import (strict mode found bad rows).
@@ -143,12 +152,16 @@ pub trait ContactStore {
     /// `expected_records` is an estimate (0 when unknown): a backend may take the database for itself
     /// during a large load (SQLite: a rollback journal when no other connection has it open). Callers
     /// that serve readers while they write pass 0.
+    ///
+    /// `audit`, when given, is written in the same transaction, its detail followed by the stats
+    /// (`inserted=… replaced=… ignored=…`): a committed batch is never unaudited.
     fn import(
         &mut self,
         source_name: &str,
         expected_records: u64,
         records: &mut dyn Iterator<Item = Result<ContactRecord, Abort>>,
         on_progress: &mut dyn FnMut(&ImportStats),
+        audit: Option<&AuditNote<'_>>,
     ) -> Result<ImportStats, StoreError>;
 
     /// Cube cells with `from ≤ interval < to`, within `scope`.
@@ -219,7 +232,11 @@ pub trait ContactStore {
     /// Stores provider hours in one transaction: each row's seconds are spread evenly over the
     /// quarter hours it covers, replacing what those cells held (re-sending changes nothing).
     /// Returns the number of quarter-hour cells written.
-    fn import_hours(&mut self, rows: &[HoursInput]) -> Result<u64, StoreError>;
+    fn import_hours(
+        &mut self,
+        rows: &[HoursInput],
+        audit: Option<&AuditNote<'_>>,
+    ) -> Result<u64, StoreError>;
 
     /// Hours per quarter hour with `from ≤ interval < to`, within `scope`.
     fn hours(
@@ -285,6 +302,10 @@ pub struct OpenOptions {
     /// How long opening waits for a lock held elsewhere (a large import holds a SQLite file for
     /// itself) before [`StoreError::Busy`].
     pub wait: std::time::Duration,
+    /// How long a write waits for another writer (another process's import, another server on
+    /// the same file) before [`StoreError::Busy`]. Writers of one process also queue behind each
+    /// other in the caller (the server keeps one writer).
+    pub write_wait: std::time::Duration,
     /// Create the database (and its schema) when there is none; otherwise [`StoreError::Missing`].
     pub create: bool,
 }
@@ -293,6 +314,7 @@ impl Default for OpenOptions {
     fn default() -> Self {
         OpenOptions {
             wait: std::time::Duration::from_secs(10),
+            write_wait: std::time::Duration::from_secs(10),
             create: true,
         }
     }
@@ -335,6 +357,7 @@ pub fn open_with(location: &str, options: &OpenOptions) -> Result<Box<dyn Store>
     Ok(Box::new(sqlite::SqliteStore::open_waiting(
         file,
         options.wait,
+        options.write_wait,
     )?))
 }
 

@@ -83,3 +83,10 @@ pub fn thousands(n: u64) -> String {
     }
     out
 }
+
+/// The clock, in milliseconds since the epoch: the CLI's one reading of it for what it records
+/// (audit rows, versions).
+#[allow(clippy::disallowed_methods)] // the binary is the edge that reads the clock
+pub fn now_ms() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
+}

@@ -313,13 +313,25 @@ pub fn run(args: &ImportArgs) -> Result<ExitCode> {
             batch: Vec::new().into_iter(),
             records: records.clone(),
         };
-        let result = store.import(&source_name, expected_records, &mut received, &mut |_| {
-            progress.update(
-                bytes.load(Ordering::Relaxed),
-                total_bytes,
-                records.load(Ordering::Relaxed),
-            )
-        });
+        let audit = relevo_store::AuditNote {
+            at_ms: crate::cli_util::now_ms(),
+            actor: "cli",
+            action: "contacts.import",
+            detail: &format!("source={source_name}"),
+        };
+        let result = store.import(
+            &source_name,
+            expected_records,
+            &mut received,
+            &mut |_| {
+                progress.update(
+                    bytes.load(Ordering::Relaxed),
+                    total_bytes,
+                    records.load(Ordering::Relaxed),
+                )
+            },
+            Some(&audit),
+        );
         drop(received); // a failed store stops the parser at its next send
         (result, parser.join().expect("the parsing thread panicked"))
     });
@@ -455,8 +467,21 @@ fn run_hours(args: &ImportArgs) -> Result<ExitCode> {
         w.flush()?;
     }
     let (mut store, db) = open_store(args.db.as_ref())?;
+    let audit = relevo_store::AuditNote {
+        at_ms: crate::cli_util::now_ms(),
+        actor: "cli",
+        action: "hours.import",
+        detail: &format!(
+            "source={}",
+            args.files
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+    };
     let cells = store
-        .import_hours(&rows)
+        .import_hours(&rows, Some(&audit))
         .with_context(|| format!("import into {} failed; nothing was written", db.display()))?;
     println!(
         "imported {} hours rows ({} quarter hours) into {}",

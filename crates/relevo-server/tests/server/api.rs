@@ -798,3 +798,100 @@ async fn a_known_path_with_another_method_is_405_with_a_json_body() {
         "GET is not supported on /api/v1/contacts (see /api/v1/openapi.json)"
     );
 }
+
+/// Another process (here: another handle) holds the database's write lock for a long import.
+fn hold_the_write_lock(db: &str, hold: std::time::Duration) -> std::thread::JoinHandle<()> {
+    let mut store = relevo_store::open(db).unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let h = std::thread::spawn(move || {
+        let mut it = (0..3).map(|i| {
+            if i == 1 {
+                tx.send(()).unwrap();
+                std::thread::sleep(hold);
+            }
+            let arrived = 1_790_000_000_000 + i * 1000;
+            Ok(relevo_core::ContactRecord {
+                answered_at_ms: Some(arrived + 1000),
+                ..relevo_core::ContactRecord::new(
+                    format!("held{i}"),
+                    "acme",
+                    "q",
+                    relevo_core::Channel::Voice,
+                    arrived,
+                    relevo_core::Outcome::Answered,
+                )
+            })
+        });
+        store.import("cli", 0, &mut it, &mut |_| {}, None).unwrap();
+    });
+    rx.recv().unwrap();
+    h
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_beside_another_writer_waits_then_is_503_with_retry_after() {
+    let s = Server::new("busy");
+    let batch = serde_json::to_string(&[contact(
+        "acme",
+        "w1",
+        "q",
+        "voice",
+        "2026-10-01T09:00:00Z",
+        1,
+        true,
+    )])
+    .unwrap();
+    // Within the bound: the request waits for the other writer and lands.
+    let held = hold_the_write_lock(&s.state.config().db, std::time::Duration::from_millis(500));
+    let r = s
+        .call("POST", "/api/v1/contacts", Some(&s.admin), Some(&batch))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    held.join().unwrap();
+
+    // Past it: 503 with Retry-After, never 500, and nothing written.
+    let mut config = s.state.config().clone();
+    config.write_wait = std::time::Duration::from_millis(100);
+    let state = relevo_server::AppState::open(
+        config,
+        std::sync::Arc::new(|| crate::support::NOW_MS + 120_000),
+        std::sync::Arc::new(|_: &str| {}),
+    )
+    .unwrap();
+    let s = Server { state, ..s };
+    let held = hold_the_write_lock(
+        &s.state.config().db,
+        std::time::Duration::from_millis(1_500),
+    );
+    let other = serde_json::to_string(&[contact(
+        "acme",
+        "w2",
+        "q",
+        "voice",
+        "2026-10-01T09:00:00Z",
+        1,
+        true,
+    )])
+    .unwrap();
+    let r = s
+        .call("POST", "/api/v1/contacts", Some(&s.admin), Some(&other))
+        .await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.body);
+    assert_eq!(r.headers["retry-after"], "2");
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("try again")
+    );
+    held.join().unwrap();
+    let audit = s
+        .call("GET", "/api/v1/audit?limit=50", Some(&s.admin), None)
+        .await;
+    let pushes = audit.body.matches("contacts.push").count();
+    assert_eq!(
+        pushes, 1,
+        "the refused batch left no audit row: {}",
+        audit.body
+    );
+}

@@ -46,11 +46,20 @@ impl AccountStore for SqliteStore {
             return Ok(None);
         };
         // Note the use at most once a minute: a busy ingest client must not write on every request.
+        // The note is best effort: while another writer holds the database it is skipped (the
+        // next request writes it), so that reading who is calling never waits for a writer.
         if last_used.is_none_or(|t| now_ms - t > 60_000) {
-            self.connection().execute(
+            let conn = self.connection();
+            conn.busy_timeout(std::time::Duration::ZERO)?;
+            let noted = conn.execute(
                 "UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1",
                 params![id, now_ms],
-            )?;
+            );
+            conn.busy_timeout(self.write_wait)?;
+            match noted.map_err(StoreError::from) {
+                Ok(_) | Err(StoreError::Busy(_)) => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(Some(Principal {
             actor: format!("token:{id}:{name}"),

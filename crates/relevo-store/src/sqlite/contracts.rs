@@ -8,7 +8,7 @@ use rusqlite::params;
 
 impl ContractStore for SqliteStore {
     fn add_contract(&mut self, c: &NewContract<'_>) -> Result<i64, StoreError> {
-        let tx = self.conn_mut().transaction()?;
+        let tx = super::write_tx(self.conn_mut())?;
         let exists: i64 = tx.query_row(
             "SELECT count(*) FROM contracts WHERE provider = ?1 AND version = ?2",
             params![c.provider, c.version],

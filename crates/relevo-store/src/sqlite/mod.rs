@@ -20,7 +20,8 @@ use std::path::Path;
 
 /// Cube deltas are flushed to the table when this many cells are pending (bounds import memory).
 const MAX_PENDING_CELLS: usize = 20_000;
-/// How long a statement waits for another connection's lock.
+/// How long a statement waits for another connection's lock unless the store was opened with
+/// another `write_wait`.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 /// Progress is reported every this many records.
 const PROGRESS_EVERY: u64 = 20_000;
@@ -28,14 +29,52 @@ const PROGRESS_EVERY: u64 = 20_000;
 /// The engine's errors, in the store's terms (rusqlite stays inside this crate).
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
-        StoreError::Database(e.to_string())
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                StoreError::Busy(
+                    "the database is busy: another writer held it longer than this one waits; \
+                     nothing was written, try again"
+                        .into(),
+                )
+            }
+            _ => StoreError::Database(e.to_string()),
+        }
     }
+}
+
+/// A write transaction that takes the write lock when it begins (`BEGIN IMMEDIATE`), waiting for
+/// it up to the busy timeout. A deferred transaction that reads first and writes later would be
+/// refused at once, without waiting, when another writer committed in between.
+pub(crate) fn write_tx(conn: &mut Connection) -> Result<Transaction<'_>, StoreError> {
+    Ok(conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
+}
+
+/// Writes `audit` in the transaction `tx`, its detail followed by `done`.
+pub(crate) fn write_audit(
+    tx: &Transaction<'_>,
+    audit: Option<&crate::AuditNote<'_>>,
+    done: &str,
+) -> Result<(), StoreError> {
+    if let Some(a) = audit {
+        let detail = if a.detail.is_empty() {
+            done.to_string()
+        } else {
+            format!("{} {done}", a.detail)
+        };
+        tx.execute(
+            "INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?1, ?2, ?3, NULL, ?4)",
+            params![a.at_ms, a.actor, a.action, detail],
+        )?;
+    }
+    Ok(())
 }
 
 /// A store in one SQLite file (or in memory for tests).
 pub(crate) struct SqliteStore {
     conn: Connection,
     hash_key: [u8; 32],
+    /// The busy timeout writes run with (see `OpenOptions::write_wait`).
+    write_wait: std::time::Duration,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -50,9 +89,16 @@ impl SqliteStore {
     /// Opens (creating if needed) the database at `path` and applies pending migrations, waiting at
     /// most `wait` for a lock held elsewhere (a large import holds the database for itself); past
     /// it, [`StoreError::Busy`].
-    pub(crate) fn open_waiting(path: &Path, wait: std::time::Duration) -> Result<Self, StoreError> {
+    pub(crate) fn open_waiting(
+        path: &Path,
+        wait: std::time::Duration,
+        write_wait: std::time::Duration,
+    ) -> Result<Self, StoreError> {
         let busy = |e: rusqlite::Error| match e.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::DatabaseBusy) => StoreError::Busy(path.display().to_string()),
+            Some(rusqlite::ErrorCode::DatabaseBusy) => StoreError::Busy(format!(
+                "the database {} is busy: another relevo is loading a large file into it; try again when that import ends",
+                path.display()
+            )),
             _ => StoreError::from(e),
         };
         let conn = Connection::open(path)?;
@@ -67,8 +113,11 @@ impl SqliteStore {
             SetupError::Sqlite(e) => busy(e),
             SetupError::Store(e) => e,
         })?;
-        store.conn.busy_timeout(BUSY_TIMEOUT)?;
-        Ok(store)
+        store.conn.busy_timeout(write_wait)?;
+        Ok(SqliteStore {
+            write_wait,
+            ..store
+        })
     }
 
     /// A private in-memory database (tests).
@@ -91,22 +140,30 @@ impl SqliteStore {
             ))
             .into());
         }
+        // Each migration in a write transaction that re-reads the version once it holds the lock:
+        // two processes opening a new database at once apply each migration once.
         for (i, m) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let now: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+            if now as usize > i {
+                continue;
+            }
             tx.execute_batch(m)?;
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-            tx.commit()?;
-        }
-        if (version as usize) < ROLLUP_MIGRATION {
-            let tx = conn.transaction()?;
-            rebuild_rollups(&tx)?;
+            if i + 1 == ROLLUP_MIGRATION {
+                rebuild_rollups(&tx)?;
+            }
             tx.commit()?;
         }
         for (_, create) in SECONDARY_INDEXES {
             conn.execute(create, [])?;
         }
         let hash_key = Self::load_or_create_key(&conn)?;
-        Ok(SqliteStore { conn, hash_key })
+        Ok(SqliteStore {
+            conn,
+            hash_key,
+            write_wait: BUSY_TIMEOUT,
+        })
     }
 
     /// The customer-hash key lives in the database's configuration, created on first use.
@@ -677,9 +734,10 @@ impl SqliteStore {
         source_name: &str,
         records: &mut dyn Iterator<Item = Result<ContactRecord, Abort>>,
         on_progress: &mut dyn FnMut(&ImportStats),
+        audit: Option<&crate::AuditNote<'_>>,
     ) -> Result<ImportStats, StoreError> {
         let key = self.hash_key;
-        let tx = self.conn.transaction()?;
+        let tx = write_tx(&mut self.conn)?;
         let mut stats = ImportStats::default();
         let mut dims = Dims::load(&tx)?;
         let mut delta: HashMap<DeltaKey, Cell, FxBuild> = HashMap::default();
@@ -736,6 +794,14 @@ impl SqliteStore {
                 stats.ignored as i64
             ],
         )?;
+        write_audit(
+            &tx,
+            audit,
+            &format!(
+                "inserted={} replaced={} ignored={}",
+                stats.inserted, stats.replaced, stats.ignored
+            ),
+        )?;
         tx.commit()?;
         on_progress(&stats);
         Ok(stats)
@@ -752,7 +818,7 @@ enum BulkJournal {
 }
 
 impl BulkJournal {
-    fn enter(conn: &Connection) -> Result<Self, StoreError> {
+    fn enter(conn: &Connection, write_wait: std::time::Duration) -> Result<Self, StoreError> {
         if conn.path().is_none_or(str::is_empty) {
             return Ok(BulkJournal::Wal); // in memory
         }
@@ -760,7 +826,7 @@ impl BulkJournal {
         conn.busy_timeout(std::time::Duration::ZERO)?;
         let mode: rusqlite::Result<String> =
             conn.query_row("PRAGMA journal_mode = TRUNCATE", [], |r| r.get(0));
-        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.busy_timeout(write_wait)?;
         match mode {
             Ok(m) if m.eq_ignore_ascii_case("truncate") => Ok(BulkJournal::Rollback),
             Ok(_) => Ok(BulkJournal::Wal),
@@ -790,9 +856,10 @@ impl ContactStore for SqliteStore {
         expected_records: u64,
         records: &mut dyn Iterator<Item = Result<ContactRecord, Abort>>,
         on_progress: &mut dyn FnMut(&ImportStats),
+        audit: Option<&crate::AuditNote<'_>>,
     ) -> Result<ImportStats, StoreError> {
         let journal = if expected_records >= BULK_MIN_RECORDS {
-            BulkJournal::enter(&self.conn)?
+            BulkJournal::enter(&self.conn, self.write_wait)?
         } else {
             BulkJournal::Wal
         };
@@ -801,7 +868,7 @@ impl ContactStore for SqliteStore {
         // look-ups per record and makes SQLite keep a statement journal for every INSERT (a third of
         // the import's time).
         self.conn.pragma_update(None, "foreign_keys", "OFF")?;
-        let result = self.import_in_tx(source_name, records, on_progress);
+        let result = self.import_in_tx(source_name, records, on_progress, audit);
         let fk = self.conn.pragma_update(None, "foreign_keys", "ON");
         journal.leave(&self.conn);
         fk?;
@@ -1078,8 +1145,12 @@ impl ContactStore for SqliteStore {
         Ok(out)
     }
 
-    fn import_hours(&mut self, rows: &[HoursInput]) -> Result<u64, StoreError> {
-        let tx = self.conn.transaction()?;
+    fn import_hours(
+        &mut self,
+        rows: &[HoursInput],
+        audit: Option<&crate::AuditNote<'_>>,
+    ) -> Result<u64, StoreError> {
+        let tx = write_tx(&mut self.conn)?;
         let mut dims = Dims::load(&tx)?;
         let mut cells = 0u64;
         {
@@ -1109,6 +1180,7 @@ impl ContactStore for SqliteStore {
                 }
             }
         }
+        write_audit(&tx, audit, &format!("rows={} cells={cells}", rows.len()))?;
         tx.commit()?;
         Ok(cells)
     }

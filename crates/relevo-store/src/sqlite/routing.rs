@@ -22,7 +22,7 @@ impl RoutingStore for SqliteStore {
         deltas: &[RoutingCount],
         now_ms: i64,
     ) -> Result<(), StoreError> {
-        let tx = self.conn_mut().transaction()?;
+        let tx = super::write_tx(self.conn_mut())?;
         {
             let mut st = tx.prepare_cached(
                 "INSERT INTO router_states (transition_id, state, decisions, updated_at) VALUES (?1, ?2, ?3, ?4) \

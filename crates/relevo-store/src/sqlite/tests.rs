@@ -9,7 +9,12 @@ use relevo_core::{Channel, ContactRecord, Outcome};
 use std::path::Path;
 
 fn open(path: &Path) -> SqliteStore {
-    SqliteStore::open_waiting(path, std::time::Duration::from_secs(10)).unwrap()
+    SqliteStore::open_waiting(
+        path,
+        std::time::Duration::from_secs(10),
+        super::BUSY_TIMEOUT,
+    )
+    .unwrap()
 }
 
 /// An answered voice contact of acme on billing, `arrived_s` after a fixed instant.
@@ -31,7 +36,7 @@ fn answered(id: &str, arrived_s: i64, wait_s: i64) -> ContactRecord {
 
 fn import(store: &mut dyn Store, records: Vec<ContactRecord>) -> ImportStats {
     let mut it = records.into_iter().map(Ok);
-    store.import("test", 0, &mut it, &mut |_| {}).unwrap()
+    store.import("test", 0, &mut it, &mut |_| {}, None).unwrap()
 }
 
 fn cube(store: &dyn Store) -> Vec<(crate::CellKey, relevo_metrics::Cell)> {
@@ -70,7 +75,11 @@ fn large_loads_switch_journal_only_when_alone_and_stay_atomic() {
         if seen == 400 {
             assert!(journal.exists(), "a load alone writes a rollback journal");
             // Meanwhile another process cannot open the database: it is told why.
-            match SqliteStore::open_waiting(&path, std::time::Duration::from_millis(50)) {
+            match SqliteStore::open_waiting(
+                &path,
+                std::time::Duration::from_millis(50),
+                super::BUSY_TIMEOUT,
+            ) {
                 Err(e @ crate::StoreError::Busy(_)) => {
                     assert!(e.to_string().contains("large file"), "{e}")
                 }
@@ -79,7 +88,7 @@ fn large_loads_switch_journal_only_when_alone_and_stay_atomic() {
         }
     });
     store
-        .import("alone", 1_000_000, &mut it, &mut |_| {})
+        .import("alone", 1_000_000, &mut it, &mut |_| {}, None)
         .unwrap();
     assert_eq!(journal_mode(store.connection()), "wal");
 
@@ -94,7 +103,7 @@ fn large_loads_switch_journal_only_when_alone_and_stay_atomic() {
         reads += 1;
     });
     store
-        .import("shared", 1_000_000, &mut it, &mut |_| {})
+        .import("shared", 1_000_000, &mut it, &mut |_| {}, None)
         .unwrap();
     assert_eq!(reads, 500);
     assert!(!journal.exists() || std::fs::metadata(&journal).unwrap().len() == 0);
@@ -106,7 +115,7 @@ fn large_loads_switch_journal_only_when_alone_and_stay_atomic() {
         let mut it = records(1_000, 300).into_iter().map(Ok).chain([Err(Abort)]);
         assert!(
             store
-                .import("aborted", 1_000_000, &mut it, &mut |_| {})
+                .import("aborted", 1_000_000, &mut it, &mut |_| {}, None)
                 .is_err()
         );
         assert_eq!(journal_mode(store.connection()), "wal");

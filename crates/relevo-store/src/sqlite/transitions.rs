@@ -37,7 +37,7 @@ impl TransitionStore for SqliteStore {
         actor: &str,
         now_ms: i64,
     ) -> Result<i64, StoreError> {
-        let tx = self.conn_mut().transaction()?;
+        let tx = super::write_tx(self.conn_mut())?;
         tx.execute(
             "INSERT INTO transitions (name, queue, from_provider, to_provider, plan, state, version, \
              created_at, created_by, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?8, ?7)",
@@ -90,7 +90,7 @@ impl TransitionStore for SqliteStore {
         id: i64,
         save: &TransitionSave<'_>,
     ) -> Result<Vec<i64>, StoreError> {
-        let tx = self.conn_mut().transaction()?;
+        let tx = super::write_tx(self.conn_mut())?;
         let n = tx.execute(
             "UPDATE transitions SET state = ?1, version = version + 1, updated_at = ?2 \
              WHERE id = ?3 AND version = ?4",

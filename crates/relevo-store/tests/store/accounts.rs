@@ -122,7 +122,7 @@ fn data_span_follows_the_scope() {
         )
     };
     let records = vec![rec("a", 0), rec("a", 900_000), rec("b", 9_000_000)];
-    s.import("t", 3, &mut records.into_iter().map(Ok), &mut |_| {})
+    s.import("t", 3, &mut records.into_iter().map(Ok), &mut |_| {}, None)
         .unwrap();
     assert_eq!(s.data_span(&Scope::All).unwrap(), Some((0, 10)));
     assert_eq!(

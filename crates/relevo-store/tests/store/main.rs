@@ -4,6 +4,7 @@
 //! recomputation from raw.
 
 mod accounts;
+mod concurrency;
 mod routing;
 mod support;
 mod transitions;
@@ -39,7 +40,7 @@ fn rec(
 
 fn import(store: &mut dyn Store, records: Vec<ContactRecord>) -> ImportStats {
     let mut it = records.into_iter().map(Ok);
-    store.import("test", 0, &mut it, &mut |_| {}).unwrap()
+    store.import("test", 0, &mut it, &mut |_| {}, None).unwrap()
 }
 
 fn cube(store: &dyn Store) -> Vec<(relevo_store::CellKey, relevo_metrics::Cell)> {
@@ -117,7 +118,9 @@ fn conformance_story() {
         Err(Abort),
     ]
     .into_iter();
-    let err = store.import("bad", 0, &mut it, &mut |_| {}).unwrap_err();
+    let err = store
+        .import("bad", 0, &mut it, &mut |_| {}, None)
+        .unwrap_err();
     assert_eq!(err.to_string(), "import aborted: nothing was written");
     assert_eq!(store.providers().unwrap(), ["acme", "beta"]);
     assert_eq!(store.cube_version().unwrap(), v2);
@@ -363,8 +366,8 @@ fn hours_spread_over_quarter_hours_and_resending_changes_nothing() {
         productive_ms: 9_000,
         scheduled_ms: 12_000,
     }];
-    assert_eq!(store.import_hours(&rows).unwrap(), 3);
-    assert_eq!(store.import_hours(&rows).unwrap(), 3);
+    assert_eq!(store.import_hours(&rows, None).unwrap(), 3);
+    assert_eq!(store.import_hours(&rows, None).unwrap(), 3);
     let cells = store.hours(i64::MIN, i64::MAX, &Scope::All).unwrap();
     let staffed: Vec<i64> = cells.iter().map(|c| c.staffed_ms).collect();
     assert_eq!(staffed, [3_334, 3_333, 3_333]);

@@ -55,6 +55,15 @@ impl Db {
     pub fn open(&self) -> Box<dyn Store> {
         relevo_store::open(&self.location).unwrap()
     }
+
+    /// A new handle whose writes wait at most `write_wait` for other writers.
+    pub fn open_waiting(&self, write_wait: std::time::Duration) -> Box<dyn Store> {
+        let options = relevo_store::OpenOptions {
+            write_wait,
+            ..Default::default()
+        };
+        relevo_store::open_with(&self.location, &options).unwrap()
+    }
 }
 
 impl Drop for Db {
