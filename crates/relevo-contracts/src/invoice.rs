@@ -225,11 +225,9 @@ impl Invoice {
 }
 
 pub(crate) fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
+    let mut out = String::new();
+    relevo_core::push_csv_text(&mut out, s);
+    out
 }
 
 /// The provider's expected invoice for `usage.month`, before the scorecard (add it with

@@ -13,6 +13,6 @@ pub use kpi::serde_enum as kpi_serde;
 pub use kpi::{Kpi, Lang, Unit, Volume, format_duration};
 pub use record::{
     Channel, ContactRecord, Direction, FieldError, Grain, INTERVAL_MS, Outcome, check_key,
-    interval_of, interval_start_ms, limits, quote,
+    interval_of, interval_start_ms, limits, push_csv_text, quote,
 };
 pub use settings::{AbandonTreatment, KpiSettings};

@@ -490,6 +490,33 @@ pub fn quote(v: &str) -> String {
     }
 }
 
+/// Appends a text cell of a CSV file meant for people's spreadsheets (reports, invoices): quoted
+/// when it holds a comma, quote or line break, and, when a spreadsheet would run it as a formula
+/// (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return), prefixed with `'` so that it
+/// stays text (OWASP, CSV injection). Numbers are written by their callers, never through this.
+///
+/// ```
+/// let mut out = String::new();
+/// relevo_core::push_csv_text(&mut out, "=HYPERLINK(\"http://x\")");
+/// assert_eq!(out, "\"'=HYPERLINK(\"\"http://x\"\")\"");
+/// ```
+pub fn push_csv_text(out: &mut String, s: &str) {
+    let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let quoted = s.contains([',', '"', '\n', '\r']);
+    if quoted {
+        out.push('"');
+    }
+    if formula {
+        out.push('\'');
+    }
+    if quoted {
+        out.push_str(&s.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(s);
+    }
+}
+
 /// Milliseconds as seconds with up to three decimals, trailing zeros trimmed.
 pub(crate) fn fmt_ms(ms: i64) -> String {
     if ms % 1000 == 0 {

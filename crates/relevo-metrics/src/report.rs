@@ -381,16 +381,6 @@ pub fn build<'a>(
     rows
 }
 
-fn push_csv_field(out: &mut String, s: &str) {
-    if s.contains([',', '"', '\n', '\r']) {
-        out.push('"');
-        out.push_str(&s.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(s);
-    }
-}
-
 /// CSV with the canonical columns; ratios to 6 decimals, seconds to 3, nulls empty.
 pub fn to_csv(rows: &[ReportRow], tz: &TimeZone) -> String {
     let mut out = String::with_capacity(rows.len() * 160 + 400);
@@ -433,9 +423,9 @@ impl<'a> CsvWriter<'a> {
 fn csv_row_rest(out: &mut String, r: &ReportRow) {
     let k = &r.kpis;
     out.push(',');
-    push_csv_field(out, r.provider.as_deref().unwrap_or(""));
+    relevo_core::push_csv_text(out, r.provider.as_deref().unwrap_or(""));
     out.push(',');
-    push_csv_field(out, r.queue.as_deref().unwrap_or(""));
+    relevo_core::push_csv_text(out, r.queue.as_deref().unwrap_or(""));
     out.push(',');
     out.push_str(r.channel.map_or("", |c| c.as_str()));
     for v in [

@@ -5,13 +5,13 @@
 //! themselves: the caller's scope goes to the store.
 
 use crate::auth::{Caller, Perm};
-use crate::error::{ApiError, RecordError};
+use crate::error::{ApiError, IdPath, RecordError};
 use crate::kpis::{self, KpiQuery};
 use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, JsonRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use relevo_app::erlang::Staffing;
@@ -486,7 +486,7 @@ pub async fn create_token(
 pub async fn revoke_token(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
 ) -> Result<StatusCode, ApiError> {
     caller.require(Perm::Admin)?;
     let now = st.now_ms();

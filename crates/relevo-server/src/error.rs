@@ -293,3 +293,29 @@ impl From<axum::extract::rejection::BytesRejection> for ApiError {
         }
     }
 }
+
+/// A numeric id from the path (`/tokens/{id}`, `/transitions/{id}`): whole numbers from 1 to
+/// `i64::MAX`. Anything else names no stored thing, so it is `404` like an id that is not there,
+/// and the answer does not repeat what was sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IdPath(pub i64);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for IdPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| ApiError::NotFound("no such id".into()))?;
+        match raw.parse::<i64>() {
+            Ok(id) if id >= 1 => Ok(IdPath(id)),
+            _ => Err(ApiError::NotFound(
+                "no such id (ids are whole numbers from 1)".into(),
+            )),
+        }
+    }
+}

@@ -52,6 +52,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             middleware::observe,
         ))
+        .layer(axum::middleware::from_fn(middleware::secure_headers))
         .with_state(state)
 }
 

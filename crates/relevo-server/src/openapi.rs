@@ -913,12 +913,19 @@ pub fn document() -> Value {
             .params
             .iter()
             .map(|Param(name, place, ty, required, description)| {
+                // Ids in paths are whole numbers from 1 (crate::error::IdPath).
+                let schema = match (place, *ty) {
+                    (In::Path, "integer") => {
+                        json!({"type": "integer", "format": "int64", "minimum": 1})
+                    }
+                    _ => json!({"type": ty}),
+                };
                 json!({
                     "name": name,
                     "in": match place { In::Query => "query", In::Path => "path" },
                     "required": required,
                     "description": description,
-                    "schema": {"type": ty}
+                    "schema": schema
                 })
             })
             .collect();
@@ -951,6 +958,12 @@ pub fn document() -> Value {
             responses.insert(
                 "403".into(),
                 error_response("the role may not do this, or the data is outside its scope"),
+            );
+        }
+        if r.path.contains("{id}") {
+            responses.insert(
+                "404".into(),
+                error_response("no such id within the caller's access"),
             );
         }
         if r.path == "/api/v1/kpis" {

@@ -8,11 +8,11 @@
 //! providers, so a provider role sees none of them.
 
 use crate::auth::{Caller, Perm};
-use crate::error::ApiError;
+use crate::error::{ApiError, IdPath};
 use crate::state::AppState;
 use axum::Json;
+use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, State};
 use relevo_app::transitions::{self, Loaded, Op, Outcome};
 use relevo_store::Role;
 use relevo_transitions::{Check, GateResult};
@@ -270,7 +270,7 @@ pub async fn list(State(st): State<AppState>, caller: Caller) -> Result<Json<Val
 pub async fn get_one(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
 ) -> Result<Json<Value>, ApiError> {
     require_staff(&caller)?;
     let now = st.now_ms();
@@ -407,7 +407,7 @@ pub fn deliver(
 pub async fn advance(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
     body: Result<Json<OpBody>, JsonRejection>,
 ) -> Result<Json<OpResult>, ApiError> {
     operate(st, caller, id, Op::Advance, body).await
@@ -416,7 +416,7 @@ pub async fn advance(
 pub async fn hold(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
     body: Result<Json<OpBody>, JsonRejection>,
 ) -> Result<Json<OpResult>, ApiError> {
     operate(st, caller, id, Op::Hold, body).await
@@ -425,7 +425,7 @@ pub async fn hold(
 pub async fn rollback(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
     body: Result<Json<OpBody>, JsonRejection>,
 ) -> Result<Json<OpResult>, ApiError> {
     operate(st, caller, id, Op::Rollback { full: false }, body).await
@@ -434,7 +434,7 @@ pub async fn rollback(
 pub async fn resume(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
     body: Result<Json<OpBody>, JsonRejection>,
 ) -> Result<Json<OpResult>, ApiError> {
     operate(st, caller, id, Op::Resume, body).await
@@ -554,7 +554,7 @@ pub async fn flush_loop(st: AppState) {
 pub async fn decisions(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
 ) -> Result<Json<Value>, ApiError> {
     require_staff(&caller)?;
     st.blocking(move |st| {

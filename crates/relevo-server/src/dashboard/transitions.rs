@@ -11,7 +11,7 @@ use super::i18n::Lang;
 use super::{PageQuery, html_response, lang_of, page_caller, page_error};
 use crate::state::AppState;
 use crate::transitions_api::{Detail, detail, require_staff, share_of, summary};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use relevo_transitions::GateStatus;
@@ -192,7 +192,7 @@ fn timeline_svg(lang: Lang, d: &Detail, tz: &jiff::tz::TimeZone) -> String {
 
 pub async fn detail_page(
     State(st): State<AppState>,
-    Path(id): Path<i64>,
+    crate::error::IdPath(id): crate::error::IdPath,
     Query(q): Query<PageQuery>,
     headers: HeaderMap,
 ) -> Response {

@@ -895,3 +895,110 @@ async fn a_write_beside_another_writer_waits_then_is_503_with_retry_after() {
         audit.body
     );
 }
+
+#[tokio::test]
+async fn report_csv_cells_a_spreadsheet_would_run_stay_text() {
+    let s = Server::new("csv-injection");
+    let queue = "=HYPERLINK(\"http://example.invalid\",\"x\")";
+    let batch = serde_json::to_string(&[
+        contact(
+            "acme",
+            "f1",
+            queue,
+            "voice",
+            "2026-10-01T09:00:00Z",
+            1,
+            true,
+        ),
+        contact(
+            "acme",
+            "f2",
+            "@SUM(1+1)",
+            "voice",
+            "2026-10-01T09:00:00Z",
+            1,
+            true,
+        ),
+    ])
+    .unwrap();
+    let r = s
+        .call("POST", "/api/v1/contacts", Some(&s.admin), Some(&batch))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = s
+        .call(
+            "GET",
+            "/api/v1/kpis?from=2026-10-01&to=2026-10-01&by=day&group=queue&format=csv",
+            Some(&s.admin),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.body
+            .contains(",\"'=HYPERLINK(\"\"http://example.invalid\"\",\"\"x\"\")\","),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains(",'@SUM(1+1),"), "{}", r.body);
+    assert!(
+        !r.body.contains(",=") && !r.body.contains(",@"),
+        "{}",
+        r.body
+    );
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let s = Server::new("headers");
+    for (method, path, token) in [
+        ("GET", "/healthz", None),
+        ("GET", "/api/v1/me", Some(s.admin.as_str())),
+        ("GET", "/api/v1/kpis?from=x", Some(s.admin.as_str())),
+        ("GET", "/no/such/page", None),
+        (
+            "GET",
+            "/transitions/%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+            None,
+        ),
+        ("DELETE", "/api/v1/contacts", Some(s.admin.as_str())),
+        ("GET", "/login", None),
+    ] {
+        let r = s.call(method, path, token, None).await;
+        let h = &r.headers;
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["x-frame-options"], "DENY", "{path}");
+        assert!(h.contains_key("referrer-policy"), "{path}");
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(!r.body.contains("<script>alert"), "{path}: {}", r.body);
+    }
+}
+
+#[tokio::test]
+async fn ids_that_cannot_exist_are_404_in_json_without_the_input() {
+    let s = Server::new("ids");
+    for path in [
+        "/api/v1/tokens/99999999999999999999",
+        "/api/v1/tokens/-3",
+        "/api/v1/tokens/%3Cb%3Ex",
+    ] {
+        let r = s.call("DELETE", path, Some(&s.admin), None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}: {}", r.body);
+        assert_eq!(r.headers["content-type"], "application/json", "{path}");
+        assert!(
+            !r.body.contains("<b>") && !r.body.contains("9999"),
+            "{}",
+            r.body
+        );
+    }
+    let r = s
+        .call(
+            "GET",
+            "/api/v1/transitions/18446744073709551616",
+            Some(&s.admin),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+}
