@@ -50,6 +50,10 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(state.config().max_body_bytes))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            middleware::time_limit,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             middleware::observe,
         ))
         .layer(axum::middleware::from_fn(middleware::secure_headers))
@@ -62,7 +66,7 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let app = router(state.clone());
     if let Ok(addr) = listener.local_addr() {
         state.log(&format!(
             "ts={} level=info msg=listening addr={addr}",
@@ -75,9 +79,7 @@ pub async fn serve(
         tokio::spawn(transitions_api::evaluation_loop(state.clone())),
         tokio::spawn(transitions_api::flush_loop(state.clone())),
     ];
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let served = accept_loop(listener, app, state.config(), shutdown).await;
     for task in background {
         task.abort();
     }
@@ -95,6 +97,65 @@ pub async fn serve(
             .map(|t| t.to_string())
             .unwrap_or_default()
     ));
+    Ok(())
+}
+
+/// Accepts and serves HTTP/1.1 connections until `shutdown`, then lets in-flight requests finish.
+///
+/// Bounds what a client can hold: at most `max_connections` connections are served at once
+/// (further clients wait in the listen backlog); a connection must deliver each request's headers
+/// within `header_read_timeout` of opening or of falling idle, else it is closed (a client
+/// sending a byte every half second, or holding a keep-alive connection open, is let go).
+async fn accept_loop(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    config: &Config,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(config.header_read_timeout)
+        .keep_alive(true);
+    let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(config.max_connections.max(1)));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            () = &mut shutdown => break,
+            p = permits.clone().acquire_owned() => match p {
+                Ok(p) => p,
+                Err(_) => break, // never closed
+            },
+        };
+        let (stream, addr) = tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                // Out of file descriptors, a connection reset before it was accepted: wait a
+                // moment and go on accepting.
+                Err(_) => {
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let app = app.clone();
+        let service =
+            hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(addr));
+                tower::ServiceExt::oneshot(app.clone(), req.map(axum::body::Body::new))
+            });
+        let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            // A connection's end (the client's, or a timeout) is no error of the server's.
+            let _ = conn.await;
+            drop(permit);
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
     Ok(())
 }
 

@@ -60,3 +60,18 @@ pub async fn secure_headers(req: Request, next: Next) -> Response {
         ));
     resp
 }
+
+/// Middleware: a request (reading its body, computing its answer) that takes longer than the
+/// configured `request_timeout` is answered 503; the client may ask again, or for less.
+pub async fn time_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    use axum::response::IntoResponse;
+    let limit = state.config().request_timeout;
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(resp) => resp,
+        Err(_) => crate::error::ApiError::Unavailable(format!(
+            "the request took longer than {} s and was stopped; ask for a shorter period or a coarser grain",
+            limit.as_secs()
+        ))
+        .into_response(),
+    }
+}

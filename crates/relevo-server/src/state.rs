@@ -59,6 +59,13 @@ pub struct Config {
     /// How long a write waits for the writers before it (this server's, then other processes' on
     /// the same database) before the API answers 503 with `Retry-After`.
     pub write_wait: std::time::Duration,
+    /// A client must send a request's headers within this, from when the connection opens or
+    /// falls idle after a response; else the connection is closed (slow or idle clients).
+    pub header_read_timeout: std::time::Duration,
+    /// A request (its body read and its answer computed) that takes longer is answered 503.
+    pub request_timeout: std::time::Duration,
+    /// Connections served at once; further clients wait to be accepted.
+    pub max_connections: usize,
 }
 
 impl Config {
@@ -83,6 +90,9 @@ impl Config {
             time_zone: "UTC".into(),
             memory_cube: true,
             write_wait: std::time::Duration::from_secs(10),
+            header_read_timeout: std::time::Duration::from_secs(10),
+            request_timeout: std::time::Duration::from_secs(120),
+            max_connections: 512,
         }
     }
 }

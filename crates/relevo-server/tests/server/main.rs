@@ -5,6 +5,7 @@
 mod api;
 mod browser;
 mod contracts;
+mod edges;
 mod pages;
 mod roles;
 mod support;
