@@ -170,3 +170,116 @@ pub fn set_password(
     }
     Ok(done)
 }
+
+/// How failed logins are throttled (OWASP's authentication guidance: limit per account and
+/// source, and never let attempts on one name lock out another).
+///
+/// Three counters over `window_ms`, kept in the store (so they hold across restarts and servers):
+/// - **name at an address**: `per_pair` failures refuse that name from that address only;
+/// - **address**: `per_address` failures (any names, made-up ones included) refuse that address;
+/// - **name**: past `per_account` failures from anywhere, one attempt per `backoff_ms` (a back-off,
+///   not a lock-out).
+///
+/// A flood of made-up names from one address therefore throttles that address, never a real
+/// account elsewhere. Behind a reverse proxy the address is the client's (the server's trusted
+/// proxy setting), not the proxy's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LoginLimits {
+    pub window_ms: i64,
+    pub per_pair: i64,
+    pub per_address: i64,
+    pub per_account: i64,
+    pub backoff_ms: i64,
+}
+
+impl Default for LoginLimits {
+    fn default() -> Self {
+        LoginLimits {
+            window_ms: 15 * 60_000,
+            per_pair: 5,
+            per_address: 50,
+            per_account: 20,
+            backoff_ms: 60_000,
+        }
+    }
+}
+
+/// Whether a login attempt may be checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoginGate {
+    Open,
+    /// Refused before any password is checked; the reason is for the log, not the client.
+    Throttled(&'static str),
+}
+
+fn login_keys(name: &str, address: &str) -> [String; 3] {
+    [
+        format!("pair:{address}:{name}"),
+        format!("addr:{address}"),
+        format!("user:{name}"),
+    ]
+}
+
+/// May `name` try a password from `address` now?
+pub fn login_gate(
+    store: &dyn Store,
+    name: &str,
+    address: &str,
+    now_ms: i64,
+    limits: &LoginLimits,
+) -> Result<LoginGate, Error> {
+    let [pair, addr, user] = login_keys(name, address);
+    let since = now_ms - limits.window_ms;
+    if store.login_failures_since(&pair, since)? >= limits.per_pair {
+        return Ok(LoginGate::Throttled("name at this address"));
+    }
+    if store.login_failures_since(&addr, since)? >= limits.per_address {
+        return Ok(LoginGate::Throttled(ADDRESS));
+    }
+    if store.login_failures_since(&user, since)? >= limits.per_account
+        && store.login_failures_since(&user, now_ms - limits.backoff_ms)? > 0
+    {
+        return Ok(LoginGate::Throttled("name, backing off"));
+    }
+    Ok(LoginGate::Open)
+}
+
+/// Counts a failed attempt of `name` from `address`.
+pub fn login_failed(
+    store: &dyn Store,
+    name: &str,
+    address: &str,
+    now_ms: i64,
+) -> Result<(), Error> {
+    for k in login_keys(name, address) {
+        store.record_login_failure(&k, now_ms)?;
+    }
+    Ok(())
+}
+
+/// Counts a refused attempt (`gate` was `Throttled`) against its address, unless the address
+/// itself was the reason: hammering one name from an address escalates to the address, and an
+/// address already refused adds nothing more (its rows stay bounded).
+pub fn login_refused(
+    store: &dyn Store,
+    address: &str,
+    now_ms: i64,
+    gate: LoginGate,
+) -> Result<(), Error> {
+    if let LoginGate::Throttled(why) = gate
+        && why != ADDRESS
+    {
+        store.record_login_failure(&format!("addr:{address}"), now_ms)?;
+    }
+    Ok(())
+}
+
+const ADDRESS: &str = "address";
+
+/// Forgets `name`'s failures after it logged in from `address` (the address's own count stays).
+pub fn login_succeeded(store: &dyn Store, name: &str, address: &str) -> Result<(), Error> {
+    let [pair, _, user] = login_keys(name, address);
+    store.clear_login_failures(&pair)?;
+    store.clear_login_failures(&user)?;
+    Ok(())
+}

@@ -217,10 +217,12 @@ async fn login_page(
 }
 
 async fn login_submit(State(st): State<AppState>, req: Request) -> Result<Response, ApiError> {
-    let client = req
+    let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string());
+        .map(|c| c.0.ip());
+    let client = auth::client_ip(peer, req.headers(), &st.config().trusted_proxies)
+        .map_or_else(|| "unknown".to_string(), |a| a.to_string());
     let headers = req.headers().clone();
     let axum::Form(form) = axum::Form::<LoginForm>::from_request(req, &st).await?;
     let sent = auth::cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or("");
@@ -233,12 +235,13 @@ async fn login_submit(State(st): State<AppState>, req: Request) -> Result<Respon
     let cfg = st.config().clone();
     let outcome = st
         .blocking(move |st| {
-            let keys = [format!("user:{}", form.name), format!("addr:{client}")];
-            let since = now - cfg.login_window_ms;
-            for k in &keys {
-                if st.read(|s| Ok(s.login_failures_since(k, since)?))? >= cfg.login_max_failures {
-                    return Ok(Err("rate"));
-                }
+            use relevo_app::accounts::{
+                LoginGate, login_failed, login_gate, login_refused, login_succeeded,
+            };
+            let gate = st.read(|s| Ok(login_gate(s, &form.name, &client, now, &cfg.login)?))?;
+            if let LoginGate::Throttled(_) = gate {
+                st.write(|w| Ok(login_refused(&*w, &client, now, gate)?))?;
+                return Ok(Err("rate"));
             }
             let found = st.read(|s| Ok(s.user_for_login(&form.name)?))?;
             let ok = found
@@ -251,12 +254,7 @@ async fn login_submit(State(st): State<AppState>, req: Request) -> Result<Respon
                     if !ok {
                         let _ = auth::verify_password(&form.password, DUMMY_HASH);
                     }
-                    st.write(|w| {
-                        for k in &keys {
-                            w.record_login_failure(k, now)?;
-                        }
-                        Ok(())
-                    })?;
+                    st.write(|w| Ok(login_failed(&*w, &form.name, &client, now)?))?;
                     st.metrics()
                         .login_failures
                         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -267,7 +265,7 @@ async fn login_submit(State(st): State<AppState>, req: Request) -> Result<Respon
             let csrf = relevo_app::accounts::random_hex()?;
             st.write(|w| {
                 w.create_session(&sid, user.id, &csrf, now, now + cfg.session_ttl_ms)?;
-                w.clear_login_failures(&keys[0])?;
+                login_succeeded(&*w, &form.name, &client)?;
                 w.audit(now, &format!("user:{}", user.name), "login", None, None)?;
                 Ok(())
             })?;

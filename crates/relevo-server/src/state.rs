@@ -45,9 +45,10 @@ pub struct Config {
     /// Most records in one `POST /contacts`.
     pub max_batch_records: usize,
     pub session_ttl_ms: i64,
-    /// Failed logins allowed per user name and per client address within `login_window_ms`.
-    pub login_max_failures: i64,
-    pub login_window_ms: i64,
+    /// How failed logins are throttled (per name at an address, per address, per name).
+    pub login: relevo_app::accounts::LoginLimits,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (empty: the peer is the client).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     pub password_cost: PasswordCost,
     /// Mark cookies `Secure` (when served behind TLS).
     pub secure_cookies: bool,
@@ -82,8 +83,8 @@ impl Config {
             max_body_bytes: 16 << 20,
             max_batch_records: 10_000,
             session_ttl_ms: 12 * 3_600_000,
-            login_max_failures: 5,
-            login_window_ms: 15 * 60_000,
+            login: relevo_app::accounts::LoginLimits::default(),
+            trusted_proxies: Vec::new(),
             password_cost: PasswordCost::default(),
             secure_cookies: false,
             targets: Targets::default(),

@@ -219,6 +219,7 @@ pub trait AccountStore {
     fn delete_session(&self, session_id: &str) -> Result<(), StoreError>;
 
     /// Notes a failed login for `key` (a user name or a client address).
+    /// Also forgets failures older than [`LOGIN_MEMORY_MS`].
     fn record_login_failure(&self, key: &str, now_ms: i64) -> Result<(), StoreError>;
 
     /// Failed logins for `key` since `since_ms`.
@@ -243,3 +244,6 @@ pub trait AuditStore {
     /// The newest `limit` audit entries, newest first.
     fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError>;
 }
+
+/// How long failed logins are remembered: longer than any throttling window.
+pub const LOGIN_MEMORY_MS: i64 = 86_400_000;

@@ -33,6 +33,10 @@ pub struct ServeArgs {
     /// read in when first asked for; the benchmark's year of 1.87 M 15-minute cells takes 244 MiB)
     #[arg(long)]
     pub no_memory_cube: bool,
+    /// A reverse proxy whose X-Forwarded-For names the client (repeat for several; login
+    /// throttling then counts the client's address, not the proxy's)
+    #[arg(long = "trusted-proxy", value_name = "IP")]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 fn state(db: &Path, tz: &str, tweak: impl FnOnce(&mut Config)) -> Result<AppState> {
@@ -56,6 +60,7 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode> {
         c.max_body_bytes = args.max_body_mib << 20;
         c.secure_cookies = args.secure_cookies;
         c.memory_cube = !args.no_memory_cube;
+        c.trusted_proxies = args.trusted_proxies.clone();
     })?;
     relevo_server::run_blocking(args.listen, st, |addr| {
         eprintln!(

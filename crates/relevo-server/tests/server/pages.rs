@@ -118,9 +118,6 @@ async fn failed_logins_are_rate_limited() {
     assert_eq!(r.headers["location"], "/login?error=rate");
     let page = s.call("GET", "/login?error=rate&lang=es", None, None).await;
     assert!(page.body.contains("Demasiados intentos fallidos"));
-    // The client's address is limited too: guessing other names does not get around it.
-    let r = s.login("nobody", PASSWORD).await.unwrap_err();
-    assert_eq!(r.headers["location"], "/login?error=rate");
     let m = s.call("GET", "/metrics", None, None).await;
     assert!(
         m.body.contains("relevo_login_failures_total 5"),
@@ -312,4 +309,89 @@ target = 0.30
         1,
         "{zenith_row}"
     );
+}
+
+#[tokio::test]
+async fn a_flood_of_made_up_names_throttles_its_address_not_a_real_account() {
+    let s = Server::new("flood");
+    // Five wrong passwords for ana from one address: ana is refused there, even with hers...
+    for _ in 0..5 {
+        let r = s
+            .login_from("ana", "wrong", Some("198.51.100.7"), None)
+            .await
+            .unwrap_err();
+        assert_eq!(r.headers["location"], "/login?error=bad");
+    }
+    let r = s
+        .login_from("ana", PASSWORD, Some("198.51.100.7"), None)
+        .await
+        .unwrap_err();
+    assert_eq!(r.headers["location"], "/login?error=rate");
+    // ...but not from her own address.
+    s.login_from("ana", PASSWORD, Some("203.0.113.20"), None)
+        .await
+        .unwrap_or_else(|r| panic!("{:?}", r.headers));
+    // Fifty made-up names from one address: that address is throttled, for every name...
+    for i in 0..50 {
+        let r = s
+            .login_from(&format!("made-up-{i}"), "x", Some("192.0.2.66"), None)
+            .await
+            .unwrap_err();
+        assert_eq!(r.headers["location"], "/login?error=bad", "attempt {i}");
+    }
+    let r = s
+        .login_from("ana", PASSWORD, Some("192.0.2.66"), None)
+        .await
+        .unwrap_err();
+    assert_eq!(r.headers["location"], "/login?error=rate");
+    // ...and ana, elsewhere, still logs in.
+    s.login_from("ana", PASSWORD, Some("203.0.113.20"), None)
+        .await
+        .unwrap_or_else(|r| panic!("{:?}", r.headers));
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_forwarded_client_is_throttled_not_the_proxy() {
+    let s = Server::new("proxy");
+    let mut config = s.state.config().clone();
+    config.trusted_proxies = vec!["10.0.0.1".parse().unwrap()];
+    let state = relevo_server::AppState::open(
+        config,
+        std::sync::Arc::new(|| crate::support::NOW_MS),
+        std::sync::Arc::new(|_: &str| {}),
+    )
+    .unwrap();
+    let s = Server { state, ..s };
+    // An attacker behind the proxy, who also writes a fake address of their own on the left.
+    for _ in 0..50 {
+        let _ = s
+            .login_from(
+                "nobody",
+                "x",
+                Some("10.0.0.1"),
+                Some("203.0.113.20, 192.0.2.66"),
+            )
+            .await;
+    }
+    let r = s
+        .login_from("ana", PASSWORD, Some("10.0.0.1"), Some("192.0.2.66"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        r.headers["location"], "/login?error=rate",
+        "the attacker's address"
+    );
+    // Everyone else behind the same proxy logs in; the fake left-most entry was not believed.
+    s.login_from("ana", PASSWORD, Some("10.0.0.1"), Some("203.0.113.20"))
+        .await
+        .unwrap_or_else(|r| panic!("{:?}", r.headers));
+    // An untrusted peer's X-Forwarded-For is ignored: it is throttled as itself.
+    for _ in 0..50 {
+        let _ = s
+            .login_from("nobody", "x", Some("198.51.100.9"), Some("203.0.113.99"))
+            .await;
+    }
+    s.login_from("ana", PASSWORD, Some("203.0.113.99"), None)
+        .await
+        .unwrap_or_else(|r| panic!("{:?}", r.headers));
 }

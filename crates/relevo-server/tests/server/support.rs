@@ -327,6 +327,27 @@ impl Server {
 
     /// Logs in through the form; returns the session cookie value.
     pub async fn login(&self, name: &str, password: &str) -> Result<String, Reply> {
+        self.login_from(name, password, None, None).await
+    }
+
+    /// A login from the client at `peer` (the socket's address), with an `X-Forwarded-For`.
+    pub async fn login_from(
+        &self,
+        name: &str,
+        password: &str,
+        peer: Option<&str>,
+        forwarded_for: Option<&str>,
+    ) -> Result<String, Reply> {
+        let with_peer = |mut b: axum::http::request::Builder| {
+            if let Some(p) = peer {
+                let addr: std::net::SocketAddr = format!("{p}:40000").parse().unwrap();
+                b = b.extension(axum::extract::ConnectInfo(addr));
+            }
+            if let Some(f) = forwarded_for {
+                b = b.header("x-forwarded-for", f);
+            }
+            b
+        };
         let form = self
             .send(
                 Request::builder()
@@ -343,7 +364,7 @@ impl Server {
         );
         let r = self
             .send(
-                Request::builder()
+                with_peer(Request::builder())
                     .method("POST")
                     .uri("/login")
                     .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")

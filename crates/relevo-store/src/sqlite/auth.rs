@@ -217,7 +217,13 @@ impl AccountStore for SqliteStore {
         Ok(())
     }
     fn record_login_failure(&self, key: &str, now_ms: i64) -> Result<(), StoreError> {
-        self.connection().execute(
+        let conn = self.connection();
+        // Failures older than a day count in no window: forget them, so the table stays small.
+        conn.execute(
+            "DELETE FROM login_attempts WHERE at < ?1",
+            [now_ms - crate::auth::LOGIN_MEMORY_MS],
+        )?;
+        conn.execute(
             "INSERT INTO login_attempts (key, at) VALUES (?1, ?2)",
             params![key, now_ms],
         )?;

@@ -193,6 +193,10 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (grain, bucket, provider_id, queue_id, channel)
     ) WITHOUT ROWID;
     "#,
+    // 9: failed logins are pruned by age.
+    r#"
+    CREATE INDEX login_attempts_at ON login_attempts (at);
+    "#,
 ];
 
 /// The migration that adds `cube_rollup`: stores from before it get their roll-ups built once.
