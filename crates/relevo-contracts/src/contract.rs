@@ -50,6 +50,8 @@ pub const TERM_KPIS: [Kpi; 12] = [
 pub fn format_value(kpi: Kpi, v: f64) -> String {
     match kpi.unit() {
         Unit::Ratio => format!("{:.1}%", v * 100.0),
+        // Above ten minutes the tenths say nothing: `5 h 19 min` (relevo_core::format_duration).
+        Unit::Seconds if v.abs() >= 600.0 => relevo_core::format_duration(v),
         Unit::Seconds => format!("{v:.1} s"),
         Unit::Score if kpi == Kpi::CsatMean => format!("{v:.2}"),
         Unit::Score => format!("{v:.1}"),
