@@ -41,7 +41,7 @@ fn demo_db(d: &Path, days: u32, end: &str) -> String {
             "demo",
             "--days",
             &days.to_string(),
-            "--end",
+            "--until",
             end,
             "--no-report",
         ],
@@ -599,14 +599,34 @@ fn contracts_scorecard_invoice_and_reconciliation_on_demo_data() {
             db,
         ],
     );
-    assert!(!again.ok);
+    // The very same file again is a no-op that says so; another text with the same version is a
+    // conflict (versions are never rewritten).
+    assert!(again.ok, "{}", again.stderr);
     assert!(
         again
+            .stdout
+            .contains("northwind-bpo v2 is stored already with this very text")
+            && again.stdout.contains("by relevo demo"),
+        "{}",
+        again.stdout
+    );
+    let changed = d.join("northwind-bpo-changed.toml");
+    let text = std::fs::read_to_string(example_contract("northwind-bpo.toml")).unwrap();
+    std::fs::write(&changed, text.replace("year 2\"", "year 2, amended\"")).unwrap();
+    let conflict = relevo(
+        &d,
+        &["contract", "add", changed.to_str().unwrap(), "--db", db],
+    );
+    assert!(!conflict.ok);
+    assert!(
+        conflict
             .stderr
             .contains("northwind-bpo version 2 is given twice"),
         "{}",
-        again.stderr
+        conflict.stderr
     );
+    let versions = relevo(&d, &["contract", "list", "--db", db]).stdout;
+    assert_eq!(versions.matches("northwind-bpo").count(), 1, "{versions}");
 
     let card = relevo(
         &d,
@@ -1008,7 +1028,7 @@ fn transition_replay_of_the_slipping_week_holds_then_rolls_back() {
     assert!(r.ok, "{}", r.stderr);
     assert_eq!(
         r.stdout,
-        "created transition 1: billing-en to northwind (billing-en on voice from inhouse to northwind-bpo, 5 phases)\n"
+        "created transition 2: billing-en to northwind (billing-en on voice from inhouse to northwind-bpo, 5 phases)\n"
     );
     let mut trace = String::new();
     let start: jiff::civil::Date = "2026-09-14".parse().unwrap();
@@ -1026,7 +1046,7 @@ fn transition_replay_of_the_slipping_week_holds_then_rolls_back() {
         }
         let r = relevo(
             &d,
-            &["transition", "evaluate", "1", "--db", db, "--as-of", &day],
+            &["transition", "evaluate", "2", "--db", db, "--as-of", &day],
         );
         assert!(r.ok, "{day}: {}", r.stderr);
         if day == "2026-09-29" {
@@ -1090,12 +1110,12 @@ fn transition_replay_of_the_slipping_week_holds_then_rolls_back() {
 2026-10-03 fail         now: phase 1/5 parallel ramp (10 %) since 2026-10-03 00:00 CEST (rolled back, held by guardrail)
     rolled_back by guardrail
 2026-10-04 insufficient now: phase 1/5 parallel ramp (10 %) since 2026-10-03 00:00 CEST (rolled back, held by guardrail)
-2026-10-05 insufficient now: phase 1/5 parallel ramp (10 %) since 2026-10-03 00:00 CEST (rolled back, held by guardrail)
-2026-10-06 fail         now: phase 0/5 baseline (0 %) since 2026-10-06 00:00 CEST (rolled back, held by guardrail)
+2026-10-05 fail         now: phase 0/5 baseline (0 %) since 2026-10-05 00:00 CEST (rolled back, held by guardrail)
     rolled_back by guardrail
-2026-10-07 pass         now: phase 0/5 baseline (0 %) since 2026-10-06 00:00 CEST (rolled back, held by guardrail)
+2026-10-06 pass         now: phase 0/5 baseline (0 %) since 2026-10-05 00:00 CEST (rolled back, held by guardrail)
     gate_recovered by guardrail
-2026-10-08 pass         now: phase 0/5 baseline (0 %) since 2026-10-06 00:00 CEST (rolled back, held by guardrail)
+2026-10-07 pass         now: phase 0/5 baseline (0 %) since 2026-10-05 00:00 CEST (rolled back, held by guardrail)
+2026-10-08 pass         now: phase 0/5 baseline (0 %) since 2026-10-05 00:00 CEST (rolled back, held by guardrail)
 "
     );
     // A person restarts the ramp.
@@ -1104,7 +1124,7 @@ fn transition_replay_of_the_slipping_week_holds_then_rolls_back() {
         &[
             "transition",
             "advance",
-            "1",
+            "2",
             "--db",
             db,
             "--at",
@@ -1124,12 +1144,12 @@ fn transition_replay_of_the_slipping_week_holds_then_rolls_back() {
     );
     let r = relevo(
         &d,
-        &["transition", "rollback", "1", "--db", db, "--reason", ""],
+        &["transition", "rollback", "2", "--db", db, "--reason", ""],
     );
     assert!(!r.ok);
     assert_eq!(
         r.stderr,
-        "error: transition 1: cannot rollback: give a reason\n"
+        "error: transition 2: cannot rollback: give a reason\n"
     );
 
     // The webhooks: every event, in order, signed with the plan's secret.
@@ -1183,34 +1203,37 @@ fn transition_replay_of_the_slipping_week_holds_then_rolls_back() {
         .unwrap()
         .into_iter()
         .rev()
+        .filter(|a| a.target.as_deref() == Some("transition:2"))
         .filter(|a| a.action.starts_with("transition.") && a.action != "transition.evaluate")
         .map(|a| format!("{} {} {}", a.actor, a.action, a.target.unwrap_or_default()))
         .collect();
     assert_eq!(
         audit,
         [
-            "user:vm transition.create transition:1",
-            "guardrail transition.advanced transition:1",
-            "guardrail transition.advanced transition:1",
-            "guardrail transition.advanced transition:1",
-            "guardrail transition.gate_failed transition:1",
-            "guardrail transition.held transition:1",
-            "guardrail transition.rolled_back transition:1",
-            "guardrail transition.rolled_back transition:1",
-            "guardrail transition.rolled_back transition:1",
-            "guardrail transition.gate_recovered transition:1",
-            "user:vm transition.advance transition:1",
-            "user:vm transition.advanced transition:1",
+            "user:vm transition.create transition:2",
+            "guardrail transition.advanced transition:2",
+            "guardrail transition.advanced transition:2",
+            "guardrail transition.advanced transition:2",
+            "guardrail transition.gate_failed transition:2",
+            "guardrail transition.held transition:2",
+            "guardrail transition.rolled_back transition:2",
+            "guardrail transition.rolled_back transition:2",
+            "guardrail transition.rolled_back transition:2",
+            "guardrail transition.gate_recovered transition:2",
+            "user:vm transition.advance transition:2",
+            "user:vm transition.advanced transition:2",
         ]
     );
     let evaluations = store
         .audit_log(1000)
         .unwrap()
         .into_iter()
-        .filter(|a| a.action == "transition.evaluate")
+        .filter(|a| {
+            a.action == "transition.evaluate" && a.target.as_deref() == Some("transition:2")
+        })
         .count();
     assert_eq!(evaluations, 25);
-    let events = store.transition_events(1).unwrap();
+    let events = store.transition_events(2).unwrap();
     assert!(events.iter().all(|e| e.delivered_at_ms.is_some()));
 
     // Status: the timeline, target vs actual shares, guardrails vs thresholds, the events.
@@ -1219,7 +1242,7 @@ fn transition_replay_of_the_slipping_week_holds_then_rolls_back() {
         &[
             "transition",
             "status",
-            "1",
+            "2",
             "--db",
             db,
             "--as-of",
@@ -1240,7 +1263,7 @@ fn transition_replay_of_the_slipping_week_holds_then_rolls_back() {
     let r = relevo(&d, &["transition", "status", "--db", db]);
     assert!(
         r.stdout
-            .contains("1  billing-en to northwind  billing-en inhouse → northwind-bpo  phase 1/5"),
+            .contains("2  billing-en to northwind  billing-en inhouse → northwind-bpo  phase 1/5"),
         "{}",
         r.stdout
     );
@@ -1506,6 +1529,8 @@ fn report_filters_that_name_no_data_are_errors_naming_what_is_known() {
     // The same database serves two more checks (a demo database takes a few seconds to build).
     an_invoice_with_a_missing_vendor_file_fails_before_printing_anything(&d, &db);
     the_database_option_goes_before_or_after_the_command(&d, &db);
+    reports_do_not_blend_channels_unless_told(&d, &db);
+    forecast_errors_name_the_options(&d, &db);
     let _ = std::fs::remove_dir_all(&d);
 }
 
@@ -1550,6 +1575,96 @@ fn the_demo_does_not_replace_its_database_without_force() {
     let listed = relevo(&d, &["token", "list", "--db", &db]);
     assert!(!listed.stdout.contains("kept"), "{}", listed.stdout);
     let _ = std::fs::remove_dir_all(&d);
+}
+
+/// A report whose grouping does not name channel is grouped by channel too (voice seconds and
+/// email hours never share a row), unless `--blend-channels` says so — and then the table says
+/// the rows blend channels. The service-level threshold is in
+/// the table; durations above ten minutes read in hours. (On the report-filter test's database.)
+fn reports_do_not_blend_channels_unless_told(d: &Path, db: &str) {
+    let base = [
+        "report",
+        "--db",
+        db,
+        "--from",
+        "2026-10-30",
+        "--to",
+        "2026-10-30",
+    ];
+    let r = relevo(d, &base);
+    assert!(r.ok, "{}", r.stderr);
+    let mut lines = r.stdout.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "SL: answered within voice 20s, chat 60s, email 24h"
+    );
+    let header = lines.next().unwrap();
+    assert!(
+        header.starts_with("period      channel  offered"),
+        "{}",
+        r.stdout
+    );
+    let email = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("2026-10-30  email"))
+        .unwrap();
+    assert!(email.contains(" h ") && email.contains(" min"), "{email}");
+    // The same rows in CSV, in seconds, with the channel column filled.
+    let csv = relevo(d, &[&base[..], &["--format", "csv"]].concat()).stdout;
+    assert_eq!(csv.lines().count(), 4, "{csv}");
+    assert!(csv.lines().nth(3).unwrap().contains(",email,"), "{csv}");
+    // Asked to blend: one row, and a line that says so.
+    let r = relevo(d, &[&base[..], &["--blend-channels"]].concat());
+    assert!(
+        r.stdout
+            .lines()
+            .next()
+            .unwrap()
+            .starts_with("rows blend channels; SL: answered within each channel's own threshold")
+            && r.stdout.lines().count() == 4,
+        "{}",
+        r.stdout
+    );
+    // One channel: the header has its threshold.
+    let r = relevo(
+        d,
+        &[&base[..], &["--channel", "voice", "--group", "provider"]].concat(),
+    );
+    assert!(
+        r.stdout
+            .starts_with("period      provider       channel  offered  answered  SL@20s"),
+        "{}",
+        r.stdout
+    );
+    let r = relevo(d, &[&base[..], &["--sl-threshold", "30"]].concat());
+    assert!(
+        r.stdout.lines().next().unwrap().contains("SL@30s"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// The forecast's errors name the command line's options (the application names the fields).
+fn forecast_errors_name_the_options(d: &Path, db: &str) {
+    for (extra, says) in [
+        (
+            ["--horizon", "1w"],
+            "error: --horizon \"1w\": expected e.g. 7d",
+        ),
+        (["--k", "0"], "error: --k: must be at least 1"),
+    ] {
+        let r = relevo(
+            d,
+            &[
+                &["forecast", "--db", db, "--queue", "billing-es"][..],
+                &extra[..],
+            ]
+            .concat(),
+        );
+        assert!(!r.ok);
+        assert!(r.stderr.starts_with(says), "{extra:?}: {}", r.stderr);
+    }
 }
 
 /// (On the demo database of the report-filter test.)
