@@ -832,11 +832,13 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
         })?;
     }
     let (mut store, _) = open_store(Some(&db))?;
-    let transition = start_transition(&mut *store, &args.dir, end, &tz, now_ms)?;
+    let (transition_id, transition) = start_transition(&mut *store, &args.dir, end, &tz, now_ms)?;
     if !args.no_report {
         let (slip_from, _) = slip_week(end);
-        let from = end
-            .checked_sub(41.days())?
+        // Six weeks from a Monday (whole weeks but the last), within the history.
+        let monday = end.checked_sub(i64::from(end.weekday().to_monday_zero_offset()).days())?;
+        let from = monday
+            .checked_sub(35.days())?
             .max(end.checked_sub(i64::from(args.days - 1).days())?);
         let rargs = crate::report_cmd::ReportArgs {
             from: from.to_string(),
@@ -880,6 +882,7 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
         }
         println!();
         println!("Transition {transition}");
+        println!("  the plan: {}", args.dir.join("transition-billing-es.toml").display());
         println!();
         println!("Try next:");
         println!("  export RELEVO_DB={}", db.display());
@@ -898,6 +901,10 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
         println!(
             "  relevo forecast --queue billing-es --tz Europe/Madrid --interval 60m --backtest 14"
         );
+        println!(
+            "  relevo transition status {transition_id} --as-of {}",
+            end.tomorrow()?
+        );
         println!("  relevo check");
         if !args.no_serve {
             drop(store);
@@ -909,14 +916,14 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
 
 /// Creates the demo's transition (plan written to `dir/transition-billing-es.toml`) 42 days before
 /// the end and evaluates it at every local midnight up to `now_ms`, as a daily job would; returns
-/// one line on where it stands.
+/// its id and one line on where it stands.
 fn start_transition(
     store: &mut dyn relevo_store::Store,
     dir: &Path,
     end: Date,
     tz: &TimeZone,
     now_ms: i64,
-) -> Result<String> {
+) -> Result<(i64, String)> {
     let text = transition_plan(end)?;
     let path = dir.join("transition-billing-es.toml");
     std::fs::write(&path, &text).with_context(|| format!("cannot write {}", path.display()))?;
@@ -949,15 +956,9 @@ fn start_transition(
         day = day.tomorrow()?;
     }
     let state = last.unwrap_or(state);
-    Ok(format!(
-        "{id}, {}: {} on {} from {} to {}, phase {}/{} {} since {} ({}); relevo transition status {id}",
+    let line = format!(
+        "{id}, {} ({} → {}): phase {}/{} {} since {} ({})",
         plan.name,
-        plan.queue,
-        plan.channels
-            .iter()
-            .map(|c| c.as_str())
-            .collect::<Vec<_>>()
-            .join(","),
         plan.from,
         plan.to,
         state.phase,
@@ -965,7 +966,8 @@ fn start_transition(
         plan.phase_label(state.phase),
         plan.format_instant(state.phase_since_ms),
         state.describe(&plan)
-    ))
+    );
+    Ok((id, line))
 }
 
 fn now_ms_to_string(ms: i64) -> String {
