@@ -17,7 +17,7 @@ mkdir -p "$out"
 work=$(mktemp -d)
 trap 'kill "${server:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 cd "$work"
-"$relevo" demo --end 2026-10-31 --no-serve --dir demo >"$out/demo.txt" 2>/dev/null
+"$relevo" demo --until 2026-10-31 --no-serve --dir demo >"$out/demo.txt" 2>/dev/null
 export RELEVO_DB="$work/demo/relevo.db"
 asof=2026-11-20T00:00:00Z
 n=0
@@ -56,8 +56,9 @@ run forecast.csv forecast --queue billing-es --tz Europe/Madrid --interval 60m -
 run check check
 run simulate.json simulate --plan "$repo/examples/transitions/sur-contact-billing.toml" --replications 3 --format json
 run transition-create transition create "$repo/examples/transitions/sur-contact-billing.toml" --actor script
-run transition-status transition status 1
-run transition-evaluate transition evaluate 1 --actor script
+run transition-status-demo transition status 1 --as-of 2026-11-01
+run transition-status transition status 2
+run transition-evaluate transition evaluate 2 --actor script
 run transition-status-all transition status
 
 # The API on the same data, with an admin token.
