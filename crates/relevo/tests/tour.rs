@@ -97,7 +97,10 @@ fn readme_demo_block(readme: &str) -> String {
         .find("<!-- demo-output")
         .expect("README.md has a demo-output block");
     let rest = &readme[start..];
-    let open = rest.find("```text\n").expect("the block opens with ```text") + "```text\n".len();
+    let open = rest
+        .find("```text\n")
+        .expect("the block opens with ```text")
+        + "```text\n".len();
     let close = rest[open..].find("\n```").expect("the block closes") + open;
     rest[open..close].to_string()
 }
@@ -130,8 +133,7 @@ fn healthy(addr: &str) -> bool {
         return false;
     };
     let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
-    if s
-        .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+    if s.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
         .is_err()
     {
         return false;
@@ -169,6 +171,7 @@ fn run_server(dir: &Path, env: &[(String, String)], args: &[String], addr: &str)
         .stderr(std::fs::File::create(out_path.with_extension("err")).unwrap())
         .spawn()
         .unwrap();
+    #[allow(clippy::disallowed_methods)] // a test's timeout, not the code under test's clock
     let started = Instant::now();
     let mut answered = false;
     while started.elapsed() < Duration::from_secs(300) {
@@ -188,13 +191,18 @@ fn run_server(dir: &Path, env: &[(String, String)], args: &[String], addr: &str)
     }
     let _ = child.kill();
     let _ = child.wait();
-    assert!(answered, "relevo {} never answered on {addr}", args.join(" "));
+    assert!(
+        answered,
+        "relevo {} never answered on {addr}",
+        args.join(" ")
+    );
     std::fs::read_to_string(&out_path).unwrap()
 }
 
 #[cfg(unix)]
 #[test]
 fn the_readme_tour_runs_as_written() {
+    #[allow(clippy::disallowed_methods)] // the test reports how long the tour took
     let started = Instant::now();
     let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
     let commands = tour_commands(&readme);
@@ -207,15 +215,21 @@ fn the_readme_tour_runs_as_written() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     for folder in ["examples", "test_data"] {
-        std::os::unix::fs::symlink(repo().join(folder).canonicalize().unwrap(), dir.join(folder))
-            .unwrap();
+        std::os::unix::fs::symlink(
+            repo().join(folder).canonicalize().unwrap(),
+            dir.join(folder),
+        )
+        .unwrap();
     }
     // Nothing from the environment running the test decides where data go (RELEVO_DB is removed
     // from each command's environment until the tour exports it).
     let home = dir.join("home");
     let mut env: Vec<(String, String)> = vec![
         ("HOME".into(), home.display().to_string()),
-        ("XDG_DATA_HOME".into(), home.join("data").display().to_string()),
+        (
+            "XDG_DATA_HOME".into(),
+            home.join("data").display().to_string(),
+        ),
         ("RELEVO_TZ".into(), "UTC".into()),
         ("USER".into(), "tour".into()),
     ];
@@ -278,19 +292,22 @@ fn the_readme_tour_runs_as_written() {
     );
     // The files the tour names ship in examples/ and do what the comments say.
     assert!(
-        output("relevo import examples/data/export.csv").contains("3 rejected rows written to rejects.csv"),
+        output("relevo import examples/data/export.csv")
+            .contains("3 rejected rows written to rejects.csv"),
         "{}",
         output("relevo import examples/data/export.csv")
     );
     assert!(dir.join("rejects.csv").exists());
     assert!(
-        output("relevo import examples/data/connect-ctr.jsonl").contains("1 replaced by a newer version"),
+        output("relevo import examples/data/connect-ctr.jsonl")
+            .contains("1 replaced by a newer version"),
         "{}",
         output("relevo import examples/data/connect-ctr.jsonl")
     );
     assert!(output("relevo contract add").contains("stored already with this very text"));
     assert!(
-        output("relevo invoice").contains("reconciliation with examples/data/their-invoice.csv: 3 differences"),
+        output("relevo invoice")
+            .contains("reconciliation with examples/data/their-invoice.csv: 3 differences"),
         "{}",
         output("relevo invoice")
     );
@@ -303,7 +320,11 @@ fn the_readme_tour_runs_as_written() {
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no phase in:\n{status}"));
     assert!(phase >= 2, "{status}");
-    for want in ["guardrails on sur-contact", "gate_failed by guardrail", "advanced by guardrail"] {
+    for want in [
+        "guardrails on sur-contact",
+        "gate_failed by guardrail",
+        "advanced by guardrail",
+    ] {
         assert!(status.contains(want), "{want:?} not in:\n{status}");
     }
     assert!(output("relevo transition create").starts_with("created transition 2:"));
