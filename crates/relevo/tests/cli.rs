@@ -214,7 +214,7 @@ fn amazon_connect_redelivery_keeps_the_latest_copy() {
     .stdout;
     // One contact: answered after 346 s (outside T = 20 s), handle 239 + 221 + 5 s, transferred.
     assert!(
-        rep.contains("2022-01-05T00:00:00+00:00,,,,1,1,0,0,0,0,0,0,346,0,465,239,221,5,346,1,"),
+        rep.contains("2022-01-05T00:00:00+00:00,,,voice,1,1,0,0,0,0,0,0,346,0,465,239,221,5,346,1,"),
         "{rep}"
     );
     let no_provider = relevo(&d, &["import", &sample]);
@@ -279,7 +279,7 @@ fn anonymous_bank_through_the_shipped_mapping() {
     .stdout;
     // 31,123 offered; 27,160 answered (27,162 AGENT rows less the 2 rejected); 3,963 hang-ups in queue.
     assert!(
-        month.contains("1999-02-01T00:00:00+02:00,,,,31123,27160,3963,"),
+        month.contains("1999-02-01T00:00:00+02:00,,,voice,31123,27160,3963,"),
         "{month}"
     );
     assert!(relevo(&d, &["check"]).ok);
@@ -315,11 +315,11 @@ fn daylight_saving_day_reports_92_intervals() {
     .stdout;
     assert_eq!(csv.lines().count(), 1 + 92);
     assert!(
-        csv.contains("\n2026-03-29T01:45:00+01:00,,,,1,1,0,0,0,1,"),
+        csv.contains("\n2026-03-29T01:45:00+01:00,,,voice,1,1,0,0,0,1,"),
         "{csv}"
     );
     assert!(
-        csv.contains("\n2026-03-29T03:00:00+02:00,,,,1,1,0,0,0,0,"),
+        csv.contains("\n2026-03-29T03:00:00+02:00,,,voice,1,1,0,0,0,0,"),
         "{csv}"
     );
     let hours = relevo(
@@ -1386,7 +1386,7 @@ fn report_bounds_take_instants_half_open_and_dates_whole() {
     .stdout;
     assert_eq!(hours.lines().count(), 2, "{hours}");
     assert!(
-        hours.contains("\n2026-10-01T08:00:00+00:00,,,,3,"),
+        hours.contains("\n2026-10-01T08:00:00+00:00,,,voice,3,"),
         "{hours}"
     );
     let days = relevo(
