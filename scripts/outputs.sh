@@ -7,7 +7,8 @@
 #   scripts/outputs.sh target/debug/relevo /tmp/after && diff -r /tmp/before /tmp/after
 #
 # The demo is pinned to a date and a seed and every `--as-of` is fixed; what still depends on the
-# moment of the run (a transition created now, the temporary folder) is masked at the end.
+# moment of the run (a transition created now, a gate window ending now, the temporary folder) is
+# masked at the end.
 set -euo pipefail
 relevo=$(realpath "$1")
 out=$(realpath -m "$2")
@@ -88,10 +89,12 @@ api transition.json /api/v1/transitions/1
 api openapi.json /api/v1/openapi.json
 # What depends on when and where the script ran (today's times, the temporary folder) is masked.
 today=$(date -u +%Y-%m-%d)
+week_ago=$(date -u -d '7 days ago' +%Y-%m-%d) # the start of a gate window ending now
 local_today=$(TZ=Europe/Madrid date +%Y-%m-%d)
 for f in "$out"/*; do
     sed -i -E -e "s#$work#WORK#g" \
         -e "s/${today}T[0-9:.]+Z/NOW/g" -e "s/${today}T[0-9:]+/NOW/g" \
+        -e "s/${week_ago}T[0-9:.]+Z/NOW-7d/g" \
         -e "s/${local_today} [0-9]{2}:[0-9]{2} CET/NOW/g" "$f"
 done
 echo "outputs in $out ($(ls "$out" | wc -l) files)"
