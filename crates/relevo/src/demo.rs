@@ -882,7 +882,10 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
         }
         println!();
         println!("Transition {transition}");
-        println!("  the plan: {}", args.dir.join("transition-billing-es.toml").display());
+        println!(
+            "  the plan: {}",
+            args.dir.join("transition-billing-es.toml").display()
+        );
         println!();
         println!("Try next:");
         println!("  export RELEVO_DB={}", db.display());

@@ -214,7 +214,9 @@ fn amazon_connect_redelivery_keeps_the_latest_copy() {
     .stdout;
     // One contact: answered after 346 s (outside T = 20 s), handle 239 + 221 + 5 s, transferred.
     assert!(
-        rep.contains("2022-01-05T00:00:00+00:00,,,voice,1,1,0,0,0,0,0,0,346,0,465,239,221,5,346,1,"),
+        rep.contains(
+            "2022-01-05T00:00:00+00:00,,,voice,1,1,0,0,0,0,0,0,346,0,465,239,221,5,346,1,"
+        ),
         "{rep}"
     );
     let no_provider = relevo(&d, &["import", &sample]);
