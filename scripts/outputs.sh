@@ -7,7 +7,8 @@
 #   scripts/outputs.sh target/debug/relevo /tmp/after && diff -r /tmp/before /tmp/after
 #
 # The demo is pinned to a date and a seed and every `--as-of` is fixed; what still depends on the
-# moment of the run (a transition created now, the temporary folder) is masked at the end.
+# moment of the run (a transition created now, a gate window ending now, the temporary folder) is
+# masked at the end.
 set -euo pipefail
 relevo=$(realpath "$1")
 out=$(realpath -m "$2")
@@ -17,7 +18,7 @@ mkdir -p "$out"
 work=$(mktemp -d)
 trap 'kill "${server:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 cd "$work"
-"$relevo" demo --end 2026-10-31 --no-serve --dir demo >"$out/demo.txt" 2>/dev/null
+"$relevo" demo --until 2026-10-31 --no-serve --dir demo >"$out/demo.txt" 2>/dev/null
 export RELEVO_DB="$work/demo/relevo.db"
 asof=2026-11-20T00:00:00Z
 n=0
@@ -56,8 +57,9 @@ run forecast.csv forecast --queue billing-es --tz Europe/Madrid --interval 60m -
 run check check
 run simulate.json simulate --plan "$repo/examples/transitions/sur-contact-billing.toml" --replications 3 --format json
 run transition-create transition create "$repo/examples/transitions/sur-contact-billing.toml" --actor script
-run transition-status transition status 1
-run transition-evaluate transition evaluate 1 --actor script
+run transition-status-demo transition status 1 --as-of 2026-11-01
+run transition-status transition status 2
+run transition-evaluate transition evaluate 2 --actor script
 run transition-status-all transition status
 
 # The API on the same data, with an admin token.
@@ -87,10 +89,12 @@ api transition.json /api/v1/transitions/1
 api openapi.json /api/v1/openapi.json
 # What depends on when and where the script ran (today's times, the temporary folder) is masked.
 today=$(date -u +%Y-%m-%d)
+week_ago=$(date -u -d '7 days ago' +%Y-%m-%d) # the start of a gate window ending now
 local_today=$(TZ=Europe/Madrid date +%Y-%m-%d)
 for f in "$out"/*; do
     sed -i -E -e "s#$work#WORK#g" \
         -e "s/${today}T[0-9:.]+Z/NOW/g" -e "s/${today}T[0-9:]+/NOW/g" \
+        -e "s/${week_ago}T[0-9:.]+Z/NOW-7d/g" \
         -e "s/${local_today} [0-9]{2}:[0-9]{2} CET/NOW/g" "$f"
 done
 echo "outputs in $out ($(ls "$out" | wc -l) files)"

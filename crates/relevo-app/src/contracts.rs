@@ -20,17 +20,38 @@ fn invalid(source_name: &str, e: impl std::fmt::Display) -> Error {
     }
 }
 
+/// What adding a contract file did.
+#[derive(Debug, Clone)]
+pub struct Added {
+    pub contract: Contract,
+    /// `Some((added_at_ms, added_by))` when the very same text was stored already as this version:
+    /// nothing was written.
+    pub already_stored: Option<(i64, String)>,
+}
+
 /// Stores the contract `text` (named `source_name` in errors) as a new version added by `by` at
 /// `now_ms`, after checking that it parses, names only queues with data, and fits the stored
-/// versions of its provider (no version given twice, no overlapping validity).
+/// versions of its provider (no version given twice, no overlapping validity). Adding a text that
+/// is stored already, byte for byte, as its version changes nothing and is not an error; another
+/// text with the same version is.
 pub fn add_version(
     store: &mut dyn Store,
     text: &str,
     source_name: &str,
     by: &str,
     now_ms: i64,
-) -> Result<Contract, Error> {
+) -> Result<Added, Error> {
     let contract = Contract::parse(text).map_err(|e| invalid(source_name, e))?;
+    if let Some(stored) = store
+        .contracts(Some(&contract.provider))?
+        .into_iter()
+        .find(|c| c.version == i64::from(contract.version) && c.source == text)
+    {
+        return Ok(Added {
+            contract,
+            already_stored: Some((stored.added_at_ms, stored.added_by)),
+        });
+    }
     let known: Vec<String> = relevo_store::auth::scoped_queues(store, &Scope::All)?;
     relevo_contracts::check_queues(&contract, &known).map_err(|e| invalid(source_name, e))?;
     let mut all = load_contracts(store, Some(&contract.provider))?;
@@ -49,7 +70,10 @@ pub fn add_version(
         added_at_ms: now_ms,
         added_by: by,
     })?;
-    Ok(contract)
+    Ok(Added {
+        contract,
+        already_stored: None,
+    })
 }
 
 /// One provider's cost of a month.

@@ -13,8 +13,9 @@
 //!   fitting; a date in the horizon with `=F` is forecast as `F` times a normal day;
 //! * forecast periods that do not exist locally (a spring-forward gap) are left out.
 //!
-//! Errors name the command line's options (`--horizon`, `--k`, …): they are the options' names in
-//! the API as well, less the dashes. Not here: reading files, rendering.
+//! Errors about an input name its field neutrally (`horizon`, `k`, `interval`, `exceptions`, `tz`),
+//! first in the message and in [`Error::Invalid`]'s `field`: the API's parameter; the command line
+//! prints it as its option (`--horizon`). Not here: reading files, rendering.
 
 use crate::Error;
 use crate::history::{History, HistoryRow};
@@ -33,6 +34,14 @@ use std::collections::{BTreeMap, HashSet};
 macro_rules! bail {
     ($($t:tt)*) => {
         return Err(Error::Invalid { field: None, message: format!($($t)*) })
+    };
+}
+
+/// [`Error::Invalid`] about `field`, the message starting with the field's name (the command line
+/// shows it as its option: `horizon` as `--horizon`).
+macro_rules! invalid {
+    ($field:literal, $($t:tt)*) => {
+        Error::invalid($field, format!($($t)*))
     };
 }
 
@@ -87,10 +96,9 @@ pub struct ForecastRun {
     pub auto: bool,
 }
 
-/// The zone of local days and slots (the error names `--tz`, the forecast's option).
+/// The zone of local days and slots (the error names the field `tz`).
 pub fn time_zone(name: &str) -> Result<TimeZone, Error> {
-    TimeZone::get(name)
-        .map_err(|e| Error::invalid("tz", format!("--tz {name:?}: unknown time zone: {e}")))
+    TimeZone::get(name).map_err(|e| invalid!("tz", "tz {name:?}: unknown time zone: {e}"))
 }
 
 /// Where a row came from, for messages.
@@ -101,7 +109,7 @@ fn at(history: &History, row: &HistoryRow) -> String {
     }
 }
 
-/// The interval: `--interval`, or the most common spacing between consecutive rows.
+/// The interval: the one asked for, or the most common spacing between consecutive rows.
 fn data_interval(history: &History) -> Result<u32, Error> {
     let mut starts: Vec<Timestamp> = history.rows.iter().map(|r| r.period_start).collect();
     starts.sort();
@@ -116,20 +124,22 @@ fn data_interval(history: &History) -> Result<u32, Error> {
         .iter()
         .max_by_key(|(s, c)| (**c, std::cmp::Reverse(**s)))
     else {
-        bail!(
-            "{}: cannot infer the interval from fewer than two periods; pass --interval",
+        return Err(invalid!(
+            "interval",
+            "interval: cannot infer it from fewer than two periods in {}; give one",
             history.source
-        );
+        ));
     };
     match u32::try_from(spacing_s)
         .ok()
         .filter(|s| Interval::from_seconds(*s).is_ok())
     {
         Some(s) => Ok(s),
-        None => bail!(
-            "{}: the most common spacing between periods is {spacing_s} s, not 5, 15, 30 or 60 minutes; pass --interval",
+        None => Err(invalid!(
+            "interval",
+            "interval: the most common spacing between periods in {} is {spacing_s} s, not 5, 15, 30 or 60 minutes; give one",
             history.source
-        ),
+        )),
     }
 }
 
@@ -156,7 +166,7 @@ fn to_series(
             + i64::from(local.second());
         if second_of_day % i64::from(data_interval_s) != 0 || local.subsec_nanosecond() != 0 {
             bail!(
-                "{}: {} (local {local}) is not on the {} s grid of the data; pass --interval or fix the row",
+                "{}: {} (local {local}) is not on the {} s grid of the data; give the interval or fix the row",
                 at(history, row),
                 row.period_start,
                 data_interval_s
@@ -207,7 +217,12 @@ fn to_series(
 
 /// `7d`, `12h` or a plain number of intervals.
 pub fn horizon_intervals(text: &str, interval: Interval) -> Result<usize, Error> {
-    let bad = || err!("--horizon {text:?}: expected e.g. 7d, 12h or a number of intervals");
+    let bad = || {
+        invalid!(
+            "horizon",
+            "horizon {text:?}: expected e.g. 7d, 12h or a number of intervals"
+        )
+    };
     let (number, unit_s) = match text.strip_suffix('d') {
         Some(n) => (n, Some(86_400)),
         None => match text.strip_suffix('h') {
@@ -221,7 +236,10 @@ pub fn horizon_intervals(text: &str, interval: Interval) -> Result<usize, Error>
         None => n,
     };
     if intervals == 0 {
-        bail!("--horizon {text:?}: must be at least one interval");
+        return Err(invalid!(
+            "horizon",
+            "horizon {text:?}: must be at least one interval"
+        ));
     }
     Ok(intervals)
 }
@@ -235,21 +253,25 @@ fn parse_exceptions(text: &str, day0: Date) -> Result<Exceptions, Error> {
             Some((d, f)) => (d, Some(f)),
             None => (item, None),
         };
-        let date: Date = date_text
-            .parse()
-            .map_err(|_| err!("--exceptions: not a date (YYYY-MM-DD): {date_text:?}"))?;
+        let date: Date = date_text.parse().map_err(|_| {
+            invalid!(
+                "exceptions",
+                "exceptions: not a date (YYYY-MM-DD): {date_text:?}"
+            )
+        })?;
         let days = day0
             .until(date)
             .map(|s| s.get_days())
-            .map_err(|e| err!("--exceptions: {date_text:?}: {e}"))?;
+            .map_err(|e| invalid!("exceptions", "exceptions: {date_text:?}: {e}"))?;
         let Ok(day) = usize::try_from(days) else {
             continue;
         };
         match factor {
             None => exceptions.exclude_day(day),
             Some(f) => {
-                let factor = parse_non_negative(f)
-                    .ok_or_else(|| err!("--exceptions: {item:?}: not a factor: {f:?}"))?;
+                let factor = parse_non_negative(f).ok_or_else(|| {
+                    invalid!("exceptions", "exceptions: {item:?}: not a factor: {f:?}")
+                })?;
                 let name = format!("x{factor}");
                 exceptions.define_profile(&name, DayProfile::Scale { factor })?;
                 exceptions.mark_day(day, &name)?;
@@ -263,7 +285,7 @@ fn parse_exceptions(text: &str, day0: Date) -> Result<Exceptions, Error> {
 pub fn run(history: &History, args: &ForecastRequest) -> Result<ForecastRun, Error> {
     let tz = time_zone(&args.tz)?;
     if args.k == 0 {
-        bail!("--k: must be at least 1");
+        return Err(invalid!("k", "k: must be at least 1"));
     }
     let data_s = data_interval(history)?;
     let interval = match args.interval {
@@ -271,11 +293,12 @@ pub fn run(history: &History, args: &ForecastRequest) -> Result<ForecastRun, Err
         None => Interval::from_seconds(data_s)?,
     };
     if interval.seconds() % data_s != 0 {
-        bail!(
-            "{}: the data are at {data_s} s intervals; --interval {} is not a multiple of that",
-            history.source,
-            interval.label()
-        );
+        return Err(invalid!(
+            "interval",
+            "interval {}: the data in {} are at {data_s} s intervals and it is not a multiple of that",
+            interval.label(),
+            history.source
+        ));
     }
     let (series, day0) = to_series(history, &tz, interval, data_s)?;
     let exceptions = match &args.exceptions {

@@ -100,7 +100,7 @@ pub fn typical_week(
     weeks: u32,
 ) -> Result<TypicalWeek, Error> {
     if weeks == 0 {
-        bail!("--weeks must be at least 1");
+        return Err(Error::invalid("weeks", "weeks must be at least 1"));
     }
     let groups = store.groups(i64::MIN / 2, i64::MAX / 2, &Scope::All)?;
     let last = groups
@@ -247,15 +247,21 @@ pub fn build(
     let patience_s = match (args.patience_s, h.patience_s) {
         (Some(p), _) => p,
         (None, Some(p)) => p,
-        (None, None) => bail!(
-            "no abandoned contacts in the history to estimate patience from: give --patience SECONDS"
-        ),
+        (None, None) => {
+            return Err(Error::invalid(
+                "patience",
+                "patience: no abandoned contacts in the history to estimate it from; give it in seconds",
+            ));
+        }
     };
     if !(args.aht_cv.is_finite() && args.aht_cv > 0.0) {
-        bail!("--aht-cv must be a positive number");
+        return Err(Error::invalid("aht_cv", "aht_cv must be a positive number"));
     }
     if !(args.target_sl > 0.0 && args.target_sl < 1.0) {
-        bail!("--target-sl must be a fraction in (0, 1), e.g. 0.8");
+        return Err(Error::invalid(
+            "target_sl",
+            "target_sl must be a fraction in (0, 1), e.g. 0.8",
+        ));
     }
     let channel = plan.channels.first().copied().unwrap_or(Channel::Voice);
     let sl_threshold_s = f64::from(
@@ -275,14 +281,22 @@ pub fn build(
         "auto" | "erlang" => {}
         "hours" => {
             if let Some(p) = staffing.iter().position(|s| *s != StaffingChoice::Hours) {
-                bail!(
-                    "--staffing hours: {} has no hours or no history on {}",
-                    [&plan.from, &plan.to][p],
-                    plan.queue
-                );
+                return Err(Error::invalid(
+                    "staffing",
+                    format!(
+                        "staffing hours: {} has no hours or no history on {}",
+                        [&plan.from, &plan.to][p],
+                        plan.queue
+                    ),
+                ));
             }
         }
-        other => bail!("unknown --staffing {other:?} (expected auto, hours or erlang)"),
+        other => {
+            return Err(Error::invalid(
+                "staffing",
+                format!("staffing {other:?}: expected auto, hours or erlang"),
+            ));
+        }
     }
     let arrivals_per_s: Vec<f64> = h.offered.iter().map(|v| v / 900.0).collect();
     let mut scenarios = Vec::new();
@@ -362,7 +376,10 @@ pub fn simulate(
     on_progress: &mut dyn FnMut(u64, u64, u64),
 ) -> Result<Vec<relevo_sim::Report>, Error> {
     if replications < 2 {
-        bail!("--replications must be at least 2 (confidence intervals need two)");
+        return Err(Error::invalid(
+            "replications",
+            "replications must be at least 2 (confidence intervals need two)",
+        ));
     }
     let total = u64::from(replications) * built.scenarios.len() as u64;
     let mut done = 0u64;

@@ -46,10 +46,20 @@ pub const TERM_KPIS: [Kpi; 12] = [
 /// A value of a term's KPI as contracts print it (summaries, scorecards, errors): ratios as
 /// percentages with one decimal, seconds with one decimal, CSAT means with two, other scores with
 /// one. Finer than [`Kpi::format`] on purpose: a scorecard shows why an ASA of 20.4 s misses a
-/// target of 20 s.
+/// target of 20 s. Above ten minutes times read as [`relevo_core::format_duration`] has them.
+///
+/// ```
+/// use relevo_contracts::format_value;
+/// use relevo_core::Kpi;
+/// assert_eq!(format_value(Kpi::AsaS, 20.44), "20.4 s");
+/// assert_eq!(format_value(Kpi::AsaS, 19_149.0), "5 h 19 min");
+/// assert_eq!(format_value(Kpi::ServiceLevel, 0.8), "80.0%");
+/// ```
 pub fn format_value(kpi: Kpi, v: f64) -> String {
     match kpi.unit() {
         Unit::Ratio => format!("{:.1}%", v * 100.0),
+        // Above ten minutes the tenths say nothing: `5 h 19 min` (relevo_core::format_duration).
+        Unit::Seconds if v.abs() >= 600.0 => relevo_core::format_duration(v),
         Unit::Seconds => format!("{v:.1} s"),
         Unit::Score if kpi == Kpi::CsatMean => format!("{v:.2}"),
         Unit::Score => format!("{v:.1}"),

@@ -303,17 +303,20 @@ impl Kpi {
         }
     }
 
-    /// The value for people: ratios as percentages, seconds with `s`, scores as numbers.
+    /// The value for people: ratios as percentages, times as [`format_duration`] reads them,
+    /// scores as numbers.
     ///
     /// ```
     /// use relevo_core::Kpi;
     /// assert_eq!(Kpi::ServiceLevel.format(0.8), "80.0 %");
     /// assert_eq!(Kpi::AsaS.format(20.4), "20 s");
+    /// assert_eq!(Kpi::AsaS.format(19_149.0), "5 h 19 min");
     /// assert_eq!(Kpi::CsatMean.format(4.256), "4.26");
     /// ```
     pub fn format(self, value: f64) -> String {
         match self.unit() {
             Unit::Ratio => format!("{:.1} %", value * 100.0),
+            Unit::Seconds if value.abs() >= 600.0 => format_duration(value),
             Unit::Seconds => format!("{value:.0} s"),
             Unit::Score if self == Kpi::CsatMean => format!("{value:.2}"),
             Unit::Score => format!("{value:.1}"),

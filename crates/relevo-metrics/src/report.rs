@@ -608,7 +608,64 @@ fn pct(v: Option<f64>) -> String {
 }
 
 fn secs(v: Option<f64>) -> String {
-    v.map_or("–".into(), |x| format!("{x:.0}s"))
+    v.map_or("–".into(), relevo_core::format_duration)
+}
+
+/// A service-level threshold in a column header: `20s`, `60s`, `24h`, `15min`.
+fn threshold_label(t: u32) -> String {
+    if t >= 600 && t.is_multiple_of(3600) {
+        format!("{}h", t / 3600)
+    } else if t >= 600 && t.is_multiple_of(60) {
+        format!("{}min", t / 60)
+    } else {
+        format!("{t}s")
+    }
+}
+
+/// The service-level column's header and the line above the table, if any: the threshold is never
+/// implicit. One threshold for every row goes in the header (`SL@20s`); channels at their different
+/// defaults are listed above it; rows that blend channels say so above it.
+fn sl_header(rows: &[ReportRow], spec: &ReportSpec) -> (String, Option<String>) {
+    let explicit = spec.settings.sl_threshold_s;
+    if !spec.group.channel {
+        let within = match explicit {
+            Some(t) => threshold_label(t),
+            None => "each channel's own threshold (voice 20s, chat and messaging 60s, email, web \
+                     form and social 24h)"
+                .into(),
+        };
+        let header = explicit.map_or_else(|| "SL".into(), |t| format!("SL@{}", threshold_label(t)));
+        return (
+            header,
+            Some(format!("rows blend channels; SL: answered within {within}")),
+        );
+    }
+    if let Some(t) = explicit {
+        return (format!("SL@{}", threshold_label(t)), None);
+    }
+    let mut channels: Vec<Channel> = rows.iter().filter_map(|r| r.channel).collect();
+    channels.sort();
+    channels.dedup();
+    let mut ts: Vec<u32> = channels
+        .iter()
+        .map(|c| spec.settings.threshold_s(*c))
+        .collect();
+    ts.sort_unstable();
+    ts.dedup();
+    match ts.as_slice() {
+        [] => ("SL".into(), None),
+        [t] => (format!("SL@{}", threshold_label(*t)), None),
+        _ => {
+            let each: Vec<String> = channels
+                .iter()
+                .map(|c| format!("{} {}", c, threshold_label(spec.settings.threshold_s(*c))))
+                .collect();
+            (
+                "SL".into(),
+                Some(format!("SL: answered within {}", each.join(", "))),
+            )
+        }
+    }
 }
 
 /// A readable table of the headline KPIs (the CSV and JSON carry every column).
@@ -623,10 +680,11 @@ pub fn to_table(rows: &[ReportRow], spec: &ReportSpec) -> String {
     if spec.group.channel {
         header.push("channel");
     }
+    let (sl, note) = sl_header(rows, spec);
     header.extend([
         "offered",
         "answered",
-        "SL",
+        sl.as_str(),
         "ASA",
         "abandon",
         "AHT",
@@ -663,7 +721,8 @@ pub fn to_table(rows: &[ReportRow], spec: &ReportSpec) -> String {
             secs(k.asa_s),
             pct(k.abandon_rate),
             secs(k.aht_s),
-            k.p90_answer_s.map_or("–".into(), |v| format!("{v}s")),
+            k.p90_answer_s
+                .map_or("–".into(), |v| relevo_core::format_duration(v as f64)),
             pct(k.csat_top2),
             k.nps.map_or("–".into(), |v| format!("{v:.0}")),
             pct(k.fcr),
@@ -685,6 +744,10 @@ pub fn to_table(rows: &[ReportRow], spec: &ReportSpec) -> String {
         + usize::from(spec.group.queue)
         + usize::from(spec.group.channel);
     let mut out = String::new();
+    if let Some(note) = note {
+        out.push_str(&note);
+        out.push('\n');
+    }
     for (i, r) in table.iter().enumerate() {
         let cells: Vec<String> = r
             .iter()

@@ -181,6 +181,7 @@ pub async fn get_kpis(
         let (spec, filter, as_of) = kpis::spec_of(&q, now)?;
         let rows = st.read(|s| {
             relevo_app::reports::check_filters(s, &visible, q.provider.as_deref(), &filter)?;
+
             st.report(s, &scope, &spec, &filter, as_of)
         })?;
         Ok(if format == "csv" {

@@ -29,6 +29,9 @@ pub struct KpiQuery {
     pub to: String,
     pub by: Option<String>,
     pub group: Option<String>,
+    /// Let rows mix channels when `group` does not name channel (default false: every report is
+    /// grouped by channel too, as `relevo report` is).
+    pub blend_channels: Option<bool>,
     pub tz: Option<String>,
     pub sl_threshold: Option<u32>,
     pub short_abandon: Option<u32>,
@@ -112,7 +115,7 @@ pub fn spec_of(q: &KpiQuery, now_ms: i64) -> Result<(ReportSpec, Filter, i64), A
         to_ms,
         granularity,
         tz,
-        group,
+        group: relevo_app::reports::channel_grouping(group, q.blend_channels.unwrap_or(false)),
         settings: KpiSettings {
             sl_threshold_s: q.sl_threshold,
             short_abandon_s: q.short_abandon.unwrap_or(5),

@@ -68,7 +68,14 @@ const KPI_PARAMS: &[Param] = &[
         In::Query,
         "string",
         false,
-        "any of provider,queue,channel (comma-separated)",
+        "any of provider,queue,channel (comma-separated); channel is always added unless blend_channels=true",
+    ),
+    Param(
+        "blend_channels",
+        In::Query,
+        "boolean",
+        false,
+        "let rows mix channels when group does not name channel (default false)",
     ),
     Param(
         "tz",

@@ -90,3 +90,24 @@ pub fn thousands(n: u64) -> String {
 pub fn now_ms() -> i64 {
     jiff::Timestamp::now().as_millisecond()
 }
+
+/// An error as the command line prints it (`{err:#}`, the causes after colons), where an
+/// application error about a field that starts with the field's name names it as the option
+/// instead: `horizon "1w": …` reads `--horizon "1w": …`, `target_sl must …` reads `--target-sl must …`.
+/// The application layer names fields neutrally, as the API's callers know them.
+pub fn describe(err: &anyhow::Error) -> String {
+    let text = format!("{err:#}");
+    for cause in err.chain() {
+        if let Some(relevo_app::Error::Invalid {
+            field: Some(field),
+            message,
+        }) = cause.downcast_ref::<relevo_app::Error>()
+            && !field.starts_with('-')
+            && message.starts_with(field.as_str())
+        {
+            let flagged = format!("--{}{}", field.replace('_', "-"), &message[field.len()..]);
+            return text.replacen(message.as_str(), &flagged, 1);
+        }
+    }
+    text
+}

@@ -69,12 +69,23 @@ pub fn run(args: &ContractArgs) -> Result<ExitCode> {
             // the binary is the edge that reads the environment
             let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
             let by = by.clone().unwrap_or(user);
-            let contract =
+            let added =
                 relevo_app::contracts::add_version(&mut *store, &text, &name, &by, now_ms())?;
-            println!(
-                "added {} v{} (valid {} to {}), by {by}",
-                contract.provider, contract.version, contract.valid_from, contract.valid_to
-            );
+            let contract = &added.contract;
+            match &added.already_stored {
+                None => println!(
+                    "added {} v{} (valid {} to {}), by {by}",
+                    contract.provider, contract.version, contract.valid_from, contract.valid_to
+                ),
+                Some((at, who)) => println!(
+                    "{} v{} is stored already with this very text (added {} by {who}): nothing to add",
+                    contract.provider,
+                    contract.version,
+                    jiff::Timestamp::from_millisecond(*at)
+                        .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+                        .unwrap_or_default()
+                ),
+            }
         }
         ContractCommand::List { provider } => {
             let stored = store.contracts(provider.as_deref())?;

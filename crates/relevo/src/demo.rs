@@ -27,9 +27,10 @@ pub struct DemoArgs {
     /// Days of history
     #[arg(long, default_value_t = 90)]
     pub days: u32,
-    /// Last day of history (default: yesterday in Europe/Madrid)
-    #[arg(long)]
-    pub end: Option<Date>,
+    /// Last day of history (default: yesterday in Europe/Madrid); the same seed, days and date
+    /// give the same data and output (`--end` is accepted too)
+    #[arg(long, alias = "end")]
+    pub until: Option<Date>,
     /// Only write and import the data: print no report and do not serve the dashboard
     #[arg(long)]
     pub no_report: bool,
@@ -272,6 +273,87 @@ fn slip_week(end: Date) -> (Date, Date) {
     (start, start.checked_add(6.days()).expect("date in range"))
 }
 
+/// The demo's transition: the example plan (`examples/transitions/sur-contact-billing.toml`, read
+/// in at build time) with its phases moved into the demo's history and no webhook: billing-es voice
+/// moving from the in-house team to sur-contact, created 42 days before the end.
+const EXAMPLE_TRANSITION: &str =
+    include_str!("../../../examples/transitions/sur-contact-billing.toml");
+
+/// The example plan's phase dates, and the demo's in days from the end (the third phase is the
+/// last to have started by the end; the fourth and fifth are ahead).
+const TRANSITION_PHASES: [(&str, i64); 5] = [
+    ("2026-11-30", -41),
+    ("2026-12-14", -27),
+    ("2026-12-21", -13),
+    ("2027-01-11", 8),
+    ("2027-01-18", 15),
+];
+
+/// The demo's guardrail bounds, looser than the example's: sur-contact is in its stabilisation
+/// window on the demo's data (its contract relaxes service level and abandonment while it lasts).
+const TRANSITION_GUARDRAILS: [(&str, &str); 4] = [
+    ("service_level", "min = 0.70"),
+    ("abandon_rate", "max = 0.12"),
+    ("csat_top2", "min = 0.75"),
+    ("aht_s", "max = 420"),
+];
+
+/// The phase shares of the example plan, in the order of [`TRANSITION_PHASES`].
+const TRANSITION_SHARES: [f64; 5] = [0.10, 0.25, 0.50, 0.75, 1.0];
+
+/// The demo's plan text: the example's, with the phase dates moved and the webhook left out.
+fn transition_plan(end: Date) -> Result<String> {
+    let mut text = String::new();
+    let mut skipping = false;
+    let mut guardrail: Option<&str> = None;
+    for line in EXAMPLE_TRANSITION.lines() {
+        if line.starts_with('[') {
+            skipping = line == "[webhook]";
+        }
+        if skipping {
+            continue;
+        }
+        let mut line = line.to_string();
+        if let Some(kpi) = line.strip_prefix("kpi = ") {
+            let kpi = kpi.trim().trim_matches('"');
+            let (_, bound) = TRANSITION_GUARDRAILS
+                .iter()
+                .find(|(k, _)| *k == kpi)
+                .with_context(|| format!("unexpected guardrail in the example plan: {kpi}"))?;
+            guardrail = Some(bound);
+        } else if let Some(bound) = guardrail
+            && (line.starts_with("min = ") || line.starts_with("max = "))
+        {
+            line = bound.to_string();
+            guardrail = None;
+        }
+        if let Some(date) = line.strip_prefix("earliest = ") {
+            let (_, days) = TRANSITION_PHASES
+                .iter()
+                .find(|(d, _)| *d == date.trim())
+                .with_context(|| format!("unexpected phase date in the example plan: {date}"))?;
+            line = format!("earliest = {}", end.checked_add(days.days())?);
+        }
+        text.push_str(&line);
+        text.push('\n');
+    }
+    let head = "# relevo demo: examples/transitions/sur-contact-billing.toml with its phases moved \
+                into the demo's history, guardrails at sur-contact's stabilisation-window levels \
+                (service level >= 70 %, abandonment <= 12 %, CSAT top-2 >= 75 %) and no webhook.\n";
+    Ok(format!("{head}{text}"))
+}
+
+/// sur-contact's share of billing-es voice on `day`, as the demo's transition plans it.
+fn transition_share(end: Date, day: Date) -> Result<f64> {
+    let mut share = 0.0;
+    for ((_, days), s) in TRANSITION_PHASES.iter().zip(TRANSITION_SHARES) {
+        if day >= end.checked_add(days.days())? {
+            share = s;
+        }
+    }
+    Ok(share)
+}
+
 fn generate(seed: u64, end: Date, days: u32, tz: &TimeZone) -> Result<Vec<Contact>> {
     let mut rng = Rng(seed ^ 0x005E_ED0F_DE30);
     let start = end.checked_sub(i64::from(days - 1).days())?;
@@ -285,6 +367,7 @@ fn generate(seed: u64, end: Date, days: u32, tz: &TimeZone) -> Result<Vec<Contac
         let day = start.checked_add(i64::from(day_i).days())?;
         let growth = 1.0 + 0.08 * f64::from(day_i) / f64::from(days);
         let day_noise = 1.0 + 0.06 * rng.normal();
+        let moved = transition_share(end, day)?;
         let midnight = day.to_zoned(tz.clone())?.start_of_day()?;
         for hour in 0..24i8 {
             let Ok(hour_start) = midnight.checked_add(i64::from(hour).hours()) else {
@@ -305,7 +388,14 @@ fn generate(seed: u64, end: Date, days: u32, tz: &TimeZone) -> Result<Vec<Contac
                         let r = rng.f64();
                         let mut acc = 0.0;
                         let mut pi = q.split[0].0;
-                        for &(p, s) in q.split {
+                        // billing-es voice follows the transition's phases (inhouse, sur-contact).
+                        let moving = [(0, 1.0 - moved), (2, moved)];
+                        let split = if q.key == "billing-es" && channel == "voice" {
+                            &moving[..]
+                        } else {
+                            q.split
+                        };
+                        for &(p, s) in split {
                             acc += s;
                             if r < acc {
                                 pi = p;
@@ -677,7 +767,7 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
     let tz = zone("Europe/Madrid")?;
     #[allow(clippy::disallowed_methods)] // the command is the edge that reads the clock
     let today = Timestamp::now().to_zoned(tz.clone()).date();
-    let end = match args.end {
+    let end = match args.until {
         Some(d) => d,
         None => today.yesterday()?,
     };
@@ -741,11 +831,14 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
             db: Some(db.clone()),
         })?;
     }
-    let (store, _) = open_store(Some(&db))?;
+    let (mut store, _) = open_store(Some(&db))?;
+    let (transition_id, transition) = start_transition(&mut *store, &args.dir, end, &tz, now_ms)?;
     if !args.no_report {
         let (slip_from, _) = slip_week(end);
-        let from = end
-            .checked_sub(41.days())?
+        // Six weeks from a Monday (whole weeks but the last), within the history.
+        let monday = end.checked_sub(i64::from(end.weekday().to_monday_zero_offset()).days())?;
+        let from = monday
+            .checked_sub(35.days())?
             .max(end.checked_sub(i64::from(args.days - 1).days())?);
         let rargs = crate::report_cmd::ReportArgs {
             from: from.to_string(),
@@ -765,6 +858,7 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
             format: "table".into(),
             output: None,
             db: Some(db.clone()),
+            blend_channels: false,
         };
         let (spec, rows) = crate::report_cmd::compute(&*store, &rargs)?;
         println!();
@@ -772,7 +866,12 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
             "Voice, weekly per provider, Europe/Madrid (northwind-bpo's service slipped the week of {slip_from}):"
         );
         print!("{}", crate::report_cmd::render(&spec, &rows, "table")?);
-        let last_month = relevo_contracts::Month::of(end.first_of_month().yesterday()?);
+        // The last whole month: the end's own when the history ends on its last day.
+        let last_month = if end.tomorrow()?.day() == 1 {
+            relevo_contracts::Month::of(end)
+        } else {
+            relevo_contracts::Month::of(end.first_of_month().yesterday()?)
+        };
         println!();
         println!("Contracts, {last_month}:");
         for provider in ["northwind-bpo", "sur-contact"] {
@@ -781,6 +880,12 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
                 Err(e) => println!("  {provider}: {e:#}"),
             }
         }
+        println!();
+        println!("Transition {transition}");
+        println!(
+            "  the plan: {}",
+            args.dir.join("transition-billing-es.toml").display()
+        );
         println!();
         println!("Try next:");
         println!("  export RELEVO_DB={}", db.display());
@@ -799,6 +904,10 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
         println!(
             "  relevo forecast --queue billing-es --tz Europe/Madrid --interval 60m --backtest 14"
         );
+        println!(
+            "  relevo transition status {transition_id} --as-of {}",
+            end.tomorrow()?
+        );
         println!("  relevo check");
         if !args.no_serve {
             drop(store);
@@ -806,6 +915,62 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Creates the demo's transition (plan written to `dir/transition-billing-es.toml`) 42 days before
+/// the end and evaluates it at every local midnight up to `now_ms`, as a daily job would; returns
+/// its id and one line on where it stands.
+fn start_transition(
+    store: &mut dyn relevo_store::Store,
+    dir: &Path,
+    end: Date,
+    tz: &TimeZone,
+    now_ms: i64,
+) -> Result<(i64, String)> {
+    let text = transition_plan(end)?;
+    let path = dir.join("transition-billing-es.toml");
+    std::fs::write(&path, &text).with_context(|| format!("cannot write {}", path.display()))?;
+    let plan = relevo_transitions::TransitionPlan::parse(&text, &relevo_app::transitions::zones)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let created = end.checked_sub(42.days())?;
+    let midnight =
+        |d: Date| -> Result<i64> { Ok(d.to_zoned(tz.clone())?.timestamp().as_millisecond()) };
+    let created_ms = midnight(created)?;
+    let state = relevo_transitions::State::new(created_ms);
+    let actor = "relevo demo";
+    let id = store.create_transition(
+        &relevo_store::NewTransition {
+            name: &plan.name,
+            queue: &plan.queue,
+            from_provider: &plan.from,
+            to_provider: &plan.to,
+            plan: &plan.source,
+            state: &serde_json::to_string(&state)?,
+        },
+        actor,
+        created_ms,
+    )?;
+    let mut day = created.tomorrow()?;
+    let mut last = None;
+    while midnight(day)? <= now_ms {
+        let at = midnight(day)?;
+        let o = relevo_app::transitions::evaluate(store, id, at, actor, &|| at)?;
+        last = Some(o.state);
+        day = day.tomorrow()?;
+    }
+    let state = last.unwrap_or(state);
+    let line = format!(
+        "{id}, {} ({} → {}): phase {}/{} {} since {} ({})",
+        plan.name,
+        plan.from,
+        plan.to,
+        state.phase,
+        plan.last_phase(),
+        plan.phase_label(state.phase),
+        plan.format_instant(state.phase_since_ms),
+        state.describe(&plan)
+    );
+    Ok((id, line))
 }
 
 fn now_ms_to_string(ms: i64) -> String {

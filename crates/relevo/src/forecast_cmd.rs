@@ -379,7 +379,9 @@ mod tests {
             )?;
             Ok((String::from_utf8(out)?, String::from_utf8(err)?))
         };
-        go().map_err(|e| format!("{e:#}").replace(&file.0.display().to_string(), "FILE"))
+        go().map_err(|e| {
+            crate::cli_util::describe(&e).replace(&file.0.display().to_string(), "FILE")
+        })
     }
 
     /// `days` days of hourly rows from 2025-03-03 (a Monday) in UTC: 10 a hour, 20 on Mondays.
@@ -494,12 +496,12 @@ mod tests {
         let csv = "period_start,offered\n2025-03-03T00:00:00Z,1\n2025-03-03T00:15:00Z,1\n2025-03-03T00:30:00Z,1\n2025-03-03T00:40:00Z,1\n";
         assert_eq!(
             run("off-grid", csv, &["--method", "seasonal-naive"]).unwrap_err(),
-            "FILE: line 5, column \"period_start\": 2025-03-03T00:40:00Z (local 2025-03-03T00:40:00) is not on the 900 s grid of the data; pass --interval or fix the row"
+            "FILE: line 5, column \"period_start\": 2025-03-03T00:40:00Z (local 2025-03-03T00:40:00) is not on the 900 s grid of the data; give the interval or fix the row"
         );
         let csv = "period_start,offered\n2025-03-03T00:00:00Z,1\n2025-03-03T00:10:00Z,1\n2025-03-03T00:20:00Z,1\n";
         assert_eq!(
             run("ten-minutes", csv, &[]).unwrap_err(),
-            "FILE: the most common spacing between periods is 600 s, not 5, 15, 30 or 60 minutes; pass --interval"
+            "--interval: the most common spacing between periods in FILE is 600 s, not 5, 15, 30 or 60 minutes; give one"
         );
         let err = run(
             "finer",
@@ -509,7 +511,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             err,
-            "FILE: the data are at 3600 s intervals; --interval 15m is not a multiple of that"
+            "--interval 15m: the data in FILE are at 3600 s intervals and it is not a multiple of that"
         );
     }
 
@@ -545,10 +547,18 @@ mod tests {
         assert_eq!(horizon_intervals("7d", Interval::Min15).unwrap(), 672);
         assert_eq!(horizon_intervals("12h", Interval::Min30).unwrap(), 24);
         assert_eq!(horizon_intervals("96", Interval::Min5).unwrap(), 96);
+        // The application names the field as the API knows it; the command line, its option.
+        let err = horizon_intervals("1w", Interval::Min5).unwrap_err();
+        assert!(
+            matches!(&err, relevo_app::Error::Invalid { field: Some(f), .. } if f == "horizon"),
+            "{err:?}"
+        );
         assert_eq!(
-            horizon_intervals("1w", Interval::Min5)
-                .unwrap_err()
-                .to_string(),
+            err.to_string(),
+            "horizon \"1w\": expected e.g. 7d, 12h or a number of intervals"
+        );
+        assert_eq!(
+            crate::cli_util::describe(&anyhow::Error::new(err)),
             "--horizon \"1w\": expected e.g. 7d, 12h or a number of intervals"
         );
     }

@@ -134,7 +134,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", cli_util::describe(&err));
             ExitCode::FAILURE
         }
     }

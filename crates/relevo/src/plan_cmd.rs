@@ -212,7 +212,7 @@ fn render(
                 args.shrinkage * 100.0
             );
             let mut header = format!(
-                "{:<25} {:>8} {:>6} {:>6} {:>9} {:>6} {:>6}",
+                "{:<25} {:>8} {:>10} {:>6} {:>9} {:>6} {:>6}",
                 "period", "offered", "AHT", "agents", "scheduled", "SL", "occ"
             );
             for (p, s) in split {
@@ -222,10 +222,10 @@ fn render(
             let _ = writeln!(out, "{}", "─".repeat(header.chars().count()));
             for r in rows {
                 let mut line = format!(
-                    "{:<25} {:>8.1} {:>5.0}s {:>6} {:>9} {:>6} {:>5.0}%",
+                    "{:<25} {:>8.1} {:>10} {:>6} {:>9} {:>6} {:>5.0}%",
                     start_text(r),
                     r.offered,
-                    r.aht_s,
+                    relevo_core::format_duration(r.aht_s),
                     r.pooled.agents,
                     r.pooled.scheduled,
                     r.pooled

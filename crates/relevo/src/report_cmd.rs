@@ -24,6 +24,10 @@ pub struct ReportArgs {
     /// Group rows by any of provider,queue,channel (comma-separated)
     #[arg(long, default_value = "")]
     pub group: GroupBy,
+    /// Let rows mix channels when --group does not name channel (by default every report is
+    /// grouped by channel too: voice seconds and email hours never share a row)
+    #[arg(long)]
+    pub blend_channels: bool,
     /// Time zone of the periods (IANA name)
     #[arg(long, default_value = "UTC", env = "RELEVO_TZ")]
     pub tz: String,
@@ -128,10 +132,18 @@ pub fn stream(
     Ok(())
 }
 
+/// The report's spec for `store`: [`spec_of`] after the filters are checked, grouped by channel
+/// too unless the rows may blend channels (`relevo_app::reports::channel_grouping`).
+fn checked_spec(store: &dyn Store, args: &ReportArgs) -> Result<ReportSpec> {
+    let mut spec = spec_of(args)?;
+    check_filters(store, args)?;
+    spec.group = relevo_app::reports::channel_grouping(spec.group, args.blend_channels);
+    Ok(spec)
+}
+
 /// Runs a report into memory; shared by `relevo report` (table, JSON) and `relevo demo`.
 pub fn compute(store: &dyn Store, args: &ReportArgs) -> Result<(ReportSpec, Vec<ReportRow>)> {
-    let spec = spec_of(args)?;
-    check_filters(store, args)?;
+    let spec = checked_spec(store, args)?;
     let mut rows = Vec::new();
     stream(store, args, &spec, &mut |r| rows.push(r))?;
     Ok((spec, rows))
@@ -150,8 +162,7 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
     let (store, _) = open_existing(args.db.as_ref())?;
     if args.format == "csv" {
         // CSV streams: memory stays flat however many rows a year by interval has.
-        let spec = spec_of(args)?;
-        check_filters(&*store, args)?;
+        let spec = checked_spec(&*store, args)?;
         let mut out: Box<dyn Write> = match &args.output {
             Some(p) => Box::new(std::io::BufWriter::with_capacity(
                 1 << 20,

@@ -41,7 +41,7 @@ fn demo_db(d: &Path, days: u32, end: &str) -> String {
             "demo",
             "--days",
             &days.to_string(),
-            "--end",
+            "--until",
             end,
             "--no-report",
         ],
@@ -214,7 +214,9 @@ fn amazon_connect_redelivery_keeps_the_latest_copy() {
     .stdout;
     // One contact: answered after 346 s (outside T = 20 s), handle 239 + 221 + 5 s, transferred.
     assert!(
-        rep.contains("2022-01-05T00:00:00+00:00,,,,1,1,0,0,0,0,0,0,346,0,465,239,221,5,346,1,"),
+        rep.contains(
+            "2022-01-05T00:00:00+00:00,,,voice,1,1,0,0,0,0,0,0,346,0,465,239,221,5,346,1,"
+        ),
         "{rep}"
     );
     let no_provider = relevo(&d, &["import", &sample]);
@@ -279,7 +281,7 @@ fn anonymous_bank_through_the_shipped_mapping() {
     .stdout;
     // 31,123 offered; 27,160 answered (27,162 AGENT rows less the 2 rejected); 3,963 hang-ups in queue.
     assert!(
-        month.contains("1999-02-01T00:00:00+02:00,,,,31123,27160,3963,"),
+        month.contains("1999-02-01T00:00:00+02:00,,,voice,31123,27160,3963,"),
         "{month}"
     );
     assert!(relevo(&d, &["check"]).ok);
@@ -315,11 +317,11 @@ fn daylight_saving_day_reports_92_intervals() {
     .stdout;
     assert_eq!(csv.lines().count(), 1 + 92);
     assert!(
-        csv.contains("\n2026-03-29T01:45:00+01:00,,,,1,1,0,0,0,1,"),
+        csv.contains("\n2026-03-29T01:45:00+01:00,,,voice,1,1,0,0,0,1,"),
         "{csv}"
     );
     assert!(
-        csv.contains("\n2026-03-29T03:00:00+02:00,,,,1,1,0,0,0,0,"),
+        csv.contains("\n2026-03-29T03:00:00+02:00,,,voice,1,1,0,0,0,0,"),
         "{csv}"
     );
     let hours = relevo(
@@ -599,14 +601,34 @@ fn contracts_scorecard_invoice_and_reconciliation_on_demo_data() {
             db,
         ],
     );
-    assert!(!again.ok);
+    // The very same file again is a no-op that says so; another text with the same version is a
+    // conflict (versions are never rewritten).
+    assert!(again.ok, "{}", again.stderr);
     assert!(
         again
+            .stdout
+            .contains("northwind-bpo v2 is stored already with this very text")
+            && again.stdout.contains("by relevo demo"),
+        "{}",
+        again.stdout
+    );
+    let changed = d.join("northwind-bpo-changed.toml");
+    let text = std::fs::read_to_string(example_contract("northwind-bpo.toml")).unwrap();
+    std::fs::write(&changed, text.replace("year 2\"", "year 2, amended\"")).unwrap();
+    let conflict = relevo(
+        &d,
+        &["contract", "add", changed.to_str().unwrap(), "--db", db],
+    );
+    assert!(!conflict.ok);
+    assert!(
+        conflict
             .stderr
             .contains("northwind-bpo version 2 is given twice"),
         "{}",
-        again.stderr
+        conflict.stderr
     );
+    let versions = relevo(&d, &["contract", "list", "--db", db]).stdout;
+    assert_eq!(versions.matches("northwind-bpo").count(), 1, "{versions}");
 
     let card = relevo(
         &d,
@@ -1008,7 +1030,7 @@ fn transition_replay_of_the_slipping_week_holds_then_rolls_back() {
     assert!(r.ok, "{}", r.stderr);
     assert_eq!(
         r.stdout,
-        "created transition 1: billing-en to northwind (billing-en on voice from inhouse to northwind-bpo, 5 phases)\n"
+        "created transition 2: billing-en to northwind (billing-en on voice from inhouse to northwind-bpo, 5 phases)\n"
     );
     let mut trace = String::new();
     let start: jiff::civil::Date = "2026-09-14".parse().unwrap();
@@ -1026,7 +1048,7 @@ fn transition_replay_of_the_slipping_week_holds_then_rolls_back() {
         }
         let r = relevo(
             &d,
-            &["transition", "evaluate", "1", "--db", db, "--as-of", &day],
+            &["transition", "evaluate", "2", "--db", db, "--as-of", &day],
         );
         assert!(r.ok, "{day}: {}", r.stderr);
         if day == "2026-09-29" {
@@ -1090,12 +1112,12 @@ fn transition_replay_of_the_slipping_week_holds_then_rolls_back() {
 2026-10-03 fail         now: phase 1/5 parallel ramp (10 %) since 2026-10-03 00:00 CEST (rolled back, held by guardrail)
     rolled_back by guardrail
 2026-10-04 insufficient now: phase 1/5 parallel ramp (10 %) since 2026-10-03 00:00 CEST (rolled back, held by guardrail)
-2026-10-05 insufficient now: phase 1/5 parallel ramp (10 %) since 2026-10-03 00:00 CEST (rolled back, held by guardrail)
-2026-10-06 fail         now: phase 0/5 baseline (0 %) since 2026-10-06 00:00 CEST (rolled back, held by guardrail)
+2026-10-05 fail         now: phase 0/5 baseline (0 %) since 2026-10-05 00:00 CEST (rolled back, held by guardrail)
     rolled_back by guardrail
-2026-10-07 pass         now: phase 0/5 baseline (0 %) since 2026-10-06 00:00 CEST (rolled back, held by guardrail)
+2026-10-06 pass         now: phase 0/5 baseline (0 %) since 2026-10-05 00:00 CEST (rolled back, held by guardrail)
     gate_recovered by guardrail
-2026-10-08 pass         now: phase 0/5 baseline (0 %) since 2026-10-06 00:00 CEST (rolled back, held by guardrail)
+2026-10-07 pass         now: phase 0/5 baseline (0 %) since 2026-10-05 00:00 CEST (rolled back, held by guardrail)
+2026-10-08 pass         now: phase 0/5 baseline (0 %) since 2026-10-05 00:00 CEST (rolled back, held by guardrail)
 "
     );
     // A person restarts the ramp.
@@ -1104,7 +1126,7 @@ fn transition_replay_of_the_slipping_week_holds_then_rolls_back() {
         &[
             "transition",
             "advance",
-            "1",
+            "2",
             "--db",
             db,
             "--at",
@@ -1124,12 +1146,12 @@ fn transition_replay_of_the_slipping_week_holds_then_rolls_back() {
     );
     let r = relevo(
         &d,
-        &["transition", "rollback", "1", "--db", db, "--reason", ""],
+        &["transition", "rollback", "2", "--db", db, "--reason", ""],
     );
     assert!(!r.ok);
     assert_eq!(
         r.stderr,
-        "error: transition 1: cannot rollback: give a reason\n"
+        "error: transition 2: cannot rollback: give a reason\n"
     );
 
     // The webhooks: every event, in order, signed with the plan's secret.
@@ -1183,34 +1205,37 @@ fn transition_replay_of_the_slipping_week_holds_then_rolls_back() {
         .unwrap()
         .into_iter()
         .rev()
+        .filter(|a| a.target.as_deref() == Some("transition:2"))
         .filter(|a| a.action.starts_with("transition.") && a.action != "transition.evaluate")
         .map(|a| format!("{} {} {}", a.actor, a.action, a.target.unwrap_or_default()))
         .collect();
     assert_eq!(
         audit,
         [
-            "user:vm transition.create transition:1",
-            "guardrail transition.advanced transition:1",
-            "guardrail transition.advanced transition:1",
-            "guardrail transition.advanced transition:1",
-            "guardrail transition.gate_failed transition:1",
-            "guardrail transition.held transition:1",
-            "guardrail transition.rolled_back transition:1",
-            "guardrail transition.rolled_back transition:1",
-            "guardrail transition.rolled_back transition:1",
-            "guardrail transition.gate_recovered transition:1",
-            "user:vm transition.advance transition:1",
-            "user:vm transition.advanced transition:1",
+            "user:vm transition.create transition:2",
+            "guardrail transition.advanced transition:2",
+            "guardrail transition.advanced transition:2",
+            "guardrail transition.advanced transition:2",
+            "guardrail transition.gate_failed transition:2",
+            "guardrail transition.held transition:2",
+            "guardrail transition.rolled_back transition:2",
+            "guardrail transition.rolled_back transition:2",
+            "guardrail transition.rolled_back transition:2",
+            "guardrail transition.gate_recovered transition:2",
+            "user:vm transition.advance transition:2",
+            "user:vm transition.advanced transition:2",
         ]
     );
     let evaluations = store
         .audit_log(1000)
         .unwrap()
         .into_iter()
-        .filter(|a| a.action == "transition.evaluate")
+        .filter(|a| {
+            a.action == "transition.evaluate" && a.target.as_deref() == Some("transition:2")
+        })
         .count();
     assert_eq!(evaluations, 25);
-    let events = store.transition_events(1).unwrap();
+    let events = store.transition_events(2).unwrap();
     assert!(events.iter().all(|e| e.delivered_at_ms.is_some()));
 
     // Status: the timeline, target vs actual shares, guardrails vs thresholds, the events.
@@ -1219,7 +1244,7 @@ fn transition_replay_of_the_slipping_week_holds_then_rolls_back() {
         &[
             "transition",
             "status",
-            "1",
+            "2",
             "--db",
             db,
             "--as-of",
@@ -1240,7 +1265,7 @@ fn transition_replay_of_the_slipping_week_holds_then_rolls_back() {
     let r = relevo(&d, &["transition", "status", "--db", db]);
     assert!(
         r.stdout
-            .contains("1  billing-en to northwind  billing-en inhouse → northwind-bpo  phase 1/5"),
+            .contains("2  billing-en to northwind  billing-en inhouse → northwind-bpo  phase 1/5"),
         "{}",
         r.stdout
     );
@@ -1363,7 +1388,7 @@ fn report_bounds_take_instants_half_open_and_dates_whole() {
     .stdout;
     assert_eq!(hours.lines().count(), 2, "{hours}");
     assert!(
-        hours.contains("\n2026-10-01T08:00:00+00:00,,,,3,"),
+        hours.contains("\n2026-10-01T08:00:00+00:00,,,voice,3,"),
         "{hours}"
     );
     let days = relevo(
@@ -1506,6 +1531,8 @@ fn report_filters_that_name_no_data_are_errors_naming_what_is_known() {
     // The same database serves two more checks (a demo database takes a few seconds to build).
     an_invoice_with_a_missing_vendor_file_fails_before_printing_anything(&d, &db);
     the_database_option_goes_before_or_after_the_command(&d, &db);
+    reports_do_not_blend_channels_unless_told(&d, &db);
+    forecast_errors_name_the_options(&d, &db);
     let _ = std::fs::remove_dir_all(&d);
 }
 
@@ -1550,6 +1577,96 @@ fn the_demo_does_not_replace_its_database_without_force() {
     let listed = relevo(&d, &["token", "list", "--db", &db]);
     assert!(!listed.stdout.contains("kept"), "{}", listed.stdout);
     let _ = std::fs::remove_dir_all(&d);
+}
+
+/// A report whose grouping does not name channel is grouped by channel too (voice seconds and
+/// email hours never share a row), unless `--blend-channels` says so — and then the table says
+/// the rows blend channels. The service-level threshold is in
+/// the table; durations above ten minutes read in hours. (On the report-filter test's database.)
+fn reports_do_not_blend_channels_unless_told(d: &Path, db: &str) {
+    let base = [
+        "report",
+        "--db",
+        db,
+        "--from",
+        "2026-10-30",
+        "--to",
+        "2026-10-30",
+    ];
+    let r = relevo(d, &base);
+    assert!(r.ok, "{}", r.stderr);
+    let mut lines = r.stdout.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "SL: answered within voice 20s, chat 60s, email 24h"
+    );
+    let header = lines.next().unwrap();
+    assert!(
+        header.starts_with("period      channel  offered"),
+        "{}",
+        r.stdout
+    );
+    let email = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("2026-10-30  email"))
+        .unwrap();
+    assert!(email.contains(" h ") && email.contains(" min"), "{email}");
+    // The same rows in CSV, in seconds, with the channel column filled.
+    let csv = relevo(d, &[&base[..], &["--format", "csv"]].concat()).stdout;
+    assert_eq!(csv.lines().count(), 4, "{csv}");
+    assert!(csv.lines().nth(3).unwrap().contains(",email,"), "{csv}");
+    // Asked to blend: one row, and a line that says so.
+    let r = relevo(d, &[&base[..], &["--blend-channels"]].concat());
+    assert!(
+        r.stdout
+            .lines()
+            .next()
+            .unwrap()
+            .starts_with("rows blend channels; SL: answered within each channel's own threshold")
+            && r.stdout.lines().count() == 4,
+        "{}",
+        r.stdout
+    );
+    // One channel: the header has its threshold.
+    let r = relevo(
+        d,
+        &[&base[..], &["--channel", "voice", "--group", "provider"]].concat(),
+    );
+    assert!(
+        r.stdout
+            .starts_with("period      provider       channel  offered  answered  SL@20s"),
+        "{}",
+        r.stdout
+    );
+    let r = relevo(d, &[&base[..], &["--sl-threshold", "30"]].concat());
+    assert!(
+        r.stdout.lines().next().unwrap().contains("SL@30s"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// The forecast's errors name the command line's options (the application names the fields).
+fn forecast_errors_name_the_options(d: &Path, db: &str) {
+    for (extra, says) in [
+        (
+            ["--horizon", "1w"],
+            "error: --horizon \"1w\": expected e.g. 7d",
+        ),
+        (["--k", "0"], "error: --k: must be at least 1"),
+    ] {
+        let r = relevo(
+            d,
+            &[
+                &["forecast", "--db", db, "--queue", "billing-es"][..],
+                &extra[..],
+            ]
+            .concat(),
+        );
+        assert!(!r.ok);
+        assert!(r.stderr.starts_with(says), "{extra:?}: {}", r.stderr);
+    }
 }
 
 /// (On the demo database of the report-filter test.)

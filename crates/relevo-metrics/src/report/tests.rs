@@ -118,6 +118,64 @@ fn daylight_saving_day_by_interval_has_92_rows() {
     assert_eq!(run(&by_hour, &records).len(), 25);
 }
 
+/// Tables name the service-level threshold they judge at, and long times read in hours.
+#[test]
+fn tables_show_the_threshold_and_readable_durations() {
+    let records = [
+        contact(
+            "billing",
+            Channel::Voice,
+            "2026-10-01T08:00:00Z",
+            Outcome::Answered,
+            15,
+        ),
+        contact(
+            "billing",
+            Channel::Email,
+            "2026-10-01T08:00:00Z",
+            Outcome::Answered,
+            19_149,
+        ),
+    ];
+    let day = |group: &str| {
+        spec(
+            "2026-10-01T00:00:00Z",
+            "2026-10-02T00:00:00Z",
+            Granularity::Day,
+            "UTC",
+            group,
+        )
+    };
+    // By channel at the defaults: a line says which threshold each channel is judged at.
+    let s = day("channel");
+    expect_test::expect![[r#"
+        SL: answered within voice 20s, email 24h
+        period      channel  offered  answered      SL         ASA  abandon    AHT         p90  CSAT top2  NPS  FCR
+        ───────────────────────────────────────────────────────────────────────────────────────────────────────────
+        2026-10-01  voice          1         1  100.0%        15 s     0.0%  100 s        15 s          –    –    –
+        2026-10-01  email          1         1  100.0%  5 h 19 min     0.0%  100 s  5 h 20 min          –    –    –
+    "#]]
+    .assert_eq(&to_table(&run(&s, &records), &s));
+    // One threshold for all: in the header.
+    let mut s = day("channel");
+    s.settings.sl_threshold_s = Some(30);
+    let table = to_table(&run(&s, &records), &s);
+    assert!(
+        table.starts_with("period      channel  offered  answered  SL@30s"),
+        "{table}"
+    );
+    // Rows that blend channels say so.
+    let s = day("");
+    let table = to_table(&run(&s, &records), &s);
+    assert!(
+        table.starts_with("rows blend channels; SL: answered within each channel's own threshold"),
+        "{table}"
+    );
+    // Machine formats keep seconds.
+    let csv = to_csv(&run(&day("channel"), &records), &s.tz);
+    assert!(csv.contains(",19149"), "CSV keeps seconds: {csv}");
+}
+
 #[test]
 fn table_and_json_render() {
     let records = [
@@ -145,9 +203,9 @@ fn table_and_json_render() {
     );
     let rows = run(&s, &records);
     expect_test::expect![[r#"
-        period      queue    channel  offered  answered     SL  ASA  abandon   AHT  p90  CSAT top2  NPS  FCR
-        ────────────────────────────────────────────────────────────────────────────────────────────────────
-        2026-10-01  billing  voice          2         1  50.0%  15s    50.0%  100s  15s          –    –    –
+        period      queue    channel  offered  answered  SL@20s   ASA  abandon    AHT   p90  CSAT top2  NPS  FCR
+        ────────────────────────────────────────────────────────────────────────────────────────────────────────
+        2026-10-01  billing  voice          2         1   50.0%  15 s    50.0%  100 s  15 s          –    –    –
     "#]]
     .assert_eq(&to_table(&rows, &s));
     let json = to_json(&rows, &s);

@@ -69,7 +69,7 @@ async fn health_metrics_and_openapi() {
             .as_array()
             .unwrap()
             .len(),
-        15
+        16
     );
     // The request log is structured: one key=value line per request.
     let log = s.log.lock().unwrap();
@@ -184,7 +184,7 @@ async fn contacts_are_atomic_and_resending_is_harmless() {
     let k = s
         .call(
             "GET",
-            "/api/v1/kpis?from=2026-10-01&to=2026-10-01&by=day",
+            "/api/v1/kpis?from=2026-10-01&to=2026-10-01&by=day&blend_channels=true",
             Some(&s.admin),
             None,
         )
@@ -194,6 +194,27 @@ async fn contacts_are_atomic_and_resending_is_harmless() {
         3,
         "the bad batch wrote nothing"
     );
+    assert_eq!(k.json()["rows"][0]["channel"], serde_json::Value::Null);
+    // Without blend_channels, rows are per channel (as `relevo report`'s), whatever the grouping.
+    let k = s
+        .call(
+            "GET",
+            "/api/v1/kpis?from=2026-10-01&to=2026-10-01&by=day",
+            Some(&s.admin),
+            None,
+        )
+        .await;
+    let rows = k.json()["rows"].as_array().unwrap().clone();
+    let per: Vec<(String, i64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["channel"].as_str().unwrap_or_default().to_string(),
+                r["offered"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(per, [("voice".to_string(), 2), ("chat".to_string(), 1)]);
 
     // Body-level problems are 400s naming the place; limits are enforced.
     let r = s
