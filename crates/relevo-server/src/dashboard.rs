@@ -1370,7 +1370,12 @@ fn contract_section(
             } else {
                 ""
             },
-            esc(&t.name),
+            // The contract's own wording, when it names the term (an id alone says nothing more).
+            if t.name == t.id {
+                String::new()
+            } else {
+                esc(&t.name)
+            },
             lang.t("target"),
             t.direction.symbol(),
             esc(&lang.kpi_value(t.metric, t.relaxed_target.unwrap_or(t.target))),

@@ -84,10 +84,13 @@ td.miss{color:var(--miss);font-weight:600}
 .note{color:var(--muted);font-size:.9rem}
 th .note{display:block;font-size:.8rem;font-weight:400}
 .chart{max-width:100%;height:auto;display:block}
+.chart.timeline{max-width:48rem}
+figure{margin:0 0 .5rem}
+th.text{text-align:left}
 .narrow-only{display:none}
 .legend{font-size:.85rem;color:var(--muted)}
 .error{color:var(--miss);font-weight:600}
-ul.queues{display:flex;flex-wrap:wrap;gap:.25rem 1.5rem;padding-left:1.2rem}
+ul.queues{display:flex;flex-wrap:wrap;gap:.25rem 1.5rem;padding:0;list-style:none}
 footer{max-width:84rem;margin:2rem auto;padding:0 1rem;color:var(--muted);font-size:.85rem}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 @media (max-width:40rem){
@@ -103,6 +106,7 @@ table.cards th[scope=row],table.cards td:first-child{border-bottom:1px solid var
 table.cards td{display:flex;justify-content:space-between;align-items:baseline;gap:1rem;text-align:right;border-bottom:0}
 table.cards td::before{content:attr(data-label);text-align:left;color:var(--muted);font-weight:400;font-size:.9rem}
 table.cards td:first-child::before{content:none}
+table.cards td.trend{align-items:center}
 }
 "#;
 

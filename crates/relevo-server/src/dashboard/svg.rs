@@ -37,12 +37,25 @@ fn path_of(seg: &[(f64, f64)]) -> String {
 }
 
 /// A small line of fractions in [0, 1] (gaps where `None`), with the target as a dashed line and
-/// the last value marked.
+/// the last value marked. The vertical scale spans the values and the target (at least ten
+/// points), so a week between 73 % and 83 % does not draw as a flat line.
 pub fn sparkline(values: &[Option<f64>], target: Option<f64>, label: &str) -> String {
     let (w, h, pad) = (132.0, 36.0, 4.0);
     let n = values.len().max(2) as f64;
     let x = |i: usize| pad + (w - 2.0 * pad) * i as f64 / (n - 1.0);
-    let y = |v: f64| pad + (h - 2.0 * pad) * (1.0 - v.clamp(0.0, 1.0));
+    let seen = values.iter().flatten().chain(target.iter()).copied();
+    let (lo, hi) = seen.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
+    let (lo, hi) = if lo.is_finite() {
+        let mid = (lo + hi) / 2.0;
+        let half = ((hi - lo) / 2.0).max(0.05);
+        ((mid - half).max(0.0), (mid + half).min(1.0))
+    } else {
+        (0.0, 1.0)
+    };
+    let span = (hi - lo).max(1e-9);
+    let y = |v: f64| pad + (h - 2.0 * pad) * (1.0 - ((v - lo) / span).clamp(0.0, 1.0));
     let mut out = format!(
         "<svg class=\"spark\" role=\"img\" aria-label=\"{}\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\"><title>{}</title>",
         esc(label),
@@ -119,8 +132,8 @@ impl Size {
     pub const NARROW: Size = Size {
         id: "sl-chart-narrow",
         w: 400.0,
-        h: 260.0,
-        font: 14.0,
+        h: 280.0,
+        font: 15.0,
     };
 
     /// The same size under another id.
@@ -274,40 +287,43 @@ pub fn forecast_chart(
     let pw = w - left - right;
     let ph = h - top - bottom;
     let slot = pw / points.len().max(1) as f64;
-    let nice = |v: f64| {
-        let v = v.max(1.0);
-        let mag = 10f64.powf(v.log10().floor());
-        [1.0, 2.0, 2.5, 5.0, 10.0]
-            .iter()
-            .map(|m| m * mag)
-            .find(|c| *c >= v)
-            .unwrap_or(10.0 * mag)
-    };
-    let max_vol = nice(points.iter().map(|p| p.offered).fold(0.0, f64::max));
-    let max_agents = nice(f64::from(
+    let (vol_top, vol_step) = axis(points.iter().map(|p| p.offered).fold(0.0, f64::max));
+    let (agents_top, agents_step) = axis(f64::from(
         points.iter().map(|p| p.agents).max().unwrap_or(0),
     ));
+    let (max_vol, max_agents) = (vol_top, agents_top);
     let mut out = format!(
         "<svg class=\"chart {id}\" id=\"{id}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" viewBox=\"0 0 {w} {h}\" width=\"100%\" preserveAspectRatio=\"xMidYMid meet\">\
          <title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
         esc(title),
         esc(desc)
     );
-    for k in 0..=4 {
-        let f = f64::from(k) / 4.0;
-        let yy = top + ph * (1.0 - f);
+    // Left axis: contacts; right axis: agents; each at its own whole steps.
+    let steps = |top: f64, step: f64| {
+        (0..)
+            .map(move |k| f64::from(k) * step)
+            .take_while(move |v| *v <= top + 1e-9)
+    };
+    for v in steps(vol_top, vol_step) {
+        let yy = top + ph * (1.0 - v / vol_top);
         let _ = write!(
             out,
             "<line x1=\"{left}\" x2=\"{:.1}\" y1=\"{yy:.1}\" y2=\"{yy:.1}\" stroke=\"#e3e3e3\"/>\
-             <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"{font}\" text-anchor=\"end\" fill=\"#4a4a4a\">{}</text>\
-             <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"{font}\" text-anchor=\"start\" fill=\"{LINE}\">{}</text>",
+             <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"{font}\" text-anchor=\"end\" fill=\"#4a4a4a\">{}</text>",
             w - right,
             left - 6.0,
             yy + font / 3.0,
-            lang.int((max_vol * f).round() as i64),
+            lang.int(v.round() as i64),
+        );
+    }
+    for v in steps(agents_top, agents_step) {
+        let yy = top + ph * (1.0 - v / agents_top);
+        let _ = write!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"{font}\" text-anchor=\"start\" fill=\"{LINE}\">{}</text>",
             w - right + 6.0,
             yy + font / 3.0,
-            lang.int((max_agents * f).round() as i64),
+            lang.int(v.round() as i64),
         );
     }
     out.push_str("<g class=\"bars\">");
@@ -344,4 +360,18 @@ pub fn forecast_chart(
     x_ticks(&mut out, ticks, |i| left + slot * i as f64, size, top + ph);
     out.push_str("</svg>");
     out
+}
+
+/// An axis for values up to `max`: its top and a whole step (1, 2 or 5 times a power of ten, at
+/// least 1) giving at most about five lines.
+fn axis(max: f64) -> (f64, f64) {
+    let raw = (max / 4.0).max(1.0);
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|c| *c >= raw - 1e-9)
+        .unwrap_or(10.0 * mag);
+    let top = ((max / step).ceil() * step).max(step);
+    (top, step)
 }

@@ -563,7 +563,7 @@ pub async fn detail_page(
     let _ = write!(
         body,
         "<h2>{}</h2><div class=\"table-wrap\"><table id=\"events\" class=\"cards\"><thead><tr><th scope=\"col\">{}</th>\
-         <th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+         <th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\" class=\"text\">{}</th></tr></thead><tbody>",
         lang.t("tr_history"),
         lang.t("time"),
         lang.t("tr_event"),
