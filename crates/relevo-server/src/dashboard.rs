@@ -1,11 +1,13 @@
 //! The dashboard: server-rendered HTML pages with SVG charts, in English and Spanish, for people
 //! logged in with an account (session cookie). Pages: login, overview of a period (per provider,
 //! against targets, with trend sparklines), a provider's page (service level per interval with
-//! volume, KPIs by queue and channel), a queue's page (providers side by side), and planning (the
-//! Erlang calculator).
+//! volume, KPIs by queue under each channel, last month's scorecard), a queue's page (providers
+//! side by side), and planning (a queue's forecast and staffing plan for the week after the data,
+//! and the Erlang calculator). Tables turn into cards on a phone; charts have a narrow copy.
 //!
 //! Every page reads through the caller's scope, like the API: a provider's person sees only that
-//! provider. No JavaScript framework: one small script toggles a periodic reload.
+//! provider. No JavaScript framework: one small script, served as `/refresh.js`, toggles a
+//! periodic reload; `/favicon.svg` is the icon every page links.
 
 pub mod html;
 pub mod i18n;
