@@ -136,19 +136,37 @@ async fn page_caller(st: &AppState, headers: &HeaderMap) -> Result<Caller, Respo
     }
 }
 
-fn error_page(lang: Lang, status: StatusCode, caller: Option<&Caller>, message: &str) -> Response {
-    let body = format!(
-        "<h1>{}</h1><p class=\"error\">{}</p>",
+/// An error page: the status in words, the message, and the server's own words for a refused
+/// input (`detail`, in English as the API says it).
+fn error_page(
+    lang: Lang,
+    status: StatusCode,
+    caller: Option<&Caller>,
+    message: &str,
+    detail: Option<&str>,
+) -> Response {
+    let title = match status {
+        StatusCode::BAD_REQUEST => lang.t("bad_request"),
+        StatusCode::FORBIDDEN => lang.t("forbidden_title"),
+        StatusCode::NOT_FOUND => lang.t("not_found_title"),
+        _ => lang.t("error_title"),
+    };
+    let mut body = format!(
+        "<h1>{title} <small class=\"note\">({})</small></h1><p class=\"error\" role=\"alert\">{}",
         status.as_u16(),
         esc(message)
     );
+    if let Some(d) = detail {
+        let _ = write!(body, " <span lang=\"en\">{}</span>", esc(d));
+    }
+    body.push_str("</p>");
     html_response(
         status,
         None,
         page(
             &Frame {
                 lang,
-                title: status.canonical_reason().unwrap_or("error"),
+                title,
                 path: "/overview",
                 query: &[],
                 caller,
@@ -165,15 +183,23 @@ fn page_error(lang: Lang, caller: &Caller, e: ApiError) -> Response {
             StatusCode::FORBIDDEN,
             Some(caller),
             lang.t("forbidden"),
+            None,
         ),
         ApiError::NotFound(_) => error_page(
             lang,
             StatusCode::NOT_FOUND,
             Some(caller),
             lang.t("not_found"),
+            None,
         ),
         ApiError::Internal(_) => e.into_response(),
-        other => error_page(lang, other.status(), Some(caller), &other.message()),
+        other => error_page(
+            lang,
+            other.status(),
+            Some(caller),
+            lang.t("check_input"),
+            Some(&other.message()),
+        ),
     }
 }
 
@@ -389,18 +415,11 @@ struct Period {
 /// The requested period, or the last seven days with data (in scope) when none is given.
 fn period_of(st: &AppState, q: &PageQuery, scope: &Scope) -> Result<Period, ApiError> {
     let tz = zone(&st.config().time_zone)?;
-    let typed = |v: &str, field: &str| {
-        i18n::parse_date(v).ok_or_else(|| {
-            ApiError::bad_field(
-                field,
-                format!("not a date (YYYY-MM-DD or DD/MM/YYYY): {v:?}"),
-            )
-        })
-    };
+    // Dates as people type them (`01/10/2026` on Spanish pages) become ISO dates; anything else
+    // (an RFC 3339 instant) goes on to `bound_ms` as before, which names the field when it refuses.
+    let typed = |v: &str| i18n::parse_date(v).unwrap_or_else(|| v.trim().to_string());
     let (from, to) = match (&q.from, &q.to) {
-        (Some(f), Some(t)) if !f.trim().is_empty() && !t.trim().is_empty() => {
-            (typed(f, "from")?, typed(t, "to")?)
-        }
+        (Some(f), Some(t)) if !f.trim().is_empty() && !t.trim().is_empty() => (typed(f), typed(t)),
         _ => {
             let last = st.read(|s| Ok(s.data_span(scope)?))?.map_or_else(
                 || st.now_ms(),
