@@ -462,9 +462,17 @@ async fn durations_read_as_hours_and_dates_as_the_language_writes_them() {
         .body;
     assert!(en.contains("type=\"date\" name=\"from\""));
     let bad = s
-        .page("/providers/acme?from=31/02/2026&to=2026-10-02", &sid)
+        .page(
+            "/providers/acme?from=31/02/2026&to=2026-10-02&lang=es",
+            &sid,
+        )
         .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.body);
+    assert!(
+        bad.body.contains("<h1>Solicitud no válida") && bad.body.contains("<span lang=\"en\">"),
+        "the page in Spanish, the server's detail marked as English: {}",
+        bad.body
+    );
 }
 
 #[tokio::test]
