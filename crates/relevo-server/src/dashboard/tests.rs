@@ -30,6 +30,25 @@ fn every_word_has_both_languages() {
                 "missing text {key:?}"
             );
         }
+        // Keys chosen in a `match` (channels, roles, states, events, methods, notes) and looked
+        // up afterwards: every such literal names a word of the table.
+        for part in src.split("=> \"").skip(1) {
+            let key = &part[..part.find('"').unwrap()];
+            let looked_up = [
+                "ch_", "role_", "st_", "ev_", "m_", "note_", "tr_", "verdict_",
+            ]
+            .iter()
+            .any(|p| key.starts_with(p));
+            if looked_up {
+                assert!(
+                    TEXTS.iter().any(|(k, _, _)| *k == key),
+                    "missing text {key:?}"
+                );
+            }
+        }
+    }
+    for c in relevo_core::Channel::ALL {
+        assert!(!Lang::Es.channel(*c).starts_with("ch_"), "{c}");
     }
 }
 
