@@ -81,6 +81,8 @@ thead th{font-size:.85rem;color:var(--muted);vertical-align:bottom}
 td.miss{color:var(--miss);font-weight:600}
 .flag{font-size:.75rem;font-weight:600;display:block}
 .tgt{display:block;font-size:.75rem;color:var(--muted);font-weight:400}
+.v{display:inline-block}
+.spark{vertical-align:middle}
 .note{color:var(--muted);font-size:.9rem}
 th .note{display:block;font-size:.8rem;font-weight:400}
 .chart{max-width:100%;height:auto;display:block}
@@ -103,10 +105,11 @@ table.cards,table.cards tbody,table.cards tr,table.cards th,table.cards td{displ
 table.cards tr{border:1px solid var(--line);border-radius:6px;margin:0 0 .75rem;padding:.25rem .6rem}
 table.cards th,table.cards td{white-space:normal;padding:.25rem 0;min-width:0}
 table.cards th[scope=row],table.cards td:first-child{border-bottom:1px solid var(--line);font-size:1.05rem}
-table.cards td{display:flex;justify-content:space-between;align-items:baseline;gap:1rem;text-align:right;border-bottom:0}
-table.cards td::before{content:attr(data-label);text-align:left;color:var(--muted);font-weight:400;font-size:.9rem}
+table.cards td{display:flow-root;text-align:right;border-bottom:0}
+table.cards td::before{content:attr(data-label);float:left;margin-right:1rem;text-align:left;color:var(--muted);font-weight:400;font-size:.9rem}
 table.cards td:first-child::before{content:none}
-table.cards td.trend{align-items:center}
+table.cards td.text{text-align:left}
+table.cards td.text::before{float:none;display:block}
 }
 "#;
 
