@@ -569,7 +569,11 @@ fn log_in_switch_to_spanish_open_a_provider_and_find_the_chart() {
                 words.push("relevo");
                 words.push("relev");
                 let found = br.eval(&format!(
-                    "(words => {{ const t = document.body.innerText; \
+                    "(words => {{ const t = [document.title, document.body.innerText, \
+                       ...[...document.querySelectorAll('option, svg title, svg desc')].map(e => e.textContent), \
+                       ...[...document.querySelectorAll('[aria-label], [placeholder], [data-label]')] \
+                         .flatMap(e => ['aria-label', 'placeholder', 'data-label'].map(a => e.getAttribute(a))) \
+                         .filter(Boolean)].join('\\n'); \
                      const esc = s => s.replace(/[.*+?^${{}}()|[\\]\\\\]/g, '\\\\$&'); \
                      const out = []; for (const w of words) {{ \
                        const m = new RegExp('(^|[^\\\\p{{L}}\\\\p{{N}}_])' + esc(w) + '($|[^\\\\p{{L}}\\\\p{{N}}_])', 'u').exec(t); \
@@ -670,14 +674,39 @@ fn expected(page: &str, phone: bool, no_transition: bool) -> Vec<&'static str> {
 }
 
 /// What an English page says that a Spanish one must not: every English text of the dashboard's
-/// table whose Spanish differs (channel names, transition states and reasons among them) and
-/// every KPI's English display name that differs from its Spanish one.
+/// table whose Spanish differs, every KPI's English display name that differs from its Spanish
+/// one, and — whatever the table holds — the channels' keys (but `chat`, the same word in Spanish),
+/// the transition states and the event kinds as the store writes them.
 fn english_words() -> Vec<String> {
     let mut out: Vec<String> = relevo_server::dashboard::i18n::TEXTS
         .iter()
         .filter(|(_, en, es)| en != es)
         .map(|(_, en, _)| en.to_string())
         .collect();
+    for c in relevo_core::Channel::ALL {
+        if *c != relevo_core::Channel::Chat {
+            out.push(c.as_str().to_string());
+        }
+    }
+    for word in [
+        "running",
+        "held",
+        "held by",
+        "rolled back",
+        "completed",
+        "baseline",
+        "guardrail",
+        "advanced",
+        "rolled_back",
+        "resumed",
+        "gate_failed",
+        "gate_recovered",
+        "insufficient",
+        "pass",
+        "fail",
+    ] {
+        out.push(word.to_string());
+    }
     for k in relevo_core::Kpi::ALL {
         let (en, es) = (
             k.display_name(relevo_core::Lang::En),
