@@ -163,12 +163,6 @@ impl Lang {
         })
     }
 
-    /// A channel key as stored (`voice`) for people; an unknown key shows itself.
-    pub fn channel_key(self, key: &str) -> String {
-        key.parse::<Channel>()
-            .map_or_else(|_| key.to_string(), |c| self.channel(c).to_string())
-    }
-
     /// A role's name for people.
     pub fn role(self, r: relevo_store::Role) -> &'static str {
         self.t(match r {
