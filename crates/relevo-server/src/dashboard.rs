@@ -1,11 +1,13 @@
 //! The dashboard: server-rendered HTML pages with SVG charts, in English and Spanish, for people
 //! logged in with an account (session cookie). Pages: login, overview of a period (per provider,
 //! against targets, with trend sparklines), a provider's page (service level per interval with
-//! volume, KPIs by queue and channel), a queue's page (providers side by side), and planning (the
-//! Erlang calculator).
+//! volume, KPIs by queue under each channel, last month's scorecard), a queue's page (providers
+//! side by side), and planning (a queue's forecast and staffing plan for the week after the data,
+//! and the Erlang calculator). Tables turn into cards on a phone; charts have a narrow copy.
 //!
 //! Every page reads through the caller's scope, like the API: a provider's person sees only that
-//! provider. No JavaScript framework: one small script toggles a periodic reload.
+//! provider. No JavaScript framework: one small script, served as `/refresh.js`, toggles a
+//! periodic reload; `/favicon.svg` is the icon every page links.
 
 pub mod html;
 pub mod i18n;
@@ -47,6 +49,34 @@ pub fn routes() -> Router<AppState> {
         .route("/planning", get(planning))
         .route("/transitions", get(transitions::list_page))
         .route("/transitions/{id}", get(transitions::detail_page))
+        .route("/favicon.svg", get(favicon))
+        .route("/favicon.ico", get(favicon))
+        .route("/refresh.js", get(refresh_js))
+}
+
+/// The icon every page links to (an SVG, also answered at `/favicon.ico` for browsers that ask).
+async fn favicon() -> Response {
+    static_file("image/svg+xml", html::FAVICON_SVG)
+}
+
+/// The pages' one script: the periodic reload.
+async fn refresh_js() -> Response {
+    static_file("text/javascript; charset=utf-8", html::REFRESH_JS)
+}
+
+fn static_file(content_type: &'static str, body: &'static str) -> Response {
+    let mut r = (StatusCode::OK, body).into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    r
 }
 
 /// Query parameters every page takes.
@@ -67,7 +97,7 @@ fn html_response(status: StatusCode, lang_cookie: Option<Lang>, body: String) ->
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
-            "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
+            "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
         ),
     );
     h.insert(
@@ -106,19 +136,37 @@ async fn page_caller(st: &AppState, headers: &HeaderMap) -> Result<Caller, Respo
     }
 }
 
-fn error_page(lang: Lang, status: StatusCode, caller: Option<&Caller>, message: &str) -> Response {
-    let body = format!(
-        "<h1>{}</h1><p class=\"error\">{}</p>",
+/// An error page: the status in words, the message, and the server's own words for a refused
+/// input (`detail`, in English as the API says it).
+fn error_page(
+    lang: Lang,
+    status: StatusCode,
+    caller: Option<&Caller>,
+    message: &str,
+    detail: Option<&str>,
+) -> Response {
+    let title = match status {
+        StatusCode::BAD_REQUEST => lang.t("bad_request"),
+        StatusCode::FORBIDDEN => lang.t("forbidden_title"),
+        StatusCode::NOT_FOUND => lang.t("not_found_title"),
+        _ => lang.t("error_title"),
+    };
+    let mut body = format!(
+        "<h1>{title} <small class=\"note\">({})</small></h1><p class=\"error\" role=\"alert\">{}",
         status.as_u16(),
         esc(message)
     );
+    if let Some(d) = detail {
+        let _ = write!(body, " <span lang=\"en\">{}</span>", esc(d));
+    }
+    body.push_str("</p>");
     html_response(
         status,
         None,
         page(
             &Frame {
                 lang,
-                title: status.canonical_reason().unwrap_or("error"),
+                title,
                 path: "/overview",
                 query: &[],
                 caller,
@@ -135,15 +183,23 @@ fn page_error(lang: Lang, caller: &Caller, e: ApiError) -> Response {
             StatusCode::FORBIDDEN,
             Some(caller),
             lang.t("forbidden"),
+            None,
         ),
         ApiError::NotFound(_) => error_page(
             lang,
             StatusCode::NOT_FOUND,
             Some(caller),
             lang.t("not_found"),
+            None,
         ),
         ApiError::Internal(_) => e.into_response(),
-        other => error_page(lang, other.status(), Some(caller), &other.message()),
+        other => error_page(
+            lang,
+            other.status(),
+            Some(caller),
+            lang.t("check_input"),
+            Some(&other.message()),
+        ),
     }
 }
 
@@ -357,8 +413,11 @@ struct Period {
 /// The requested period, or the last seven days with data (in scope) when none is given.
 fn period_of(st: &AppState, q: &PageQuery, scope: &Scope) -> Result<Period, ApiError> {
     let tz = zone(&st.config().time_zone)?;
+    // Dates as people type them (`01/10/2026` on Spanish pages) become ISO dates; anything else
+    // (an RFC 3339 instant) goes on to `bound_ms` as before, which names the field when it refuses.
+    let typed = |v: &str| i18n::parse_date(v).unwrap_or_else(|| v.trim().to_string());
     let (from, to) = match (&q.from, &q.to) {
-        (Some(f), Some(t)) if !f.is_empty() && !t.is_empty() => (f.clone(), t.clone()),
+        (Some(f), Some(t)) if !f.trim().is_empty() && !t.trim().is_empty() => (typed(f), typed(t)),
         _ => {
             let last = st.read(|s| Ok(s.data_span(scope)?))?.map_or_else(
                 || st.now_ms(),
@@ -413,31 +472,49 @@ fn period_form(lang: Lang, action: &str, p: &Period) -> String {
     for &c in Channel::ALL {
         let _ = write!(
             options,
-            "<option value=\"{c}\"{}>{c}</option>",
+            "<option value=\"{c}\"{}>{}</option>",
             if p.channel == Some(c) {
                 " selected"
             } else {
                 ""
-            }
+            },
+            lang.channel(c)
         );
     }
     format!(
-        "<form class=\"period\" method=\"get\" action=\"{}\" aria-label=\"{}\">\
-         <label>{}<input type=\"date\" name=\"from\" value=\"{}\"></label>\
-         <label>{}<input type=\"date\" name=\"to\" value=\"{}\"></label>\
+        "<form class=\"period\" method=\"get\" action=\"{}\" aria-label=\"{}\">{}{}\
          <label>{}<select name=\"channel\" id=\"channel\">{options}</select></label>\
          <input type=\"hidden\" name=\"lang\" value=\"{}\">\
          <button class=\"primary\" type=\"submit\">{}</button></form>",
         esc(action),
         lang.t("period"),
-        lang.t("from"),
-        esc(&p.from),
-        lang.t("to"),
-        esc(&p.to),
+        date_field(lang, "from", lang.t("from"), &p.from),
+        date_field(lang, "to", lang.t("to"), &p.to),
         lang.t("channel"),
         lang.code(),
         lang.t("show")
     )
+}
+
+/// A date field. English keeps the browser's date picker (its format follows the browser's
+/// locale); Spanish is a text field in `dd/mm/aaaa`, the format written in its label, because a
+/// native date field shows the browser's locale (`mm/dd/yyyy` in an English Chromium) whatever
+/// the page's language. The server reads both forms.
+fn date_field(lang: Lang, name: &str, label: &str, iso: &str) -> String {
+    match lang {
+        Lang::En => format!(
+            "<label>{label}<input type=\"date\" name=\"{name}\" id=\"{name}\" lang=\"en\" value=\"{}\"></label>",
+            esc(iso)
+        ),
+        Lang::Es => format!(
+            "<label>{label} ({})<input type=\"text\" class=\"date\" name=\"{name}\" id=\"{name}\" lang=\"es\" \
+             inputmode=\"numeric\" autocomplete=\"off\" pattern=\"[0-9]{{1,2}}/[0-9]{{1,2}}/[0-9]{{4}}\" \
+             placeholder=\"{}\" value=\"{}\"></label>",
+            lang.date_format(),
+            lang.date_format(),
+            esc(&lang.date_text(iso))
+        ),
+    }
 }
 
 fn settings() -> KpiSettings {
@@ -447,42 +524,65 @@ fn settings() -> KpiSettings {
     }
 }
 
-/// A KPI table cell, marked (colour, weight and words) when it misses its target.
-fn kpi_cell(lang: Lang, text: String, missed: Option<bool>) -> String {
+/// A KPI table cell: its column's name (`data-label`, shown on phones where the table becomes
+/// cards), the value, the target it is judged against under it, and — when it misses — colour,
+/// weight and words.
+fn kpi_cell(
+    lang: Lang,
+    kpi: Option<Kpi>,
+    text: String,
+    target: Option<String>,
+    missed: Option<bool>,
+) -> String {
+    let (id, label) = kpi.map_or(("offered", lang.t("offered")), |k| {
+        (k.as_str(), lang.kpi(k))
+    });
+    let tgt = target.map_or_else(String::new, |t| {
+        format!(
+            "<small class=\"tgt\"><span class=\"sr\">{} </span>{}</small>",
+            lang.t("target"),
+            esc(&t)
+        )
+    });
     match missed {
         Some(true) => format!(
-            "<td class=\"miss\" data-missed=\"true\"><span aria-hidden=\"true\">▼ </span>{text}<span class=\"flag\">{}</span></td>",
+            "<td class=\"miss\" data-missed=\"true\" data-kpi=\"{id}\" data-label=\"{}\"><span class=\"v\"><span aria-hidden=\"true\">▼ </span>{text}<span class=\"flag\">{}</span>{tgt}</span></td>",
+            esc(label),
             lang.t("missed")
         ),
-        _ => format!("<td>{text}</td>"),
+        _ => format!(
+            "<td data-kpi=\"{id}\" data-label=\"{}\"><span class=\"v\">{text}{tgt}</span></td>",
+            esc(label)
+        ),
     }
 }
 
-/// A KPI table's header; `t` shows under the marked columns (a row's own contract may differ, and
-/// says so under its name).
-fn kpi_header(lang: Lang, first: &str, with_trend: bool, t: &Targets) -> String {
+/// A KPI table's header (each cell shows the target it is judged against, so the header names
+/// only the columns).
+fn kpi_header(lang: Lang, first: &str, with_trend: bool) -> String {
     let mut h = format!(
-        "<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}<br><small>≥ {}</small></th>\
-         <th scope=\"col\">{}<br><small>≤ {}</small></th><th scope=\"col\">{}<br><small>≤ {}</small></th>\
-         <th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th>",
-        first,
-        lang.t("offered"),
-        lang.kpi(Kpi::ServiceLevel),
-        lang.pct(Some(t.service_level)),
-        lang.kpi(Kpi::AsaS),
-        lang.secs(Some(t.asa_s)),
-        lang.kpi(Kpi::AbandonRate),
-        lang.pct(Some(t.abandon_rate)),
-        lang.kpi(Kpi::AhtS),
-        lang.kpi(Kpi::CsatTop2),
-        lang.kpi(Kpi::Nps),
+        "<thead><tr><th scope=\"col\">{first}</th><th scope=\"col\">{}</th>",
+        lang.t("offered")
     );
+    for k in KPI_COLUMNS {
+        let _ = write!(h, "<th scope=\"col\">{}</th>", lang.kpi(k));
+    }
     if with_trend {
         let _ = write!(h, "<th scope=\"col\">{}</th>", lang.t("trend"));
     }
     h.push_str("</tr></thead>");
     h
 }
+
+/// The KPI columns of the dashboard's tables, after the offered count.
+const KPI_COLUMNS: [Kpi; 6] = [
+    Kpi::ServiceLevel,
+    Kpi::AsaS,
+    Kpi::AbandonRate,
+    Kpi::AhtS,
+    Kpi::CsatTop2,
+    Kpi::Nps,
+];
 
 /// Whether the ASA target (seconds) means anything for a row of this channel: only for contacts
 /// answered live. Email and web forms wait hours by design; rows mixing channels get no ASA mark.
@@ -577,11 +677,10 @@ fn provider_table(
     targets: &std::collections::BTreeMap<String, RowTargets>,
     range: &[(&str, &str); 3],
     p: &Period,
-    defaults: &Targets,
 ) -> String {
     let mut body = format!(
-        "<div class=\"table-wrap\"><table id=\"{table_id}\">{}<tbody>",
-        kpi_header(lang, lang.t("provider"), true, defaults)
+        "<div class=\"table-wrap\"><table id=\"{table_id}\" class=\"cards\">{}<tbody>",
+        kpi_header(lang, lang.t("provider"), true)
     );
     for (name, r) in by_provider {
         let link = format!(
@@ -604,19 +703,14 @@ fn provider_table(
     body
 }
 
+/// Where a row's targets come from, under its name, when a contract sets them.
 fn targets_note(lang: Lang, rt: &RowTargets) -> String {
     match &rt.contract {
         None => String::new(),
         Some(c) => format!(
-            "<small class=\"note contract\">{} {}: {} ≥ {}, {} ≤ {}, {} ≤ {}</small>",
+            "<span class=\"note contract\">{} {}</span>",
             lang.t("contract"),
-            esc(c),
-            lang.kpi(Kpi::ServiceLevel),
-            lang.pct(Some(rt.t.service_level)),
-            lang.kpi(Kpi::AbandonRate),
-            lang.pct(Some(rt.t.abandon_rate)),
-            lang.kpi(Kpi::AsaS),
-            lang.secs(Some(rt.t.asa_s))
+            esc(c)
         ),
     }
 }
@@ -646,29 +740,48 @@ fn targets_of(
 }
 
 fn kpi_cells(lang: Lang, k: &Kpis, channel: Option<Channel>, t: &Targets) -> String {
-    let mut row = format!("<td>{}</td>", lang.int(k.offered));
+    let asa = asa_applies(channel);
+    let mut row = kpi_cell(lang, None, lang.int(k.offered), None, None);
     row.push_str(&kpi_cell(
         lang,
+        Some(Kpi::ServiceLevel),
         lang.pct(k.service_level),
+        Some(format!("≥ {}", lang.pct(Some(t.service_level)))),
         k.service_level.map(|v| v < t.service_level),
     ));
     row.push_str(&kpi_cell(
         lang,
+        Some(Kpi::AsaS),
         lang.secs(k.asa_s),
-        k.asa_s
-            .filter(|_| asa_applies(channel))
-            .map(|v| v > t.asa_s),
+        asa.then(|| format!("≤ {}", lang.secs(Some(t.asa_s)))),
+        k.asa_s.filter(|_| asa).map(|v| v > t.asa_s),
     ));
     row.push_str(&kpi_cell(
         lang,
+        Some(Kpi::AbandonRate),
         lang.pct(k.abandon_rate),
+        Some(format!("≤ {}", lang.pct(Some(t.abandon_rate)))),
         k.abandon_rate.map(|v| v > t.abandon_rate),
     ));
-    row.push_str(&kpi_cell(lang, lang.secs(k.aht_s), None));
-    row.push_str(&kpi_cell(lang, lang.pct(k.csat_top2), None));
     row.push_str(&kpi_cell(
         lang,
+        Some(Kpi::AhtS),
+        lang.secs(k.aht_s),
+        None,
+        None,
+    ));
+    row.push_str(&kpi_cell(
+        lang,
+        Some(Kpi::CsatTop2),
+        lang.pct(k.csat_top2),
+        None,
+        None,
+    ));
+    row.push_str(&kpi_cell(
+        lang,
+        Some(Kpi::Nps),
         k.nps.map_or("–".into(), |v| lang.num(v, 0)),
+        None,
         None,
     ));
     row
@@ -677,7 +790,8 @@ fn kpi_cells(lang: Lang, k: &Kpis, channel: Option<Channel>, t: &Targets) -> Str
 fn trend_cell(lang: Lang, name: &str, r: &Rollup, t: &Targets) -> String {
     let values: Vec<Option<f64>> = r.series.iter().map(|(_, k)| k.service_level).collect();
     format!(
-        "<td>{}</td>",
+        "<td class=\"trend\" data-label=\"{}\">{}</td>",
+        esc(lang.t("trend")),
         sparkline(
             &values,
             Some(t.service_level),
@@ -725,10 +839,9 @@ async fn overview(
         ("channel", p.channel_param.as_str()),
     ];
     let mut body = format!(
-        "<h1>{} <small class=\"note\">{} – {}</small></h1>{}",
+        "<h1>{} <small class=\"note\">{}</small></h1>{}",
         lang.t("overview"),
-        esc(&p.from),
-        esc(&p.to),
+        esc(&period_text(lang, &p)),
         period_form(lang, "/overview", &p)
     );
     let _ = write!(body, "<h2>{}</h2>", lang.t("providers"));
@@ -742,7 +855,6 @@ async fn overview(
             &targets,
             &range,
             &p,
-            &st.config().targets,
         ));
     }
     let _ = write!(body, "<h2>{}</h2><ul class=\"queues\">", lang.t("queues"));
@@ -785,12 +897,170 @@ fn chart_granularity(q: &PageQuery, p: &Period) -> Granularity {
     }
 }
 
-fn label_of(ms: i64, g: Granularity, tz: &TimeZone) -> String {
-    let s = relevo_metrics::period::format_rfc3339(ms, tz);
+/// A period's start for people: date and time below a day, the date, or the month.
+fn label_of(lang: Lang, ms: i64, g: Granularity, tz: &TimeZone) -> String {
+    let Ok(t) = jiff::Timestamp::from_millisecond(ms) else {
+        return String::new();
+    };
+    let z = t.to_zoned(tz.clone());
     match g {
-        Granularity::Interval | Granularity::Hour => s[5..16].replace('T', " "),
-        _ => s[..10].to_string(),
+        Granularity::Interval | Granularity::Hour => lang.datetime(&z),
+        Granularity::Month => month_text(lang, z.date()),
+        _ => lang.date(z.date()),
     }
+}
+
+/// A month: `2026-10` / `10/2026`.
+fn month_text(lang: Lang, d: jiff::civil::Date) -> String {
+    match lang {
+        Lang::En => format!("{:04}-{:02}", d.year(), d.month()),
+        Lang::Es => format!("{:02}/{:04}", d.month(), d.year()),
+    }
+}
+
+const MONTHS_EN: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// A day on an axis: `Oct 1` / `01/10`.
+fn short_date(lang: Lang, d: jiff::civil::Date) -> String {
+    match lang {
+        Lang::En => format!("{} {}", MONTHS_EN[(d.month() - 1) as usize], d.day()),
+        Lang::Es => format!("{:02}/{:02}", d.day(), d.month()),
+    }
+}
+
+/// The x-axis labels of a chart whose points start at `starts`: at whole hours (every 1, 2, 3, 4,
+/// 6 or 12 hours, midnight named by its date) or whole days (every 1, 2, 7 — Mondays — 14 or 28
+/// days), the finest step that gives at most `max` labels; weeks and months every k-th point.
+pub(crate) fn ticks(
+    lang: Lang,
+    starts: &[jiff::Zoned],
+    g: Granularity,
+    max: usize,
+) -> Vec<(usize, String)> {
+    let n = starts.len();
+    if n == 0 || max == 0 {
+        return Vec::new();
+    }
+    let sub_day = matches!(g, Granularity::Interval | Granularity::Hour);
+    let whole_hour = |z: &jiff::Zoned| z.minute() == 0 && z.second() == 0;
+    if sub_day {
+        for step in [1, 2, 3, 4, 6, 12] {
+            let picks: Vec<usize> = (0..n)
+                .filter(|&i| whole_hour(&starts[i]) && starts[i].hour() % step == 0)
+                .collect();
+            if !picks.is_empty() && picks.len() <= max {
+                return picks
+                    .into_iter()
+                    .map(|i| {
+                        let z = &starts[i];
+                        let label = if z.hour() == 0 {
+                            short_date(lang, z.date())
+                        } else {
+                            format!("{:02}:00", z.hour())
+                        };
+                        (i, label)
+                    })
+                    .collect();
+            }
+        }
+    }
+    if sub_day || g == Granularity::Day {
+        // Day numbers counted from a Monday, so a seven-day step lands on Mondays.
+        let monday = jiff::civil::date(1970, 1, 5);
+        for step in [1, 2, 7, 14, 28] {
+            let picks: Vec<usize> = (0..n)
+                .filter(|&i| {
+                    let z = &starts[i];
+                    (!sub_day || (z.hour() == 0 && whole_hour(z)))
+                        && monday
+                            .until(z.date())
+                            .is_ok_and(|d| d.get_days().rem_euclid(step) == 0)
+                })
+                .collect();
+            if !picks.is_empty() && picks.len() <= max {
+                return picks
+                    .into_iter()
+                    .map(|i| (i, short_date(lang, starts[i].date())))
+                    .collect();
+            }
+        }
+    }
+    let every = n.div_ceil(max).max(1);
+    (0..n)
+        .step_by(every)
+        .map(|i| {
+            let d = starts[i].date();
+            let label = if g == Granularity::Month {
+                month_text(lang, d)
+            } else {
+                short_date(lang, d)
+            };
+            (i, label)
+        })
+        .collect()
+}
+
+/// The local starts of a series' periods.
+fn starts_of<T>(series: &[(i64, T)], tz: &TimeZone) -> Vec<jiff::Zoned> {
+    series
+        .iter()
+        .filter_map(|(ms, _)| jiff::Timestamp::from_millisecond(*ms).ok())
+        .map(|t| t.to_zoned(tz.clone()))
+        .collect()
+}
+
+/// A period for people: `2026-10-01 – 2026-10-07` / `01/10/2026 – 07/10/2026`.
+fn period_text(lang: Lang, p: &Period) -> String {
+    format!("{} – {}", lang.date_text(&p.from), lang.date_text(&p.to))
+}
+
+/// The channels of a table's keys (`…\u{1f}channel`), in the vocabulary's order.
+fn channels_in<'a>(keys: impl Iterator<Item = &'a String>) -> Vec<Channel> {
+    let present: std::collections::BTreeSet<&str> = keys
+        .map(|k| k.rsplit('\u{1f}').next().unwrap_or(k))
+        .collect();
+    Channel::ALL
+        .iter()
+        .copied()
+        .filter(|c| present.contains(c.as_str()))
+        .collect()
+}
+
+/// One row of a per-channel table: its header cell (HTML), numbers and targets.
+struct ChannelRow<'a> {
+    head: String,
+    name: String,
+    rollup: &'a Rollup,
+    targets: &'a RowTargets,
+}
+
+/// A heading and a KPI table for one channel (`id` names the table; the heading is the channel).
+fn channel_table(
+    lang: Lang,
+    id: &str,
+    first_col: &str,
+    channel: Channel,
+    rows: &[ChannelRow<'_>],
+) -> String {
+    let mut out = format!(
+        "<h3 id=\"{id}-h\">{}</h3><div class=\"table-wrap\"><table id=\"{id}\" class=\"cards\" aria-labelledby=\"{id}-h\">{}<tbody>",
+        esc(lang.channel(channel)),
+        kpi_header(lang, first_col, true)
+    );
+    for r in rows {
+        let _ = write!(
+            out,
+            "<tr><th scope=\"row\">{}{}</th>{}{}</tr>",
+            r.head,
+            targets_note(lang, r.targets),
+            kpi_cells(lang, &r.rollup.total, Some(channel), &r.targets.t),
+            trend_cell(lang, &r.name, r.rollup, &r.targets.t)
+        );
+    }
+    out.push_str("</tbody></table></div>");
+    out
 }
 
 async fn provider_page(
@@ -815,6 +1085,9 @@ async fn provider_page(
         .blocking(move |st| {
             let p = period_of(st, &q, &scope)?;
             let g = chart_granularity(&q, &p);
+            let wanted = |c: &relevo_metrics::report::CellRef<'_>| {
+                p.channel.is_none_or(|ch| ch == c.channel)
+            };
             let series = st.read(|s| {
                 Ok(rollup(
                     s,
@@ -826,33 +1099,50 @@ async fn provider_page(
                         series_by: g,
                         settings: &settings(),
                     },
-                    &|c| p.channel.is_none_or(|ch| ch == c.channel).then(String::new),
+                    &|c| wanted(c).then(String::new),
                 )?)
+            })?;
+            let by_channel = st.read(|s| {
+                Ok(daily_rollup(s, &scope, &p, &|c| {
+                    wanted(c).then(|| c.channel.as_str().to_string())
+                })?)
             })?;
             let by_qc = st.read(|s| {
                 Ok(daily_rollup(s, &scope, &p, &|c| {
-                    Some(format!("{}\u{1f}{}", c.queue, c.channel))
+                    wanted(c).then(|| format!("{}\u{1f}{}", c.queue, c.channel))
                 })?)
             })?;
             let defaults = st.config().targets;
             let day = last_day(&p);
             let page_targets =
                 st.read(|s| contract_targets(s, defaults, &key_, p.channel, None, day))?;
-            let row_targets = by_qc
-                .keys()
-                .map(|k| {
-                    let (q, ch) = k.split_once('\u{1f}').unwrap_or((k, ""));
-                    let rt = st.read(|s| {
-                        contract_targets(s, defaults, &key_, ch.parse().ok(), Some(q), day)
-                    })?;
-                    Ok((k.clone(), rt))
-                })
-                .collect::<Result<std::collections::BTreeMap<_, _>, ApiError>>()?;
+            let mut targets = std::collections::BTreeMap::new();
+            for k in by_channel.keys() {
+                let rt =
+                    st.read(|s| contract_targets(s, defaults, &key_, k.parse().ok(), None, day))?;
+                targets.insert(k.clone(), rt);
+            }
+            for k in by_qc.keys() {
+                let (q, ch) = k.split_once('\u{1f}').unwrap_or((k, ""));
+                let rt = st.read(|s| {
+                    contract_targets(s, defaults, &key_, ch.parse().ok(), Some(q), day)
+                })?;
+                targets.insert(k.clone(), rt);
+            }
             let contract = contract_month(st, &key_, day);
-            Ok((p, g, series, by_qc, page_targets, row_targets, contract))
+            Ok((
+                p,
+                g,
+                series,
+                by_channel,
+                by_qc,
+                page_targets,
+                targets,
+                contract,
+            ))
         })
         .await;
-    let (p, g, series, by_qc, page_targets, row_targets, contract) = match result {
+    let (p, g, series, by_channel, by_qc, page_targets, targets, contract) = match result {
         Ok(v) => v,
         Err(e) => return page_error(lang, &caller, e),
     };
@@ -870,12 +1160,10 @@ async fn provider_page(
         ("channel", p.channel_param.as_str()),
     ];
     let mut body = format!(
-        "<h1>{}: {} <small class=\"note\">{} – {}</small></h1><p>{}</p>{}",
+        "<h1>{}: {} <small class=\"note\">{}</small></h1>{}",
         lang.t("provider"),
         esc(&key),
-        esc(&p.from),
-        esc(&p.to),
-        targets_note(lang, &page_targets),
+        esc(&period_text(lang, &p)),
         period_form(lang, &path, &p)
     );
     let target = page_targets.t.service_level;
@@ -883,12 +1171,19 @@ async fn provider_page(
         .series
         .iter()
         .map(|(ms, k)| SlPoint {
-            label: label_of(*ms, g, &p.tz),
+            label: label_of(lang, *ms, g, &p.tz),
             service_level: k.service_level,
             offered: k.offered,
         })
         .collect();
-    let title = format!("{} — {}", lang.t("sl_chart"), key);
+    let starts = starts_of(&all.series, &p.tz);
+    let title = format!(
+        "{} — {} ({})",
+        lang.t("sl_chart"),
+        key,
+        p.channel
+            .map_or(lang.t("all_channels"), |c| lang.channel(c))
+    );
     let desc = format!(
         "{}; {}; {} {}",
         lang.t("volume_bars"),
@@ -898,14 +1193,36 @@ async fn provider_page(
     );
     let _ = write!(
         body,
-        "<h2 id=\"chart-heading\">{}</h2><figure aria-labelledby=\"chart-heading\">{}<figcaption class=\"legend\">{}</figcaption></figure>",
+        "<h2 id=\"chart-heading\">{}</h2><figure aria-labelledby=\"chart-heading\"><div class=\"wide-only\">{}</div><div class=\"narrow-only\">{}</div><figcaption class=\"legend\">{}{}</figcaption></figure>",
         lang.t("sl_chart"),
-        sl_chart(&points, target, &title, &desc),
-        esc(&desc)
+        sl_chart(
+            lang,
+            &points,
+            &ticks(lang, &starts, g, 12),
+            target,
+            svg::Size::WIDE,
+            &title,
+            &desc
+        ),
+        sl_chart(
+            lang,
+            &points,
+            &ticks(lang, &starts, g, 5),
+            target,
+            svg::Size::NARROW,
+            &title,
+            &desc
+        ),
+        esc(&desc),
+        if page_targets.contract.is_some() {
+            format!(" ({})", targets_note(lang, &page_targets))
+        } else {
+            String::new()
+        }
     );
     let _ = write!(
         body,
-        "<details><summary>{}</summary><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        "<details><summary>{}</summary><div class=\"table-wrap\"><table id=\"chart-data\" class=\"cards\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
         lang.t("data_table"),
         lang.t("time"),
         lang.t("offered"),
@@ -914,12 +1231,14 @@ async fn provider_page(
     for pt in &points {
         let _ = write!(
             body,
-            "<tr><td>{}</td><td>{}</td>{}</tr>",
+            "<tr><th scope=\"row\">{}</th>{}{}</tr>",
             esc(&pt.label),
-            lang.int(pt.offered),
+            kpi_cell(lang, None, lang.int(pt.offered), None, None),
             kpi_cell(
                 lang,
+                Some(Kpi::ServiceLevel),
                 lang.pct(pt.service_level),
+                None,
                 pt.service_level.map(|v| v < target)
             )
         );
@@ -927,44 +1246,52 @@ async fn provider_page(
     body.push_str("</tbody></table></div></details>");
     let _ = write!(
         body,
-        "<h2>{}</h2><div class=\"table-wrap\"><table id=\"by-queue-channel\">{}<tbody>",
+        "<section id=\"by-queue-channel\" aria-labelledby=\"qc-heading\"><h2 id=\"qc-heading\">{}</h2>",
         lang.t("by_queue_channel"),
-        kpi_header(
+    );
+    for ch in channels_in(by_qc.keys()) {
+        let (Some(total), Some(total_targets)) =
+            (by_channel.get(ch.as_str()), targets.get(ch.as_str()))
+        else {
+            continue;
+        };
+        let mut rows = vec![ChannelRow {
+            head: format!("{} · {}", lang.t("total"), esc(lang.channel(ch))),
+            name: format!("{key} · {}", lang.channel(ch)),
+            rollup: total,
+            targets: total_targets,
+        }];
+        for (k, r) in by_qc
+            .iter()
+            .filter(|(k, _)| k.ends_with(&format!("\u{1f}{ch}")))
+        {
+            let queue = k.split_once('\u{1f}').map_or(k.as_str(), |(q, _)| q);
+            let link = format!(
+                "/queues/{}{}",
+                enc(queue),
+                html::query(&[
+                    range[0],
+                    range[1],
+                    ("channel", ch.as_str()),
+                    ("lang", lang.code())
+                ])
+            );
+            rows.push(ChannelRow {
+                head: format!("<a href=\"{}\">{}</a>", esc(&link), esc(queue)),
+                name: format!("{queue} · {}", lang.channel(ch)),
+                rollup: r,
+                targets: &targets[k],
+            });
+        }
+        body.push_str(&channel_table(
             lang,
-            &format!("{} / {}", lang.t("queue"), lang.t("channel")),
-            true,
-            &page_targets.t
-        )
-    );
-    let _ = write!(
-        body,
-        "<tr><th scope=\"row\">{}</th>{}<td></td></tr>",
-        esc(&format!(
-            "{} · {}",
-            lang.t("total"),
-            p.channel.map_or(lang.t("all_channels"), |c| c.as_str())
-        )),
-        kpi_cells(lang, &all.total, p.channel, &page_targets.t),
-    );
-    for (k, r) in &by_qc {
-        let (queue, channel) = k.split_once('\u{1f}').unwrap_or((k, ""));
-        let link = format!(
-            "/queues/{}{}",
-            enc(queue),
-            html::query(&[range[0], range[1], range[2], ("lang", lang.code())])
-        );
-        let name = format!("{queue} / {channel}");
-        let _ = write!(
-            body,
-            "<tr><th scope=\"row\"><a href=\"{}\">{}</a> / {}</th>{}{}</tr>",
-            esc(&link),
-            esc(queue),
-            esc(channel),
-            kpi_cells(lang, &r.total, channel.parse().ok(), &row_targets[k].t),
-            trend_cell(lang, &name, r, &row_targets[k].t)
-        );
+            &format!("qc-{ch}"),
+            lang.t("queue"),
+            ch,
+            &rows,
+        ));
     }
-    body.push_str("</tbody></table></div>");
+    body.push_str("</section>");
     if let Some((card, invoice)) = &contract {
         body.push_str(&contract_section(lang, card, invoice.as_ref()));
     }
@@ -1013,16 +1340,18 @@ fn contract_month(
     .flatten()
 }
 
-/// The contract section of a provider page: each term's verdict and money, the cap, the invoice total.
+/// The contract section of a provider page: each term's verdict and money, the cap, the invoice
+/// total, every number in the page's language.
 fn contract_section(
     lang: Lang,
     card: &relevo_contracts::Scorecard,
     invoice: Option<&relevo_contracts::Invoice>,
 ) -> String {
+    let month = month_text(lang, card.month.first_day());
     let mut out = format!(
-        "<h2 id=\"contract\">{} {} · v{}</h2><div class=\"table-wrap\"><table id=\"scorecard\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        "<h2 id=\"contract\">{} {} · v{}</h2><div class=\"table-wrap\"><table id=\"scorecard\" class=\"cards\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
         lang.t("contract_month"),
-        esc(&card.month.to_string()),
+        esc(&month),
         card.version,
         lang.t("term"),
         lang.t("target"),
@@ -1039,37 +1368,49 @@ fn contract_section(
             _ => lang.t("verdict_not_judged"),
         };
         let verdict_cell = if verdict == "missed" {
-            format!("<td class=\"miss\"><strong>▼ {}</strong></td>", esc(shown))
+            format!(
+                "<td class=\"miss\" data-label=\"{}\"><strong>▼ {}</strong></td>",
+                lang.t("verdict"),
+                esc(shown)
+            )
         } else {
-            format!("<td>{}</td>", esc(shown))
+            format!(
+                "<td data-label=\"{}\">{}</td>",
+                lang.t("verdict"),
+                esc(shown)
+            )
         };
         let _ = write!(
             out,
-            "<tr><th scope=\"row\">{}{}</th><td>{} {}</td><td>{}</td>{}<td>{}</td></tr>",
-            esc(&t.name),
+            "<tr><th scope=\"row\">{}{}<span class=\"note\">{}</span></th><td data-label=\"{}\">{} {}</td><td data-label=\"{}\">{}</td>{}<td data-label=\"{}\">{}</td></tr>",
+            esc(lang.kpi(t.metric)),
             if t.critical {
                 " <small>(CSL)</small>"
             } else {
                 ""
             },
+            // The contract's own wording, when it names the term (an id alone says nothing more).
+            if t.name == t.id {
+                String::new()
+            } else {
+                esc(&t.name)
+            },
+            lang.t("target"),
             t.direction.symbol(),
-            esc(&relevo_contracts::format_value(
-                t.metric,
-                t.relaxed_target.unwrap_or(t.target)
-            )),
+            esc(&lang.kpi_value(t.metric, t.relaxed_target.unwrap_or(t.target))),
+            lang.t("actual"),
             t.actual
-                .map_or("–".to_string(), |v| esc(&relevo_contracts::format_value(
-                    t.metric, v
-                ))),
+                .map_or("–".to_string(), |v| esc(&lang.kpi_value(t.metric, v))),
             verdict_cell,
-            esc(&t.credit.to_string())
+            lang.t("credit"),
+            esc(&lang.money(t.credit.cents()))
         );
     }
     let _ = write!(
         out,
         "</tbody></table></div><p>{} {} {}{}</p>",
         lang.t("credits"),
-        esc(&card.credits.to_string()),
+        esc(&lang.money(card.credits.cents())),
         esc(&card.currency),
         if card.cap_binds {
             format!(" ({})", lang.t("cap_binds"))
@@ -1082,7 +1423,7 @@ fn contract_section(
             out,
             "<p>{} <strong>{} {}</strong></p>",
             lang.t("invoice_total"),
-            esc(&inv.total().to_string()),
+            esc(&lang.money(inv.total().cents())),
             esc(&card.currency)
         );
     }
@@ -1112,15 +1453,17 @@ async fn queue_page(
                 return Err(ApiError::NotFound("no such queue".into()));
             }
             let p = period_of(st, &q, &scope)?;
+            let wanted = |c: &relevo_metrics::report::CellRef<'_>| {
+                c.queue == qk && p.channel.is_none_or(|ch| ch == c.channel)
+            };
             let by_provider = st.read(|s| {
                 Ok(daily_rollup(s, &scope, &p, &|c| {
-                    (c.queue == qk && p.channel.is_none_or(|ch| ch == c.channel))
-                        .then(|| c.provider.to_string())
+                    wanted(c).then(|| c.provider.to_string())
                 })?)
             })?;
             let by_channel = st.read(|s| {
                 Ok(daily_rollup(s, &scope, &p, &|c| {
-                    (c.queue == qk).then(|| format!("{}\u{1f}{}", c.provider, c.channel))
+                    wanted(c).then(|| format!("{}\u{1f}{}", c.provider, c.channel))
                 })?)
             })?;
             let targets = targets_of(st, &by_provider, &p, Some(&qk))?;
@@ -1150,13 +1493,15 @@ async fn queue_page(
         ("channel", p.channel_param.as_str()),
     ];
     let mut body = format!(
-        "<h1>{}: {} <small class=\"note\">{} – {}</small></h1>{}<h2>{}</h2>",
+        "<h1>{}: {} <small class=\"note\">{}</small></h1>{}<h2>{} <small class=\"note\">{}</small></h2>",
         lang.t("queue"),
         esc(&key),
-        esc(&p.from),
-        esc(&p.to),
+        esc(&period_text(lang, &p)),
         period_form(lang, &path, &p),
-        lang.t("compare")
+        lang.t("compare"),
+        esc(p
+            .channel
+            .map_or(lang.t("all_channels"), |c| lang.channel(c)))
     );
     if by_provider.is_empty() {
         let _ = write!(body, "<p>{}</p>", lang.t("no_data"));
@@ -1168,31 +1513,48 @@ async fn queue_page(
             &targets,
             &range,
             &p,
-            &st.config().targets,
         ));
+    }
+    // All channels together: each channel on its own too, providers side by side.
+    if p.channel.is_none() && !by_channel.is_empty() {
         let _ = write!(
             body,
-            "<h2>{} / {}</h2><div class=\"table-wrap\"><table>{}<tbody>",
-            lang.t("provider"),
-            lang.t("channel"),
-            kpi_header(
-                lang,
-                &format!("{} / {}", lang.t("provider"), lang.t("channel")),
-                false,
-                &st.config().targets
-            )
+            "<section id=\"by-channel\" aria-labelledby=\"bc-heading\"><h2 id=\"bc-heading\">{}</h2>",
+            lang.t("by_channel")
         );
-        for (k, r) in &by_channel {
-            let (prov, ch) = k.split_once('\u{1f}').unwrap_or((k, ""));
-            let _ = write!(
-                body,
-                "<tr><th scope=\"row\">{} / {}</th>{}</tr>",
-                esc(prov),
-                esc(ch),
-                kpi_cells(lang, &r.total, ch.parse().ok(), &channel_targets[k].t)
-            );
+        for ch in channels_in(by_channel.keys()) {
+            let rows: Vec<ChannelRow<'_>> = by_channel
+                .iter()
+                .filter(|(k, _)| k.ends_with(&format!("\u{1f}{ch}")))
+                .map(|(k, r)| {
+                    let prov = k.split_once('\u{1f}').map_or(k.as_str(), |(p, _)| p);
+                    let link = format!(
+                        "/providers/{}{}",
+                        enc(prov),
+                        html::query(&[
+                            range[0],
+                            range[1],
+                            ("channel", ch.as_str()),
+                            ("lang", lang.code())
+                        ])
+                    );
+                    ChannelRow {
+                        head: format!("<a href=\"{}\">{}</a>", esc(&link), esc(prov)),
+                        name: format!("{prov} · {}", lang.channel(ch)),
+                        rollup: r,
+                        targets: &channel_targets[k],
+                    }
+                })
+                .collect();
+            body.push_str(&channel_table(
+                lang,
+                &format!("bc-{ch}"),
+                lang.t("provider"),
+                ch,
+                &rows,
+            ));
         }
-        body.push_str("</tbody></table></div>");
+        body.push_str("</section>");
     }
     html_response(
         StatusCode::OK,
@@ -1214,6 +1576,8 @@ async fn queue_page(
 #[derive(Debug, Default, Deserialize)]
 pub struct PlanningQuery {
     pub lang: Option<String>,
+    /// The queue whose forecast and staffing plan the page shows (default: the busiest voice queue).
+    pub queue: Option<String>,
     pub arrivals: Option<String>,
     pub per_min: Option<String>,
     pub aht_s: Option<String>,
@@ -1249,12 +1613,24 @@ async fn planning(
             esc(v.as_deref().unwrap_or(default))
         )
     };
+    let scope = caller.scope();
+    let wanted = q.queue.clone();
+    let forecast = st
+        .blocking(move |st| forecast_plan(st, &scope, wanted.as_deref()))
+        .await;
+    let forecast = match forecast {
+        Ok(f) => f,
+        Err(e) => return page_error(lang, &caller, e),
+    };
     let model = q.model.clone().unwrap_or_else(|| "erlang_c".into());
-    let mut body = format!(
-        "<h1>{}</h1><h2>{}</h2><form class=\"period\" method=\"get\" action=\"/planning\">{}{}{}{}{}{}{}\
+    let mut body = format!("<h1>{}</h1>", lang.t("planning"));
+    body.push_str(&forecast_section(lang, &forecast));
+    let _ = write!(
+        body,
+        "<h2>{}</h2><form class=\"period\" method=\"get\" action=\"/planning\" aria-label=\"{}\">{}{}{}{}{}{}{}\
          <label>{}<select name=\"model\"><option value=\"erlang_c\"{}>Erlang C</option><option value=\"erlang_a\"{}>Erlang A</option></select></label>\
-         <input type=\"hidden\" name=\"lang\" value=\"{}\"><button class=\"primary\" type=\"submit\">{}</button></form>",
-        lang.t("planning"),
+         <input type=\"hidden\" name=\"lang\" value=\"{}\">{}<button class=\"primary\" type=\"submit\">{}</button></form>",
+        lang.t("erlang"),
         lang.t("erlang"),
         field("arrivals", "arrivals", &q.arrivals, "100"),
         field("per_min", "per_min", &q.per_min, "30"),
@@ -1267,6 +1643,13 @@ async fn planning(
         if model == "erlang_c" { " selected" } else { "" },
         if model == "erlang_a" { " selected" } else { "" },
         lang.code(),
+        forecast
+            .queue
+            .as_deref()
+            .map_or_else(String::new, |k| format!(
+                "<input type=\"hidden\" name=\"queue\" value=\"{}\">",
+                esc(k)
+            )),
         lang.t("calculate"),
     );
     if q.arrivals.is_some() {
@@ -1334,6 +1717,7 @@ async fn planning(
         ("model", &q.model),
         ("patience_s", &q.patience_s),
         ("shrinkage", &q.shrinkage),
+        ("queue", &q.queue),
     ]
     .into_iter()
     .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
@@ -1352,4 +1736,313 @@ async fn planning(
             &body,
         ),
     )
+}
+
+/// What the planning page forecasts: the queues to choose from, the one chosen, the week planned
+/// (ISO dates) and the plan, or why there is none.
+struct ForecastView {
+    queues: Vec<String>,
+    queue: Option<String>,
+    from: String,
+    to: String,
+    plan: Result<relevo_app::planning::Plan, relevo_app::Error>,
+}
+
+/// The staffing assumptions of the planning page's plan (the API's `GET /api/v1/plan` defaults).
+const PLAN_STAFFING: relevo_app::planning::StaffingSettings =
+    relevo_app::planning::StaffingSettings {
+        target_sl: 0.8,
+        sl_threshold_s: 20.0,
+        max_asa_s: None,
+        max_abandon: None,
+        patience_s: None,
+        max_occupancy: 0.85,
+        shrinkage: 0.3,
+    };
+
+/// The forecast and staffing plan of `wanted` (or the busiest voice queue of the last four weeks
+/// of data) for the week after the data's last day, through `relevo_app::planning::plan` — the
+/// pipeline of `relevo forecast` and `relevo plan`, by the hour in the dashboard's zone.
+fn forecast_plan(
+    st: &AppState,
+    scope: &Scope,
+    wanted: Option<&str>,
+) -> Result<ForecastView, ApiError> {
+    let tz = zone(&st.config().time_zone)?;
+    let queues = st.read(|s| Ok(relevo_store::auth::scoped_queues(s, scope)?))?;
+    let span = st.read(|s| Ok(s.data_span(scope)?))?;
+    let empty = || ForecastView {
+        queues: queues.clone(),
+        queue: None,
+        from: String::new(),
+        to: String::new(),
+        plan: Err(relevo_app::Error::NotFound("no data".into())),
+    };
+    let Some((_, last)) = span else {
+        return Ok(empty());
+    };
+    let last_ms = relevo_core::interval_start_ms(last);
+    let last_day = jiff::Timestamp::from_millisecond(last_ms)
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .to_zoned(tz.clone())
+        .date();
+    let queue = match wanted.filter(|w| queues.iter().any(|q| q == w)) {
+        Some(w) => w.to_string(),
+        None => {
+            let first = last_day
+                .checked_sub(jiff::Span::new().days(27))
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            let from_ms = bound_ms(&first.to_string(), &tz, false, "from")?;
+            let to_ms = bound_ms(&last_day.to_string(), &tz, true, "to")?;
+            let volume = st.read(|s| {
+                Ok(rollup(
+                    s,
+                    scope,
+                    &Window {
+                        from_ms,
+                        to_ms,
+                        tz: &tz,
+                        series_by: Granularity::Day,
+                        settings: &settings(),
+                    },
+                    &|c| Some(format!("{}\u{1f}{}", c.channel == Channel::Voice, c.queue)),
+                )?)
+            })?;
+            // Voice first, then the most offered contacts.
+            let busiest = volume
+                .iter()
+                .map(|(k, r)| {
+                    let (voice, q) = k.split_once('\u{1f}').unwrap_or(("false", k));
+                    (voice == "true", r.total.offered, q.to_string())
+                })
+                .max_by_key(|(voice, n, _)| (*voice, *n));
+            match busiest {
+                Some((_, _, q)) => q,
+                None => return Ok(empty()),
+            }
+        }
+    };
+    let (from, to) = match (
+        last_day.tomorrow(),
+        last_day.checked_add(jiff::Span::new().days(7)),
+    ) {
+        (Ok(f), Ok(t)) => (f.to_string(), t.to_string()),
+        _ => return Ok(empty()),
+    };
+    let request = relevo_app::planning::PlanRequest {
+        queue: queue.clone(),
+        from_ms: bound_ms(&from, &tz, false, "from")?,
+        to_ms: bound_ms(&to, &tz, true, "to")?,
+        from_label: from.clone(),
+        to_label: to.clone(),
+        tz: st.config().time_zone.clone(),
+        interval: relevo_forecast::Interval::Min60,
+        staffing: PLAN_STAFFING,
+        split: Vec::new(),
+    };
+    let plan = st.read(|s| Ok(relevo_app::planning::plan(s, scope, &request)))?;
+    Ok(ForecastView {
+        queues,
+        queue: Some(queue),
+        from,
+        to,
+        plan,
+    })
+}
+
+/// A forecast method's name for people.
+fn method_text(lang: Lang, name: &str) -> String {
+    let key = if name.starts_with("seasonal-naive") {
+        "m_seasonal_naive"
+    } else if name.starts_with("weekday-mean") {
+        "m_weekday_mean"
+    } else if name.starts_with("taylor") {
+        "m_taylor"
+    } else {
+        return name.to_string();
+    };
+    lang.t(key).to_string()
+}
+
+/// The planning page's forecast: the queue picker, a chart of forecast contacts and agents per
+/// hour, the days' totals and peaks, and every hour's staffing (folded).
+fn forecast_section(lang: Lang, f: &ForecastView) -> String {
+    let mut out = format!(
+        "<section id=\"forecast\" aria-labelledby=\"forecast-h\"><h2 id=\"forecast-h\">{}</h2><p class=\"note\">{}</p>",
+        lang.t("forecast"),
+        lang.t("forecast_intro")
+    );
+    let Some(queue) = &f.queue else {
+        let _ = write!(out, "<p>{}</p></section>", lang.t("forecast_none"));
+        return out;
+    };
+    let mut options = String::new();
+    for k in &f.queues {
+        let _ = write!(
+            options,
+            "<option value=\"{}\"{}>{}</option>",
+            esc(k),
+            if k == queue { " selected" } else { "" },
+            esc(k)
+        );
+    }
+    let _ = write!(
+        out,
+        "<form class=\"period\" method=\"get\" action=\"/planning\" aria-label=\"{}\">\
+         <label>{}<select name=\"queue\" id=\"plan-queue\">{options}</select></label>\
+         <input type=\"hidden\" name=\"lang\" value=\"{}\">\
+         <button class=\"primary\" type=\"submit\">{}</button></form>\
+         <p>{} <strong>{}</strong> · {} – {} · {}</p>",
+        lang.t("forecast_queue"),
+        lang.t("forecast_queue"),
+        lang.code(),
+        lang.t("show"),
+        lang.t("queue"),
+        esc(queue),
+        esc(&lang.date_text(&f.from)),
+        esc(&lang.date_text(&f.to)),
+        lang.t("plan_settings"),
+    );
+    let plan = match &f.plan {
+        Ok(p) => p,
+        Err(relevo_app::Error::Conflict(_)) => {
+            let _ = write!(
+                out,
+                "<p class=\"error\" role=\"status\">{}</p></section>",
+                lang.t("forecast_failed")
+            );
+            return out;
+        }
+        Err(e) => {
+            // The pipeline's own words (English, as the command line prints them).
+            let _ = write!(
+                out,
+                "<p class=\"error\" role=\"status\">{} <span lang=\"en\">{}</span></p></section>",
+                lang.t("forecast_error"),
+                esc(&e.to_string())
+            );
+            return out;
+        }
+    };
+    let _ = write!(
+        out,
+        "<p>{}: <strong id=\"forecast-method\">{}</strong></p>",
+        lang.t("forecast_method"),
+        esc(&method_text(lang, &plan.forecast_method))
+    );
+    let points: Vec<svg::ForecastPoint> = plan
+        .rows
+        .iter()
+        .map(|r| svg::ForecastPoint {
+            label: lang.datetime(&r.start),
+            offered: r.offered,
+            agents: r.pooled.agents,
+        })
+        .collect();
+    let starts: Vec<jiff::Zoned> = plan.rows.iter().map(|r| r.start.clone()).collect();
+    let g = Granularity::Hour;
+    let title = format!("{} — {queue}", lang.t("forecast_chart"));
+    let desc = format!("{}; {}", lang.t("forecast_bars"), lang.t("forecast_line"));
+    let _ = write!(
+        out,
+        "<figure aria-label=\"{}\"><div class=\"wide-only\">{}</div><div class=\"narrow-only\">{}</div><figcaption class=\"legend\">{}</figcaption></figure>",
+        esc(&title),
+        svg::forecast_chart(
+            lang,
+            &points,
+            &ticks(lang, &starts, g, 12),
+            svg::Size::WIDE.named("forecast-chart"),
+            &title,
+            &desc
+        ),
+        svg::forecast_chart(
+            lang,
+            &points,
+            &ticks(lang, &starts, g, 5),
+            svg::Size::NARROW.named("forecast-chart-narrow"),
+            &title,
+            &desc
+        ),
+        esc(&desc)
+    );
+    // Per day: contacts, the peak hour's agents, agent hours scheduled.
+    let hours = f64::from(plan.interval_s) / 3600.0;
+    let mut days: Vec<(jiff::civil::Date, f64, u32, u32, f64)> = Vec::new();
+    for r in &plan.rows {
+        let d = r.start.date();
+        if days.last().is_none_or(|x| x.0 != d) {
+            days.push((d, 0.0, 0, 0, 0.0));
+        }
+        if let Some(x) = days.last_mut() {
+            x.1 += r.offered;
+            x.2 = x.2.max(r.pooled.agents);
+            x.3 = x.3.max(r.pooled.scheduled);
+            x.4 += f64::from(r.pooled.scheduled) * hours;
+        }
+    }
+    let _ = write!(
+        out,
+        "<h3>{}</h3><div class=\"table-wrap\"><table id=\"forecast-days\" class=\"cards\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        lang.t("plan_daily"),
+        lang.t("forecast_day"),
+        lang.t("forecast_offered"),
+        lang.t("forecast_peak"),
+        lang.t("scheduled"),
+        lang.t("forecast_hours"),
+    );
+    for (d, offered, peak, peak_scheduled, agent_hours) in &days {
+        let _ = write!(
+            out,
+            "<tr><th scope=\"row\">{}</th><td data-label=\"{}\">{}</td><td data-label=\"{}\">{}</td><td data-label=\"{}\">{}</td><td data-label=\"{}\">{}</td></tr>",
+            esc(&lang.date(*d)),
+            lang.t("forecast_offered"),
+            lang.int(offered.round() as i64),
+            lang.t("forecast_peak"),
+            lang.int(i64::from(*peak)),
+            lang.t("scheduled"),
+            lang.int(i64::from(*peak_scheduled)),
+            lang.t("forecast_hours"),
+            lang.num(*agent_hours, 0),
+        );
+    }
+    out.push_str("</tbody></table></div>");
+    let _ = write!(
+        out,
+        "<details><summary>{}</summary><div class=\"table-wrap\"><table id=\"plan-hours\" class=\"cards\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        lang.t("plan_table"),
+        lang.t("time"),
+        lang.t("forecast_offered"),
+        lang.kpi(Kpi::AhtS),
+        lang.t("agents"),
+        lang.t("scheduled"),
+        lang.kpi(Kpi::ServiceLevel),
+        lang.t("occupancy"),
+    );
+    for r in &plan.rows {
+        let note = match r.pooled.note {
+            Some("overloaded") => format!(" ({})", lang.t("note_overloaded")),
+            Some(_) => format!(" ({})", lang.t("note_unreachable")),
+            None => String::new(),
+        };
+        let _ = write!(
+            out,
+            "<tr><th scope=\"row\">{}</th><td data-label=\"{}\">{}</td><td data-label=\"{}\">{}</td><td data-label=\"{}\">{}{}</td><td data-label=\"{}\">{}</td><td data-label=\"{}\">{}</td><td data-label=\"{}\">{}</td></tr>",
+            esc(&lang.datetime(&r.start)),
+            lang.t("forecast_offered"),
+            lang.num(r.offered, 1),
+            lang.kpi(Kpi::AhtS),
+            lang.secs(Some(r.aht_s)),
+            lang.t("agents"),
+            r.pooled.agents,
+            esc(&note),
+            lang.t("scheduled"),
+            r.pooled.scheduled,
+            lang.kpi(Kpi::ServiceLevel),
+            lang.pct(r.pooled.service_level),
+            lang.t("occupancy"),
+            lang.pct(Some(r.pooled.occupancy)),
+        );
+    }
+    out.push_str("</tbody></table></div></details></section>");
+    out
 }

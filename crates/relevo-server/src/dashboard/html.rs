@@ -53,39 +53,72 @@ const CSS: &str = r#"
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
 a{color:var(--accent)}
-a:focus,button:focus,input:focus,select:focus{outline:3px solid #f0a500;outline-offset:2px}
+a:focus,button:focus,input:focus,select:focus,summary:focus{outline:3px solid #f0a500;outline-offset:2px}
 .skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem;z-index:9}
 header{background:#0b2e4f;color:#fff;padding:.5rem 1rem}
 header a,header button{color:#fff}
-header nav{display:flex;flex-wrap:wrap;gap:.5rem 1.25rem;align-items:center;max-width:72rem;margin:0 auto}
-header .brand{font-weight:700;text-decoration:none;font-size:1.15rem}
+header nav{display:flex;flex-wrap:wrap;gap:.5rem 1.25rem;align-items:center;max-width:84rem;margin:0 auto}
+header .brand{font-weight:700;text-decoration:none;font-size:1.15rem;display:inline-flex;align-items:center;gap:.4rem}
 header .who{margin-left:auto;font-size:.9rem}
 header form{display:inline}
 header button{background:none;border:1px solid #fff;border-radius:4px;padding:.15rem .6rem;font:inherit;cursor:pointer}
-main{max-width:72rem;margin:0 auto;padding:1rem}
-h1{font-size:1.5rem;margin:.5rem 0 1rem}
+main{max-width:84rem;margin:0 auto;padding:1rem}
+h1{font-size:1.5rem;margin:.5rem 0 1rem;overflow-wrap:anywhere}
 h2{font-size:1.2rem;margin:1.5rem 0 .5rem}
+h3{font-size:1.05rem;margin:1rem 0 .25rem}
 form.period{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:end;margin-bottom:1rem}
 form label{display:flex;flex-direction:column;font-size:.9rem;color:var(--muted)}
-input,select,button{font:inherit;padding:.3rem .5rem;border:1px solid #767676;border-radius:4px;color:var(--fg);background:#fff}
+input,select,button{font:inherit;padding:.3rem .5rem;border:1px solid #767676;border-radius:4px;color:var(--fg);background:#fff;max-width:100%}
+input[type=text].date{width:9.5em}
 button.primary{background:var(--accent);color:#fff;border-color:var(--accent);cursor:pointer}
 .table-wrap{overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
-th,td{padding:.4rem .6rem;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap}
+th,td{padding:.4rem .6rem;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap;vertical-align:top}
 th:first-child,td:first-child{text-align:left}
+th[scope=row]{white-space:normal;min-width:8rem}
+td.text{text-align:left;white-space:normal}
 thead th{font-size:.85rem;color:var(--muted);vertical-align:bottom}
 td.miss{color:var(--miss);font-weight:600}
 .flag{font-size:.75rem;font-weight:600;display:block}
+.tgt{display:block;font-size:.75rem;color:var(--muted);font-weight:400}
+.v{display:inline-block}
+.spark{vertical-align:middle}
 .note{color:var(--muted);font-size:.9rem}
-.chart{max-width:100%;height:auto}
+th .note{display:block;font-size:.8rem;font-weight:400}
+.chart{max-width:100%;height:auto;display:block}
+.chart.timeline{max-width:48rem}
+figure{margin:0 0 .5rem}
+th.text{text-align:left}
+.narrow-only{display:none}
 .legend{font-size:.85rem;color:var(--muted)}
 .error{color:var(--miss);font-weight:600}
-footer{max-width:72rem;margin:2rem auto;padding:0 1rem;color:var(--muted);font-size:.85rem}
+ul.queues{display:flex;flex-wrap:wrap;gap:.25rem 1.5rem;padding:0;list-style:none}
+footer{max-width:84rem;margin:2rem auto;padding:0 1rem;color:var(--muted);font-size:.85rem}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
-@media (max-width:40rem){body{font-size:15px}th,td{padding:.3rem .4rem}header .who{margin-left:0}}
+@media (max-width:40rem){
+body{font-size:15px}
+header .who{margin-left:0}
+main{padding:.75rem}
+.wide-only{display:none}.narrow-only{display:block}
+table.cards thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+table.cards,table.cards tbody,table.cards tr,table.cards th,table.cards td{display:block;width:100%}
+table.cards tr{border:1px solid var(--line);border-radius:6px;margin:0 0 .75rem;padding:.25rem .6rem}
+table.cards th,table.cards td{white-space:normal;padding:.25rem 0;min-width:0}
+table.cards th[scope=row],table.cards td:first-child{border-bottom:1px solid var(--line);font-size:1.05rem}
+table.cards td{display:flow-root;text-align:right;border-bottom:0}
+table.cards td::before{content:attr(data-label);float:left;margin-right:1rem;text-align:left;color:var(--muted);font-weight:400;font-size:.9rem}
+table.cards td:first-child::before{content:none}
+table.cards td.text{text-align:left}
+table.cards td.text::before{float:none;display:block}
+}
 "#;
 
-const REFRESH_JS: &str = r#"(function(){var c=document.getElementById('auto-refresh');if(!c)return;var t;c.checked=localStorage.getItem('relevo-refresh')==='1';function s(){clearTimeout(t);localStorage.setItem('relevo-refresh',c.checked?'1':'0');if(c.checked)t=setTimeout(function(){location.reload()},60000)}c.addEventListener('change',s);s()})();"#;
+/// The dashboard's icon: a hand-over arrow on the header's blue, served at `/favicon.svg` (and
+/// `/favicon.ico`) and drawn in the header.
+pub const FAVICON_SVG: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#0b2e4f"/><path d="M7 12h14l-4-4M25 20H11l4 4" fill="none" stroke="#fff" stroke-width="3" stroke-linecap="round" stroke-linejoin="round"/></svg>"##;
+
+/// The periodic reload, served as a file (`/refresh.js`) so the pages need no inline script.
+pub const REFRESH_JS: &str = r#"(function(){var c=document.getElementById('auto-refresh');if(!c)return;var t;c.checked=localStorage.getItem('relevo-refresh')==='1';function s(){clearTimeout(t);localStorage.setItem('relevo-refresh',c.checked?'1':'0');if(c.checked)t=setTimeout(function(){location.reload()},60000)}c.addEventListener('change',s);s()})();"#;
 
 /// What a page needs to draw its frame.
 pub struct Frame<'a> {
@@ -105,9 +138,10 @@ pub fn page(f: &Frame<'_>, body: &str) -> String {
         out,
         "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{} · relevo</title><style>{CSS}</style></head><body>\
+         <title>{} · relevo</title><link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\
+         <style>{CSS}</style></head><body>\
          <a class=\"skip\" href=\"#main\">{}</a><header><nav aria-label=\"{}\">\
-         <a class=\"brand\" href=\"/overview\">relevo</a>",
+         <a class=\"brand\" href=\"/overview\"><img src=\"/favicon.svg\" alt=\"\" width=\"22\" height=\"22\">relevo</a>",
         l.code(),
         esc(f.title),
         l.t("skip"),
@@ -146,7 +180,7 @@ pub fn page(f: &Frame<'_>, body: &str) -> String {
              <button type=\"submit\">{}</button></form>",
             l.t("signed_in_as"),
             esc(c.principal.actor.trim_start_matches("user:")),
-            esc(c.principal.role.as_str()),
+            esc(l.role(c.principal.role)),
             esc(csrf),
             l.t("logout")
         );
@@ -175,6 +209,9 @@ pub fn page(f: &Frame<'_>, body: &str) -> String {
             l.t("refresh")
         );
     }
-    let _ = write!(out, "</footer><script>{REFRESH_JS}</script></body></html>");
+    let _ = write!(
+        out,
+        "</footer><script src=\"/refresh.js\" defer></script></body></html>"
+    );
     out
 }

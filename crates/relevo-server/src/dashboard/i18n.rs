@@ -3,7 +3,7 @@
 //! KPI names are not here: they come from the one vocabulary ([`Lang::kpi`]).
 
 use axum::http::{HeaderMap, header};
-use relevo_core::Kpi;
+use relevo_core::{Channel, Kpi};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
@@ -119,9 +119,108 @@ impl Lang {
         v.map_or_else(|| "–".into(), |x| format!("{} %", self.num(x * 100.0, 1)))
     }
 
+    /// A duration in seconds for people ([`relevo_core::format_duration`]: `334 s`, `5 h 19 min`).
     pub fn secs(self, v: Option<f64>) -> String {
-        v.map_or_else(|| "–".into(), |x| format!("{} s", self.num(x, 0)))
+        v.map_or_else(|| "–".into(), relevo_core::format_duration)
     }
+
+    /// A KPI's value in this language: ratios as percentages, seconds as durations, scores as
+    /// numbers (the dashboard's counterpart of [`Kpi::format`]).
+    pub fn kpi_value(self, kpi: Kpi, v: f64) -> String {
+        match kpi.unit() {
+            relevo_core::Unit::Ratio => self.pct(Some(v)),
+            relevo_core::Unit::Seconds => self.secs(Some(v)),
+            relevo_core::Unit::Score if kpi == Kpi::CsatMean => self.num(v, 2),
+            relevo_core::Unit::Score => self.num(v, 1),
+        }
+    }
+
+    /// An amount of money in cents, with thousands separators: `5,424.85` / `5.424,85`.
+    pub fn money(self, cents: i64) -> String {
+        let whole = self.int(cents / 100);
+        let frac = (cents % 100).unsigned_abs();
+        let sign = if cents < 0 && cents / 100 == 0 {
+            "-"
+        } else {
+            ""
+        };
+        let dec = match self {
+            Lang::En => '.',
+            Lang::Es => ',',
+        };
+        format!("{sign}{whole}{dec}{frac:02}")
+    }
+
+    /// A channel's name for people.
+    pub fn channel(self, c: Channel) -> &'static str {
+        self.t(match c {
+            Channel::Voice => "ch_voice",
+            Channel::Chat => "ch_chat",
+            Channel::Email => "ch_email",
+            Channel::Messaging => "ch_messaging",
+            Channel::WebForm => "ch_web_form",
+            Channel::Social => "ch_social",
+        })
+    }
+
+    /// A role's name for people.
+    pub fn role(self, r: relevo_store::Role) -> &'static str {
+        self.t(match r {
+            relevo_store::Role::Admin => "role_admin",
+            relevo_store::Role::Manager => "role_manager",
+            relevo_store::Role::Analyst => "role_analyst",
+            relevo_store::Role::Provider => "role_provider",
+        })
+    }
+
+    /// A date: ISO `2026-10-01` in English, `01/10/2026` in Spanish.
+    pub fn date(self, d: jiff::civil::Date) -> String {
+        match self {
+            Lang::En => d.to_string(),
+            Lang::Es => format!("{:02}/{:02}/{:04}", d.day(), d.month(), d.year()),
+        }
+    }
+
+    /// A date written as an ISO date (links carry those), in this language.
+    pub fn date_text(self, iso: &str) -> String {
+        iso.parse::<jiff::civil::Date>()
+            .map_or_else(|_| iso.to_string(), |d| self.date(d))
+    }
+
+    /// A local date and time: `2026-10-01 08:00` / `01/10/2026 08:00`.
+    pub fn datetime(self, z: &jiff::Zoned) -> String {
+        format!("{} {:02}:{:02}", self.date(z.date()), z.hour(), z.minute())
+    }
+
+    /// An instant in `tz`, as [`Lang::datetime`].
+    pub fn instant(self, ms: i64, tz: &jiff::tz::TimeZone) -> String {
+        jiff::Timestamp::from_millisecond(ms)
+            .map(|t| self.datetime(&t.to_zoned(tz.clone())))
+            .unwrap_or_default()
+    }
+
+    /// How date fields are typed in this language (shown next to them).
+    pub fn date_format(self) -> &'static str {
+        match self {
+            Lang::En => "yyyy-mm-dd",
+            Lang::Es => "dd/mm/aaaa",
+        }
+    }
+}
+
+/// A date as people type it: ISO `2026-10-01`, or day first `1/10/2026` (Spanish fields), into ISO.
+pub fn parse_date(text: &str) -> Option<String> {
+    let t = text.trim();
+    if let Ok(d) = t.parse::<jiff::civil::Date>() {
+        return Some(d.to_string());
+    }
+    let mut parts = t.split(['/', '-', '.']);
+    let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let date = jiff::civil::Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()?;
+    Some(date.to_string())
 }
 
 /// The cookie that remembers the language switch.
@@ -222,8 +321,8 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("target", "Target", "Objetivo"),
     (
         "targets_note",
-        "Targets come from each provider's contract where one sets them (named under the row); otherwise service level ≥ 80 %, abandoned ≤ 5 %, ASA ≤ 30 s (live channels).",
-        "Los objetivos vienen del contrato de cada proveedor cuando lo fija (indicado bajo la fila); si no, nivel de servicio ≥ 80 %, abandono ≤ 5 %, TMR ≤ 30 s (canales en vivo).",
+        "Each value shows the target it is judged against: the provider's contract where one sets it (named under the row), otherwise service level ≥ 80 %, abandoned ≤ 5 %, ASA ≤ 30 s (live channels).",
+        "Cada valor muestra el objetivo con el que se juzga: el del contrato del proveedor cuando lo fija (indicado bajo la fila); si no, nivel de servicio ≥ 80 %, abandono ≤ 5 %, TMR ≤ 30 s (canales en vivo).",
     ),
     (
         "no_data",
@@ -271,6 +370,15 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "No tienes acceso a esta página.",
     ),
     ("not_found", "Page not found.", "Página no encontrada."),
+    ("bad_request", "Invalid request", "Solicitud no válida"),
+    ("forbidden_title", "No access", "Sin acceso"),
+    ("not_found_title", "Not found", "No encontrado"),
+    ("error_title", "Error", "Error"),
+    (
+        "check_input",
+        "Check what the form or the link asks for:",
+        "Revisa lo que piden el formulario o el enlace:",
+    ),
     ("erlang", "Erlang calculator", "Calculadora Erlang"),
     ("arrivals", "Contacts arriving", "Contactos que llegan"),
     ("per_min", "per (minutes)", "cada (minutos)"),
@@ -317,4 +425,135 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("dashed_target", "dashed: target", "discontinua: objetivo"),
     ("total", "Total", "Total"),
     ("contract", "Contract", "Contrato"),
+    ("ch_voice", "voice", "voz"),
+    ("ch_chat", "chat", "chat"),
+    ("ch_email", "email", "correo electrónico"),
+    ("ch_messaging", "messaging", "mensajería"),
+    ("ch_web_form", "web form", "formulario web"),
+    ("ch_social", "social media", "redes sociales"),
+    ("role_admin", "admin", "administración"),
+    ("role_manager", "manager", "gestión"),
+    ("role_analyst", "analyst", "análisis"),
+    ("role_provider", "provider", "proveedor"),
+    ("date_hint", "Format", "Formato"),
+    ("kpi", "Indicator", "Indicador"),
+    (
+        "contract_targets",
+        "contract targets",
+        "objetivos del contrato",
+    ),
+    (
+        "default_targets",
+        "default targets",
+        "objetivos por defecto",
+    ),
+    ("by_channel", "By channel", "Por canal"),
+    ("forecast", "Forecast and staffing", "Previsión y dotación"),
+    (
+        "forecast_intro",
+        "Forecast of the queue's offered contacts from its history, and the agents each hour needs",
+        "Previsión de los contactos recibidos en la cola a partir de su historial, y los agentes que necesita cada hora",
+    ),
+    ("forecast_queue", "Queue to plan", "Cola a planificar"),
+    ("forecast_method", "Forecast method", "Método de previsión"),
+    (
+        "forecast_chart",
+        "Forecast contacts per hour and agents needed",
+        "Contactos previstos por hora y agentes necesarios",
+    ),
+    (
+        "forecast_bars",
+        "bars: forecast contacts",
+        "barras: contactos previstos",
+    ),
+    (
+        "forecast_line",
+        "line: agents needed",
+        "línea: agentes necesarios",
+    ),
+    (
+        "forecast_none",
+        "No queue has history to forecast yet.",
+        "Aún no hay ninguna cola con historial para prever.",
+    ),
+    (
+        "forecast_failed",
+        "This queue's history is too short to forecast (at least 8 days are needed).",
+        "El historial de esta cola es demasiado corto para prever (hacen falta al menos 8 días).",
+    ),
+    (
+        "forecast_error",
+        "The forecast could not be computed:",
+        "No se pudo calcular la previsión:",
+    ),
+    ("forecast_day", "Day", "Día"),
+    (
+        "forecast_offered",
+        "Forecast contacts",
+        "Contactos previstos",
+    ),
+    ("forecast_peak", "Peak agents", "Agentes en la punta"),
+    ("forecast_hours", "Agent hours", "Horas de agente"),
+    ("plan_table", "Staffing per hour", "Dotación por hora"),
+    (
+        "plan_settings",
+        "Erlang C; 80 % answered within 20 s; occupancy at most 85 %; shrinkage 30 %",
+        "Erlang C; 80 % atendidos en 20 s; ocupación máxima del 85 %; reductores del 30 %",
+    ),
+    ("plan_daily", "Forecast per day", "Previsión por día"),
+    ("scheduled", "Agents to schedule", "Agentes a programar"),
+    ("note_overloaded", "overloaded", "sobrecargado"),
+    (
+        "note_unreachable",
+        "targets unreachable",
+        "objetivos inalcanzables",
+    ),
+    ("m_seasonal_naive", "seasonal naive", "ingenuo estacional"),
+    (
+        "m_weekday_mean",
+        "weekday mean",
+        "media por día de la semana",
+    ),
+    (
+        "m_taylor",
+        "double-seasonal Holt-Winters (Taylor)",
+        "Holt-Winters doble estacional (Taylor)",
+    ),
+    ("st_running", "running", "en curso"),
+    ("st_completed", "completed", "completada"),
+    ("st_rolled_back", "rolled back", "revertida"),
+    ("st_held_by", "held by", "en pausa por"),
+    ("ev_advanced", "advanced", "avanzada"),
+    ("ev_rolled_back", "rolled back", "revertida"),
+    ("ev_held", "held", "en pausa"),
+    ("ev_resumed", "resumed", "reanudada"),
+    ("ev_gate_failed", "gate failed", "puerta no superada"),
+    (
+        "ev_gate_recovered",
+        "gate recovered",
+        "puerta superada de nuevo",
+    ),
+    ("guardrail", "guardrail", "salvaguarda"),
+    ("baseline", "baseline", "situación inicial"),
+    ("r_starts", "The transition starts", "Empieza la transición"),
+    ("r_phase", "Phase", "Fase"),
+    ("r_gate_passed", "the gate passed", "la puerta se superó"),
+    ("r_gate_failed", "the gate failed", "la puerta no se superó"),
+    (
+        "r_gate_insufficient",
+        "not enough volume to judge the gate",
+        "no hay volumen suficiente para juzgar la puerta",
+    ),
+    (
+        "r_hold",
+        "holding the current split",
+        "se mantiene el reparto actual",
+    ),
+    (
+        "r_lifted",
+        "the guardrail hold is lifted",
+        "se levanta la pausa de la salvaguarda",
+    ),
+    ("r_rolled_back", "rolled back", "revertida"),
+    ("r_volume", "volume", "volumen"),
 ];

@@ -3,7 +3,7 @@
 
 use super::html::{enc, esc, query};
 use super::i18n::{Lang, TEXTS};
-use super::svg::{SlPoint, sl_chart, sparkline};
+use super::svg::{Size, SlPoint, sl_chart, sparkline};
 
 #[test]
 fn every_word_has_both_languages() {
@@ -17,6 +17,7 @@ fn every_word_has_both_languages() {
     assert_eq!(keys.len(), n, "duplicate keys");
     // Every key used by the pages is in the table (a missing key would show itself).
     let sources = [
+        include_str!("i18n.rs"),
         include_str!("../dashboard.rs"),
         include_str!("html.rs"),
         include_str!("transitions.rs"),
@@ -29,6 +30,25 @@ fn every_word_has_both_languages() {
                 "missing text {key:?}"
             );
         }
+        // Keys chosen in a `match` (channels, roles, states, events, methods, notes) and looked
+        // up afterwards: every such literal names a word of the table.
+        for part in src.split("=> \"").skip(1) {
+            let key = &part[..part.find('"').unwrap()];
+            let looked_up = [
+                "ch_", "role_", "st_", "ev_", "m_", "note_", "tr_", "verdict_",
+            ]
+            .iter()
+            .any(|p| key.starts_with(p));
+            if looked_up {
+                assert!(
+                    TEXTS.iter().any(|(k, _, _)| *k == key),
+                    "missing text {key:?}"
+                );
+            }
+        }
+    }
+    for c in relevo_core::Channel::ALL {
+        assert!(!Lang::Es.channel(*c).starts_with("ch_"), "{c}");
     }
 }
 
@@ -99,7 +119,12 @@ fn charts_describe_themselves_and_mark_misses() {
         1,
         "a gap splits the line: one point alone is a dot"
     );
-    assert_eq!(s.matches("<circle").count(), 1);
+    assert_eq!(
+        s.matches("<circle").count(),
+        2,
+        "the lone point, and the last value marked"
+    );
+    assert_eq!(s.matches("class=\"last\"").count(), 1);
     let points: Vec<SlPoint> = [(Some(0.9), 10), (Some(0.5), 20), (None, 0)]
         .into_iter()
         .enumerate()
@@ -109,12 +134,86 @@ fn charts_describe_themselves_and_mark_misses() {
             offered: n,
         })
         .collect();
-    let c = sl_chart(&points, 0.8, "title", "desc");
+    let ticks = [(0, "00:00".to_string()), (2, "12:00".to_string())];
+    let c = sl_chart(Lang::En, &points, &ticks, 0.8, Size::WIDE, "title", "desc");
     assert!(c.contains("<title id=\"sl-chart-title\">title</title>"));
     assert_eq!(c.matches("<rect").count(), 3);
     assert_eq!(c.matches("class=\"target\"").count(), 1);
+    assert_eq!(c.matches("class=\"tick\"").count(), 2, "the caller's ticks");
     assert!(
-        c.contains("<title>p1: 50.0%</title>"),
+        c.contains("<title>p1: 50.0 %</title>"),
         "the missed period has its own mark"
     );
+    let es = sl_chart(Lang::Es, &points, &ticks, 0.8, Size::NARROW, "t", "d");
+    assert!(es.contains("id=\"sl-chart-narrow\"") && es.contains("<title>p1: 50,0 %</title>"));
+}
+
+fn zoned(text: &str) -> Vec<jiff::Zoned> {
+    let tz = jiff::tz::TimeZone::get("Europe/Madrid").unwrap();
+    let start: jiff::civil::DateTime = text.parse().unwrap();
+    let start = start.to_zoned(tz).unwrap();
+    (0..)
+        .map(|k| {
+            start
+                .checked_add(jiff::Span::new().minutes(15 * k))
+                .unwrap()
+        })
+        .take(96 * 7)
+        .collect()
+}
+
+#[test]
+fn chart_ticks_fall_at_whole_hours_and_days() {
+    use relevo_metrics::Granularity;
+    // One day of quarter hours starting 00:00: every two hours on a wide chart, six on a phone.
+    let day = zoned("2026-10-01T00:00");
+    let day = &day[..96];
+    let wide = super::ticks(Lang::En, day, Granularity::Interval, 12);
+    assert_eq!(wide.len(), 12);
+    assert!(wide.iter().all(|(i, _)| i % 8 == 0), "{wide:?}");
+    assert_eq!(wide[0].1, "Oct 1", "midnight is named by its date");
+    assert_eq!(wide[1].1, "02:00");
+    let narrow = super::ticks(Lang::Es, day, Granularity::Interval, 5);
+    let labels: Vec<&str> = narrow.iter().map(|(_, l)| l.as_str()).collect();
+    assert_eq!(labels, ["01/10", "06:00", "12:00", "18:00"]);
+    // A week by the hour, starting at 13:00 (not a whole day): ticks at midnights only.
+    let hours: Vec<jiff::Zoned> = zoned("2026-10-01T13:00")
+        .into_iter()
+        .step_by(4)
+        .take(24 * 7)
+        .collect();
+    let week = super::ticks(Lang::En, &hours, Granularity::Hour, 12);
+    assert!(
+        week.iter()
+            .all(|(i, _)| hours[*i].hour() == 0 && hours[*i].minute() == 0),
+        "{week:?}"
+    );
+    assert_eq!(week.len(), 7);
+    assert_eq!(week[0].1, "Oct 2");
+}
+
+#[test]
+fn spanish_numbers_dates_durations_and_channels() {
+    use relevo_core::{Channel, Kpi};
+    assert_eq!(Lang::Es.money(542_485), "5.424,85");
+    assert_eq!(Lang::En.money(542_485), "5,424.85");
+    assert_eq!(Lang::Es.money(-5), "-0,05");
+    assert_eq!(Lang::Es.kpi_value(Kpi::ServiceLevel, 0.684), "68,4 %");
+    assert_eq!(Lang::Es.kpi_value(Kpi::CsatMean, 4.256), "4,26");
+    assert_eq!(Lang::En.kpi_value(Kpi::AhtS, 19_149.0), "5 h 19 min");
+    assert_eq!(Lang::Es.secs(Some(334.4)), "334 s");
+    assert_eq!(Lang::Es.channel(Channel::Email), "correo electrónico");
+    let d = jiff::civil::date(2026, 10, 1);
+    assert_eq!(Lang::Es.date(d), "01/10/2026");
+    assert_eq!(Lang::En.date(d), "2026-10-01");
+    assert_eq!(
+        super::i18n::parse_date("1/10/2026").as_deref(),
+        Some("2026-10-01")
+    );
+    assert_eq!(
+        super::i18n::parse_date(" 2026-10-01 ").as_deref(),
+        Some("2026-10-01")
+    );
+    assert_eq!(super::i18n::parse_date("31/02/2026"), None);
+    assert_eq!(super::i18n::parse_date("10/01"), None);
 }

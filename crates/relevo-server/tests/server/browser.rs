@@ -1,11 +1,18 @@
 //! End to end in a real headless browser: a real listener, Debian's Chromium driven over the Chrome
 //! DevTools protocol (a minimal WebSocket client below, so nothing is downloaded): log in, see the
-//! overview, switch to Spanish, open a provider page, find the chart, save a screenshot.
+//! overview, switch to Spanish, open a provider page, find the chart, save a screenshot; then every
+//! page (login, overview, a provider, a queue, planning, the transitions and one transition in
+//! progress) in English and Spanish at 1,366 and 390 px: no horizontal overflow, no English left on
+//! a Spanish page and no KPI id on any, the key elements on the screen, axe-core's serious and
+//! critical rules, and a screenshot of each under `target/e2e/`.
 //!
-//! Runs when Chromium is installed, or fails when `RELEVO_BROWSER_TESTS=1` and it is not. With
-//! `RELEVO_E2E_DB=<file>` it runs on a copy of that database (the demo's) in `RELEVO_E2E_TZ`, and
-//! `RELEVO_SCREENSHOT=<file>` says where the PNG goes (default `target/e2e/dashboard.png`);
-//! `RELEVO_E2E_QUERY` adds a period to the overview (`from=2026-10-19&to=2026-10-25`).
+//! Runs when Chromium is installed, or fails when `RELEVO_BROWSER_TESTS=1` and it is not. axe-core
+//! is read from `RELEVO_AXE` (default `target/npm/node_modules/axe-core/axe.min.js`, which `.ci/run`
+//! installs with `npm install --no-save --prefix target/npm axe-core@4`); without it the audit is
+//! skipped with a message, or fails when `RELEVO_BROWSER_TESTS=1`. With `RELEVO_E2E_DB=<file>` it
+//! runs on a copy of that database (the demo's) in `RELEVO_E2E_TZ`, and `RELEVO_SCREENSHOT=<file>`
+//! says where the first screenshot goes (default `target/e2e/dashboard.png`); `RELEVO_E2E_QUERY`
+//! adds a period to the overview, provider and queue pages (`from=2026-10-19&to=2026-10-25`).
 
 use crate::support::{PASSWORD, Server, TempDir};
 use relevo_store::Role;
@@ -242,6 +249,40 @@ impl Browser {
         self.ws.call(Some(&s), "Page.navigate", json!({"url": url}));
     }
 
+    /// Navigates and waits until the new document has loaded (the old one is marked first, so its
+    /// `complete` state does not count).
+    fn open(&mut self, url: &str) {
+        self.eval("window.__relevo_old = true; true");
+        self.goto(url);
+        self.wait_for("!window.__relevo_old && document.body");
+    }
+
+    /// Evaluates `expr` and fails on a thrown exception.
+    fn eval_checked(&mut self, expr: &str) -> Value {
+        let r = self.ws.call(
+            Some(&self.session.clone()),
+            "Runtime.evaluate",
+            json!({"expression": expr, "returnByValue": true, "awaitPromise": true}),
+        );
+        assert!(
+            r.get("exceptionDetails").is_none(),
+            "{}: {}",
+            &expr[..expr.len().min(80)],
+            r["exceptionDetails"]
+        );
+        r["result"]["value"].clone()
+    }
+
+    fn log_in(&mut self, base: &str, user: &str) {
+        self.open(&format!("{base}/login"));
+        self.eval(&format!(
+            "document.getElementById('name').value = '{user}'; \
+             document.getElementById('password').value = '{PASSWORD}'; \
+             document.querySelector('form.login').submit(); true"
+        ));
+        self.wait_for("location.pathname === '/overview' && document.querySelector('main')");
+    }
+
     fn screenshot(&mut self, path: &Path) {
         let s = self.session.clone();
         let r = self.ws.call(
@@ -312,6 +353,26 @@ fn log_in_switch_to_spanish_open_a_provider_and_find_the_chart() {
         eprintln!("browser test skipped: no Chromium (apt-get install chromium)");
         return;
     };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target");
+    let axe_path = env("RELEVO_AXE").map_or_else(
+        || root.join("npm/node_modules/axe-core/axe.min.js"),
+        PathBuf::from,
+    );
+    let axe = match std::fs::read_to_string(&axe_path) {
+        Ok(source) => Some(source),
+        Err(e) => {
+            assert!(
+                !required,
+                "RELEVO_BROWSER_TESTS=1 but axe-core is not at {} ({e}): npm install --no-save --prefix target/npm axe-core@4",
+                axe_path.display()
+            );
+            eprintln!(
+                "accessibility audit skipped: no axe-core at {} (npm install --no-save --prefix target/npm axe-core@4)",
+                axe_path.display()
+            );
+            None
+        }
+    };
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -348,15 +409,20 @@ fn log_in_switch_to_spanish_open_a_provider_and_find_the_chart() {
             .unwrap();
             (Server { state, ..s }, "maria")
         }
-        None => (rt.block_on(Server::seeded("e2e")), "ana"),
+        None => {
+            let s = rt.block_on(Server::seeded("e2e"));
+            // Two more weeks of history, so the planning page forecasts, and a transition in
+            // progress: a person started the pilot, then the guardrail held it.
+            rt.block_on(crate::pages::push_history(&s));
+            transition_in_progress(&s);
+            (s, "ana")
+        }
     };
     let base = listen(server.state.clone());
-    let shot = env("RELEVO_SCREENSHOT").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e/dashboard.png"),
-        PathBuf::from,
-    );
+    let shot =
+        env("RELEVO_SCREENSHOT").map_or_else(|| root.join("e2e/dashboard.png"), PathBuf::from);
 
-    let mut b = Browser::launch(&exe, 1280, 900);
+    let mut b = Browser::launch(&exe, 1366, 900);
     let period = env("RELEVO_E2E_QUERY").map_or_else(String::new, |q| format!("?{q}"));
     b.goto(&format!("{base}/overview{period}"));
     b.wait_for("document.querySelector('form.login')");
@@ -408,28 +474,270 @@ fn log_in_switch_to_spanish_open_a_provider_and_find_the_chart() {
     );
     assert_eq!(b.eval("!!document.querySelector('#sl-chart .target') && !!document.querySelector('#sl-chart .sl-line')"), json!(true));
     b.screenshot(&shot);
-
-    // Readable on a phone: nothing wider than the screen but the scrollable tables.
-    let mut phone = Browser::launch(&exe, 390, 844);
-    phone.goto(&format!("{base}/overview{period}"));
-    phone.wait_for("document.querySelector('form.login')");
-    assert_eq!(
-        phone.eval("document.documentElement.scrollWidth <= 390"),
-        json!(true)
-    );
-    phone.eval(&format!(
-        "document.getElementById('name').value = '{user}'; \
-         document.getElementById('password').value = '{PASSWORD}'; \
-         document.querySelector('form.login').submit(); true"
-    ));
-    phone.wait_for("location.pathname === '/overview' && document.querySelector('#providers')");
-    let width = phone.eval("document.documentElement.scrollWidth");
-    assert!(
-        width.as_u64().unwrap() <= 390,
-        "the overview is {width} px wide on a 390 px phone"
-    );
-    if let Some(p) = env("RELEVO_PHONE_SCREENSHOT") {
-        phone.screenshot(Path::new(&p));
-    }
     eprintln!("screenshot: {}", shot.display());
+
+    // Every page, in both languages, on a screen and on a phone.
+    let provider = b
+        .eval("location.pathname.split('/')[2]")
+        .as_str()
+        .unwrap()
+        .to_string();
+    b.open(&format!("{base}/overview{period}"));
+    let queue = b.eval("(document.querySelector('ul.queues a') || {}).pathname || ''");
+    let queue = queue
+        .as_str()
+        .unwrap()
+        .trim_start_matches("/queues/")
+        .to_string();
+    assert!(!queue.is_empty(), "the overview lists queues");
+    b.open(&format!("{base}/transitions"));
+    let transition =
+        b.eval("(document.querySelector('#transitions tbody a') || {}).pathname || ''");
+    let transition = transition.as_str().unwrap().to_string();
+    let with_period = |path: &str| {
+        if period.is_empty() {
+            path.to_string()
+        } else {
+            format!("{path}{period}")
+        }
+    };
+    let mut pages = vec![
+        ("login", "/login".to_string()),
+        ("overview", with_period("/overview")),
+        ("provider", with_period(&format!("/providers/{provider}"))),
+        ("queue", with_period(&format!("/queues/{queue}"))),
+        ("planning", "/planning".to_string()),
+        ("transitions", "/transitions".to_string()),
+    ];
+    if transition.is_empty() {
+        assert!(
+            env("RELEVO_E2E_DB").is_some(),
+            "the test's own data have a transition in progress"
+        );
+        eprintln!("no transition in this database: the transition page is not checked");
+    } else {
+        pages.push(("transition", transition.clone()));
+    }
+    let english = english_words();
+    let kpi_ids: Vec<&str> = relevo_core::Kpi::ALL.iter().map(|k| k.as_str()).collect();
+    let mut failures: Vec<String> = Vec::new();
+    let mut audited = 0;
+    let mut phone = Browser::launch(&exe, 390, 844);
+    phone.log_in(&base, user);
+    for (width, br) in [(1366u32, &mut b), (390, &mut phone)] {
+        for lang in ["en", "es"] {
+            for (name, path) in &pages {
+                let sep = if path.contains('?') { '&' } else { '?' };
+                br.open(&format!("{base}{path}{sep}lang={lang}"));
+                let at = format!("{name} at {width} px in {lang}");
+                if br.eval("document.documentElement.lang") != json!(lang) {
+                    failures.push(format!("{at}: the page is not in {lang}"));
+                }
+                br.screenshot(&root.join(format!("e2e/{name}-{width}-{lang}.png")));
+                if width == 390
+                    && lang == "en"
+                    && *name == "overview"
+                    && let Some(p) = env("RELEVO_PHONE_SCREENSHOT")
+                {
+                    br.screenshot(Path::new(&p));
+                }
+                // Everything folded is opened: the checks see the whole page.
+                br.eval("document.querySelectorAll('details').forEach(d => d.open = true); true");
+                let overflow = br.eval("[document.documentElement.scrollWidth, window.innerWidth]");
+                if overflow[0].as_u64() > overflow[1].as_u64() {
+                    failures.push(format!(
+                        "{at}: {} px wide on a {} px screen",
+                        overflow[0], overflow[1]
+                    ));
+                }
+                for sel in expected(name, width < 600, transition.is_empty()) {
+                    let problem = br.eval(&format!(
+                        "(() => {{ const e = document.querySelector({sel:?}); if (!e) return 'missing'; \
+                         const r = e.getBoundingClientRect(); if (r.width <= 0 || r.height <= 0) return 'not shown'; \
+                         if (r.left < -0.5 || r.right > window.innerWidth + 0.5) return 'off the screen: ' + r.left + '..' + r.right; \
+                         return ''; }})()"
+                    ));
+                    if problem != json!("") {
+                        failures.push(format!("{at}: {sel}: {problem}"));
+                    }
+                }
+                let mut words: Vec<&str> = kpi_ids.clone();
+                if lang == "es" {
+                    words.extend(english.iter().map(String::as_str));
+                }
+                // A control: the finder must find the brand in the header, whole word only.
+                words.push("relevo");
+                words.push("relev");
+                let found = br.eval(&format!(
+                    "(words => {{ const t = [document.title, document.body.innerText, \
+                       ...[...document.querySelectorAll('option, svg title, svg desc')].map(e => e.textContent), \
+                       ...[...document.querySelectorAll('[aria-label], [placeholder], [data-label]')] \
+                         .flatMap(e => ['aria-label', 'placeholder', 'data-label'].map(a => e.getAttribute(a))) \
+                         .filter(Boolean)].join('\\n'); \
+                     const esc = s => s.replace(/[.*+?^${{}}()|[\\]\\\\]/g, '\\\\$&'); \
+                     const out = []; for (const w of words) {{ \
+                       const m = new RegExp('(^|[^\\\\p{{L}}\\\\p{{N}}_])' + esc(w) + '($|[^\\\\p{{L}}\\\\p{{N}}_])', 'u').exec(t); \
+                       if (m) out.push([w, t.slice(Math.max(0, m.index - 30), m.index + w.length + 32).replace(/\\s+/g, ' ')]); }} \
+                     return out; }})({})",
+                    serde_json::to_string(&words).unwrap()
+                ));
+                let found: Vec<(String, String)> = serde_json::from_value(found).unwrap();
+                let words: Vec<&str> = found.iter().map(|(w, _)| w.as_str()).collect();
+                assert!(
+                    words.contains(&"relevo") && !words.contains(&"relev"),
+                    "{at}: the text finder does not work: {found:?}"
+                );
+                for (word, context) in found.iter().filter(|(w, _)| w != "relevo") {
+                    failures.push(format!("{at}: {word:?} on the page: …{context}…"));
+                }
+                if let Some(source) = &axe {
+                    br.eval_checked(&format!("{source};true"));
+                    let v = br.eval_checked(
+                        "axe.run(document).then(r => ({passes: r.passes.length, violations: r.violations \
+                         .filter(v => v.impact === 'serious' || v.impact === 'critical') \
+                         .map(v => v.id + ' (' + v.impact + '): ' + v.help + ' — ' + \
+                              v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))}))",
+                    );
+                    assert!(
+                        v["passes"].as_u64().unwrap_or(0) > 10,
+                        "{at}: axe did not run: {v}"
+                    );
+                    audited += 1;
+                    for line in v["violations"].as_array().cloned().unwrap_or_default() {
+                        failures.push(format!("{at}: axe {}", line.as_str().unwrap_or("")));
+                    }
+                }
+            }
+        }
+    }
+    eprintln!(
+        "checked {} pages × 2 widths × 2 languages; axe audits: {audited}; screenshots in {}",
+        pages.len(),
+        root.join("e2e").display()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The elements each page must show on the screen (`phone`: the narrow charts).
+fn expected(page: &str, phone: bool, no_transition: bool) -> Vec<&'static str> {
+    match page {
+        "login" => vec!["form.login", "#name", "#password"],
+        "overview" => vec![
+            "#providers tbody th a",
+            "#providers td[data-kpi=service_level]",
+            "#providers td[data-kpi=asa_s]",
+            "#providers td[data-kpi=aht_s]",
+            "#providers td[data-kpi=csat_top2]",
+            "#providers td[data-kpi=nps]",
+            "#providers td.trend svg",
+            "#channel",
+        ],
+        "provider" => vec![
+            if phone {
+                "#sl-chart-narrow"
+            } else {
+                "#sl-chart"
+            },
+            "#by-queue-channel table td[data-kpi=service_level]",
+            "#by-queue-channel table td[data-kpi=nps]",
+        ],
+        "queue" => vec![
+            "#queue-providers td[data-kpi=service_level]",
+            "#queue-providers td[data-kpi=aht_s]",
+            "#queue-providers td[data-kpi=nps]",
+        ],
+        "planning" => vec![
+            if phone {
+                "#forecast-chart-narrow"
+            } else {
+                "#forecast-chart"
+            },
+            "#forecast-days td",
+            "#plan-queue",
+            "input[name=arrivals]",
+        ],
+        "transitions" if no_transition => vec!["main h1"],
+        "transitions" => vec!["#transitions tbody th a"],
+        "transition" => vec![
+            if phone {
+                "#timeline-chart-narrow"
+            } else {
+                "#timeline-chart"
+            },
+            "#tr-status",
+            "#phases tr[aria-current=step]",
+            "#guardrails td",
+            "#events td",
+        ],
+        _ => vec!["main"],
+    }
+}
+
+/// What an English page says that a Spanish one must not: every English text of the dashboard's
+/// table whose Spanish differs, every KPI's English display name that differs from its Spanish
+/// one, and — whatever the table holds — the channels' keys (but `chat`, the same word in Spanish),
+/// the transition states and the event kinds as the store writes them.
+fn english_words() -> Vec<String> {
+    let mut out: Vec<String> = relevo_server::dashboard::i18n::TEXTS
+        .iter()
+        .filter(|(_, en, es)| en != es)
+        .map(|(_, en, _)| en.to_string())
+        .collect();
+    for c in relevo_core::Channel::ALL {
+        if *c != relevo_core::Channel::Chat {
+            out.push(c.as_str().to_string());
+        }
+    }
+    for word in [
+        "running",
+        "held",
+        "held by",
+        "rolled back",
+        "completed",
+        "baseline",
+        "guardrail",
+        "advanced",
+        "rolled_back",
+        "resumed",
+        "gate_failed",
+        "gate_recovered",
+        "insufficient",
+        "pass",
+        "fail",
+    ] {
+        out.push(word.to_string());
+    }
+    for k in relevo_core::Kpi::ALL {
+        let (en, es) = (
+            k.display_name(relevo_core::Lang::En),
+            k.display_name(relevo_core::Lang::Es),
+        );
+        if en != es {
+            out.push(en.to_string());
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// billing/voice from acme to zenith: a person started the pilot yesterday, and today's evaluation
+/// found zenith's service level under the guardrail and held it.
+fn transition_in_progress(s: &Server) {
+    use crate::support::NOW_MS;
+    let id = crate::transitions::add_transition(s);
+    let mut store = relevo_store::open(&s.state.config().db).unwrap();
+    relevo_app::transitions::operate(
+        &mut *store,
+        id,
+        relevo_app::transitions::Op::Advance,
+        "user:ana",
+        "pilot agreed with the team",
+        NOW_MS - 86_400_000,
+        &|| NOW_MS,
+    )
+    .unwrap();
+    drop(store);
+    relevo_server::routing::invalidate(&s.state);
+    relevo_server::transitions_api::evaluate_due(&s.state, NOW_MS).unwrap();
 }

@@ -115,16 +115,23 @@ async fn the_provider_page_shows_last_months_scorecard_and_invoice() {
         .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
-        page.body.contains("<table id=\"scorecard\">"),
+        page.body
+            .contains("<table id=\"scorecard\" class=\"cards\">"),
         "{}",
         page.body
     );
     assert!(
-        page.body.contains("Contrato, mes 2026-10 · v1"),
+        page.body.contains("Contrato, mes 10/2026 · v1"),
         "{}",
         page.body
     );
     assert!(page.body.contains("▼ incumplido"), "{}", page.body);
+    let table = &page.body[page.body.find("id=\"scorecard\"").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    assert!(
+        table.contains("TMO") && table.contains(">24,00<"),
+        "KPI names and money in Spanish: {table}"
+    );
     assert!(page.body.contains("Factura esperada:"), "{}", page.body);
     // Another provider's person cannot open acme's page at all.
     let Ok(zoe) = s.login("zoe-zenith", crate::support::PASSWORD).await else {

@@ -556,16 +556,16 @@ async fn the_transition_page_shows_timeline_shares_guardrails_and_history_in_bot
     let b = &r.body;
     for want in [
         "id=\"timeline-chart\"",
-        "<title id=\"tl-t\">The incoming provider&#39;s target share over time</title>",
+        "<title id=\"timeline-chart-t\">The incoming provider&#39;s target share over time</title>",
+        "id=\"timeline-chart-narrow\"",
         "aria-current=\"step\"",
         "id=\"shares\"",
         "id=\"guardrails\"",
         "<th scope=\"row\">Service level</th>",
-        "service_level",
         "… not enough volume",
         "id=\"events\"",
-        "gate_failed",
-        "held",
+        "gate failed",
+        "The gate failed: Service level 0.0 % ≥ 80.0 %: fail (volume 24)",
         "pilot",
     ] {
         assert!(b.contains(want), "{want} missing: {b}");
@@ -576,7 +576,11 @@ async fn the_transition_page_shows_timeline_shares_guardrails_and_history_in_bot
     assert!(
         r.body.contains("Cronología de fases")
             && r.body.contains("Salvaguardas")
-            && r.body.contains("<th scope=\"row\">Nivel de servicio</th>"),
+            && r.body.contains("<th scope=\"row\">Nivel de servicio</th>")
+            && r.body.contains("puerta no superada")
+            && r.body.contains("salvaguarda")
+            && !r.body.contains("service_level")
+            && !r.body.contains("gate failed"),
         "{}",
         r.body
     );
