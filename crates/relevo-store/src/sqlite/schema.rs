@@ -195,7 +195,7 @@ pub const MIGRATIONS: &[&str] = &[
     "#,
     // 9: failed logins are pruned by age.
     r#"
-    CREATE INDEX login_attempts_at ON login_attempts (at);
+    CREATE INDEX IF NOT EXISTS login_attempts_at ON login_attempts (at);
     "#,
 ];
 
