@@ -12,8 +12,8 @@
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
-until=$(grep -o 'relevo demo --until [0-9-]*' README.md | head -1 | awk '{print $4}')
-[ -n "$until" ] || { echo "error: README.md has no 'relevo demo --until DATE' command" >&2; exit 1; }
+until=$(grep -o -- '-- demo --until [0-9-]*' README.md | head -1 | awk '{print $4}')
+[ -n "$until" ] || { echo "error: README.md has no 'cargo run --release -p relevo -- demo --until DATE' command" >&2; exit 1; }
 relevo=${1:-}
 if [ -z "$relevo" ]; then
     cargo build -p relevo --locked --quiet

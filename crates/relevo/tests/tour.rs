@@ -1,6 +1,7 @@
 //! The README's tour, run as written: every command of the code blocks README.md marks with a
-//! `<!-- tour` comment, in order, with the built binary standing for `relevo` (the README's
-//! `cargo install --path crates/relevo --locked` is what puts that binary on PATH), in a temporary
+//! `<!-- tour` comment, in order, with the built binary standing for `relevo` and for
+//! `cargo run --release -p relevo --` (the README's `cargo install --path crates/relevo --locked`
+//! is what puts that binary on PATH; `cargo test --workspace` is this run), in a temporary
 //! folder that holds `examples/` and `test_data/` as the repository root does.
 //!
 //! Every command must exit 0. Commands that keep running (`relevo serve`, and `relevo demo` unless
@@ -199,6 +200,31 @@ fn run_server(dir: &Path, env: &[(String, String)], args: &[String], addr: &str)
     std::fs::read_to_string(&out_path).unwrap()
 }
 
+/// Runs relevo with `args` as the tour's line `line` does (a server is started, checked and
+/// stopped), and returns what it printed.
+fn run(dir: &Path, env: &[(String, String)], args: &[String], line: &str) -> String {
+    if keeps_running(args) {
+        let addr = format!("127.0.0.1:{}", free_port());
+        return run_server(dir, env, args, &addr);
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_relevo"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("RELEVO_DB")
+        .envs(env.iter().cloned())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{line} failed ({}):\n{stdout}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
 #[cfg(unix)]
 #[test]
 fn the_readme_tour_runs_as_written() {
@@ -237,41 +263,25 @@ fn the_readme_tour_runs_as_written() {
     for args in &commands {
         let line = args.join(" ");
         match args[0].as_str() {
-            "cargo" => {
-                // The install step: the binary under test is what it installs.
-                assert_eq!(
-                    line, "cargo install --path crates/relevo --locked",
-                    "the only cargo command of the tour is the install step"
-                );
-                assert!(outputs.is_empty(), "the install step comes first");
+            // `cargo run … -- ARGS` is the binary under test with ARGS.
+            "cargo" if line.starts_with("cargo run --release -p relevo -- ") => {
+                let out = run(&dir, &env, &args[6..], &line);
+                outputs.push((format!("relevo {}", args[6..].join(" ")), out));
             }
+            // The test command is this run; the install step puts the binary under test on PATH.
+            "cargo" if line == "cargo test --workspace" => {}
+            "cargo" => assert_eq!(
+                line, "cargo install --path crates/relevo --locked",
+                "the tour's cargo commands are the demo, the tests and the install step"
+            ),
             "export" => {
                 let (k, v) = args[1].split_once('=').expect("export NAME=VALUE");
                 env.retain(|(name, _)| name != k);
                 env.push((k.to_string(), v.to_string()));
             }
-            "relevo" if keeps_running(&args[1..]) => {
-                let addr = format!("127.0.0.1:{}", free_port());
-                let out = run_server(&dir, &env, &args[1..], &addr);
-                outputs.push((line, out));
-            }
             "relevo" => {
-                let out = Command::new(env!("CARGO_BIN_EXE_relevo"))
-                    .args(&args[1..])
-                    .current_dir(&dir)
-                    .env_remove("RELEVO_DB")
-                    .envs(env.iter().cloned())
-                    .stdin(Stdio::null())
-                    .output()
-                    .unwrap();
-                let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-                assert!(
-                    out.status.success(),
-                    "{line} failed ({}):\n{stdout}\n{}",
-                    out.status,
-                    String::from_utf8_lossy(&out.stderr)
-                );
-                outputs.push((line, stdout));
+                let out = run(&dir, &env, &args[1..], &line);
+                outputs.push((line, out));
             }
             other => panic!("the tour runs relevo commands only, not {other:?}: {line}"),
         }
