@@ -1382,14 +1382,15 @@ fn contract_section(
         };
         let _ = write!(
             out,
-            "<tr><th scope=\"row\">{}{}<span class=\"note\">{}</span></th><td data-label=\"{}\">{} {}</td><td data-label=\"{}\">{}</td>{}<td data-label=\"{}\">{}</td></tr>",
+            "<tr><th scope=\"row\">{}{}<span class=\"note\" translate=\"no\">{}</span></th><td data-label=\"{}\">{} {}</td><td data-label=\"{}\">{}</td>{}<td data-label=\"{}\">{}</td></tr>",
             esc(lang.kpi(t.metric)),
             if t.critical {
                 " <small>(CSL)</small>"
             } else {
                 ""
             },
-            // The contract's own wording, when it names the term (an id alone says nothing more).
+            // The contract's own wording, when it names the term (an id alone says nothing more),
+            // shown as written (`translate="no"`: it is the contract's text, not the page's).
             if t.name == t.id {
                 String::new()
             } else {

@@ -3,7 +3,8 @@
 //! overview, switch to Spanish, open a provider page, find the chart, save a screenshot; then every
 //! page (login, overview, a provider, a queue, planning, the transitions and one transition in
 //! progress) in English and Spanish at 1,366 and 390 px: no horizontal overflow, no English left on
-//! a Spanish page and no KPI id on any, the key elements on the screen, axe-core's serious and
+//! a Spanish page (text a contract or a person wrote, marked `translate="no"`, is shown as written)
+//! and no KPI id on any, the key elements on the screen, axe-core's serious and
 //! critical rules, and a screenshot of each under `target/e2e/`.
 //!
 //! Runs when Chromium is installed, or fails when `RELEVO_BROWSER_TESTS=1` and it is not. axe-core
@@ -569,7 +570,12 @@ fn log_in_switch_to_spanish_open_a_provider_and_find_the_chart() {
                 words.push("relevo");
                 words.push("relev");
                 let found = br.eval(&format!(
-                    "(words => {{ const t = [document.title, document.body.innerText, \
+                    "(words => {{ \
+                     const own = [...document.querySelectorAll('[translate=no]')]; \
+                     own.forEach(e => e.style.display = 'none'); \
+                     const body = document.body.innerText; \
+                     own.forEach(e => e.style.display = ''); \
+                     const t = [document.title, body, \
                        ...[...document.querySelectorAll('option, svg title, svg desc')].map(e => e.textContent), \
                        ...[...document.querySelectorAll('[aria-label], [placeholder], [data-label]')] \
                          .flatMap(e => ['aria-label', 'placeholder', 'data-label'].map(a => e.getAttribute(a))) \
