@@ -212,6 +212,31 @@ fn add_fcr(builder: &mut ReportBuilder<'_>, fcr: &[(CellKey, FcrCount)], filter:
     }
 }
 
+/// Refuses a report of more than `max_rows` rows (an upper bound, counted before anything is
+/// read: groups with data in the range times the periods it holds), naming what to change.
+pub fn within_rows(
+    store: &dyn Store,
+    scope: &Scope,
+    spec: &ReportSpec,
+    filter: &Filter,
+    max_rows: u64,
+) -> Result<(), Error> {
+    let (from_i, to_i) = (interval_of(spec.from_ms), interval_of(spec.to_ms - 1) + 1);
+    let groups = store.groups(from_i, to_i, scope)?;
+    let rows = relevo_metrics::report::row_bound(spec, kept(&groups, filter));
+    if rows > max_rows {
+        return Err(Error::Invalid {
+            field: Some("by".into()),
+            message: format!(
+                "this report would have up to {rows} rows; at most {max_rows} are answered at once: \
+                 ask for a coarser `by`, fewer `group` keys, a provider, queue or channel, or a \
+                 shorter period (several requests)"
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// The report's rows in memory ([`stream`] into one allocation: a year by interval has millions).
 pub fn report(
     store: &dyn Store,

@@ -120,8 +120,17 @@ pub enum MappingError {
     Invalid(String),
 }
 
+/// A mapping file is a page of TOML: anything past this is not one.
+pub const MAX_MAPPING_BYTES: usize = 1 << 20;
+
 impl Mapping {
     pub fn from_toml(text: &str) -> Result<Mapping, MappingError> {
+        if text.len() > MAX_MAPPING_BYTES {
+            return Err(MappingError::Invalid(format!(
+                "the mapping is {} bytes; at most {MAX_MAPPING_BYTES} are read",
+                text.len()
+            )));
+        }
         let m: Mapping = toml::from_str(text).map_err(|e| {
             let (line, col) = e
                 .span()
@@ -137,8 +146,19 @@ impl Mapping {
         for name in m.fields.keys().chain(m.constants.keys()) {
             if !crate::canonical::CANONICAL.contains(&name.as_str()) {
                 return Err(MappingError::Invalid(format!(
-                    "{name:?} is not a canonical field (expected one of: {})",
+                    "{} is not a canonical field (expected one of: {})",
+                    relevo_core::quote(name),
                     crate::canonical::CANONICAL.join(", ")
+                )));
+            }
+        }
+        // A constant is a field's value on every row: held to the longest a field may be.
+        for (name, value) in &m.constants {
+            if value.len() > relevo_core::limits::MAX_TEXT_BYTES {
+                return Err(MappingError::Invalid(format!(
+                    "constants.{name}: {} bytes; a field's value is at most {} bytes",
+                    value.len(),
+                    relevo_core::limits::MAX_TEXT_BYTES
                 )));
             }
         }

@@ -123,6 +123,27 @@ fn row_groups<'g>(
     set.into_iter().collect()
 }
 
+/// At most how many rows the report of `spec` over these cube groups has, without listing its
+/// periods: the row groups times the periods the range can hold at the grain's shortest length
+/// (a day of 23 hours, a week of 7 days less an hour, a month of 28 days less an hour). What a
+/// caller checks before asking for a report it must bound.
+pub fn row_bound<'g>(
+    spec: &ReportSpec,
+    groups: impl IntoIterator<Item = (&'g str, &'g str, Channel)>,
+) -> u64 {
+    const H: i64 = 3_600_000;
+    let shortest = match spec.granularity {
+        Granularity::Interval => relevo_core::INTERVAL_MS,
+        Granularity::Hour => H,
+        Granularity::Day => 23 * H,
+        Granularity::Week => 7 * 24 * H - H,
+        Granularity::Month => 28 * 24 * H - H,
+    };
+    let span = (spec.to_ms - spec.from_ms).max(0);
+    let periods = (span / shortest + 2) as u64;
+    row_groups(spec, groups).len() as u64 * periods
+}
+
 /// How many rows a [`ReportBuilder`] given these cube groups will emit (rows are dense: every period
 /// for every group), so a caller collecting them can allocate once.
 pub fn dense_row_count<'g>(

@@ -181,6 +181,8 @@ pub async fn get_kpis(
         let (spec, filter, as_of) = kpis::spec_of(&q, now)?;
         let rows = st.read(|s| {
             relevo_app::reports::check_filters(s, &visible, q.provider.as_deref(), &filter)?;
+            let max_rows = st.config().max_report_rows;
+            relevo_app::reports::within_rows(s, &scope, &spec, &filter, max_rows)?;
 
             st.report(s, &scope, &spec, &filter, as_of)
         })?;

@@ -67,6 +67,8 @@ pub struct Config {
     pub request_timeout: std::time::Duration,
     /// Connections served at once; further clients wait to be accepted.
     pub max_connections: usize,
+    /// Most rows one `GET /api/v1/kpis` answers (bounds the memory of any one report request).
+    pub max_report_rows: u64,
 }
 
 impl Config {
@@ -94,6 +96,7 @@ impl Config {
             header_read_timeout: std::time::Duration::from_secs(10),
             request_timeout: std::time::Duration::from_secs(120),
             max_connections: 512,
+            max_report_rows: 200_000,
         }
     }
 }

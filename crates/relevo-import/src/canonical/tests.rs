@@ -236,6 +236,21 @@ fn mapping_errors_name_line_and_key() {
             .starts_with("\"colour\" is not a canonical field"),
         "{err}"
     );
+    // A constant is every row's value: a 50 MB one once drove an import past 7.8 GB.
+    let err = Mapping::from_toml(&format!(
+        "[fields]\ncontact_id = \"id\"\n[constants]\nreason = \"{}\"\n",
+        "r".repeat(300)
+    ))
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "constants.reason: 300 bytes; a field's value is at most 256 bytes"
+    );
+    let err = Mapping::from_toml(&format!("# {}\n", "x".repeat(50 << 20))).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the mapping is 52428803 bytes; at most 1048576 are read"
+    );
     let err = Mapping::from_toml("[sauce]\n").unwrap_err();
     assert!(
         err.to_string()

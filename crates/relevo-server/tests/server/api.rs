@@ -1023,3 +1023,48 @@ async fn ids_that_cannot_exist_are_404_in_json_without_the_input() {
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
 }
+
+#[tokio::test]
+async fn a_report_past_the_row_limit_is_refused_before_it_is_computed() {
+    let s = Server::seeded("row-limit").await;
+    let mut config = s.state.config().clone();
+    config.max_report_rows = 2_000;
+    let state = relevo_server::AppState::open(
+        config,
+        std::sync::Arc::new(|| crate::support::NOW_MS),
+        std::sync::Arc::new(|_: &str| {}),
+    )
+    .unwrap();
+    let s = Server { state, ..s };
+    // A day by interval is 96 periods per group: answered.
+    let r = s
+        .call(
+            "GET",
+            "/api/v1/kpis?from=2026-10-01&to=2026-10-01&by=interval&group=provider,queue",
+            Some(&s.acme),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // A year by interval is refused, naming the bound and what to change; a provider's token
+    // cannot make the server build it.
+    let r = s
+        .call(
+            "GET",
+            "/api/v1/kpis?from=2026-01-01&to=2026-12-31&by=interval&group=provider,queue",
+            Some(&s.acme),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    let e = &r.json()["error"];
+    assert_eq!(e["field"], "by");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("at most 2000 are answered at once"),
+        "{}",
+        r.body
+    );
+}
