@@ -3,7 +3,8 @@
 //! volume (stickiness included), customers stick to one provider within a phase, and
 //! decisions are deterministic, including across a save and restore of the state.
 //!
-//! 32 random plans and streams by default; 256 with `RELEVO_SLOW_TESTS=1` (CI sets it).
+//! 32 random plans and streams by default; 256 with `RELEVO_SLOW_TESTS=1` (CI sets it), or
+//! `RELEVO_TEST_CASES=n`.
 
 use std::collections::HashMap;
 
@@ -19,9 +20,14 @@ use relevo_routing::{
 const MIN_CONTACTS_PER_HOUR: usize = 300;
 const HOUR_MS: i64 = 3_600_000;
 
-#[allow(clippy::disallowed_methods)] // the test's one read of the environment
+#[allow(clippy::disallowed_methods)] // the test's reads of the environment
 fn cases() -> u32 {
-    if std::env::var("RELEVO_SLOW_TESTS").is_ok_and(|v| v == "1") {
+    if let Some(n) = std::env::var("RELEVO_TEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        n
+    } else if std::env::var("RELEVO_SLOW_TESTS").is_ok_and(|v| v == "1") {
         256
     } else {
         32
