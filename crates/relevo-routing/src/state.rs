@@ -95,10 +95,10 @@ impl RouteState {
     }
 
     /// The first decision of a later hour. If the hour before was busy and ended with a
-    /// credit beyond ±`total` (the phase's total weight) — a debt or claim of more than a
-    /// contact, which only sticky picks run up — the credits start afresh, so this hour
-    /// does not pay back what the last one already counted. Otherwise they carry on, so
-    /// the split stays exact over quiet hours.
+    /// credit beyond ±`total` (the phase's total weight) — a provider more than a contact
+    /// ahead, which only sticky picks do, or behind, mostly because of them — the credits
+    /// start afresh, so this hour does not pay back what the last one already counted.
+    /// Otherwise they carry on, so the split stays exact over quiet hours.
     pub(crate) fn enter_hour(&mut self, hour: i64, total: i64) {
         if self.hour_decisions >= BUSY_HOUR_CONTACTS
             && self.credits.iter().any(|&c| c <= -total || c >= total)
