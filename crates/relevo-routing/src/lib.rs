@@ -23,5 +23,5 @@ mod state;
 pub use hours::{LocalRange, WeeklyHours};
 pub use log::{LoggedDecision, ShareRow};
 pub use plan::{Cap, Phase, Plan, PlanError, Provider, Route};
-pub use router::{Contact, Decision, ProviderId, Reason, RouteId, Router};
+pub use router::{BUSY_HOUR_CONTACTS, Contact, Decision, ProviderId, Reason, RouteId, Router};
 pub use state::{RouterState, StateError};

@@ -1,32 +1,38 @@
-//! The router's mutable state — per route: the phase last seen, the split credits, the
-//! sticky customers of that phase and the capacity counters — and its byte encoding, so a
-//! server can persist it between requests or restarts. The decision log lives here too but is
-//! not encoded: drain it with [`RouterState::take_log`] and store it separately.
+//! The router's mutable state — per route: the phase last seen, the hour of the latest
+//! decision and how many decisions it had, the split credits, the sticky customers of that
+//! phase and the capacity counters — and its byte encoding, so a server can persist it
+//! between requests or restarts. The decision log lives here too but is not encoded: drain it
+//! with [`RouterState::take_log`] and store it separately.
 //!
 //! Not here: any file or database access (the caller stores the bytes).
 //!
-//! # Encoding (version 1, all integers little-endian)
+//! # Encoding (version 2, all integers little-endian)
 //!
 //! ```text
-//! "RLVR" 1u8  routes:u32
-//! per route:  phase:u32 (u32::MAX = none)  members:u32
+//! "RLVR" 2u8  routes:u32
+//! per route:  phase:u32 (u32::MAX = none)  hour:i64 (i64::MIN = none)  hour_decisions:u32
+//!             members:u32
 //!             per member: credit:i64  cap_interval:i64  cap_count:u32
 //!             sticky:u32  per entry, by ascending key: key:u64  member:u16
 //! ```
 //!
-//! Sticky entries are written sorted, so equal states encode to equal bytes.
+//! Sticky entries are written sorted, so equal states encode to equal bytes. Version 1 (the
+//! same without `hour` and `hour_decisions`) is still read, as a state whose hour is unknown:
+//! its next hour carries the credits on.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::log::LoggedDecision;
-use crate::router::{Exclusion, Router};
+use crate::router::{BUSY_HOUR_CONTACTS, Exclusion, Router};
 
 #[cfg(test)]
 mod tests;
 
 const MAGIC: &[u8; 4] = b"RLVR";
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
+/// The encoding before the hour fields, still read.
+const VERSION_1: u8 = 1;
 
 /// Customer keys are already keyed hashes; this only spreads them over the table
 /// (a splitmix64 finaliser), deterministically.
@@ -57,6 +63,10 @@ pub(crate) type StickyMap = HashMap<u64, u16, BuildHasherDefault<KeyHasher>>;
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct RouteState {
     pub(crate) phase: u32,
+    /// The UTC hour (hours since the epoch) of the latest decision, `i64::MIN` before any.
+    pub(crate) hour: i64,
+    /// Decisions in that hour.
+    pub(crate) hour_decisions: u32,
     pub(crate) credits: Vec<i64>,
     pub(crate) cap_interval: Vec<i64>,
     pub(crate) cap_count: Vec<u32>,
@@ -67,6 +77,8 @@ impl RouteState {
     pub(crate) fn new(members: usize) -> Self {
         Self {
             phase: u32::MAX,
+            hour: i64::MIN,
+            hour_decisions: 0,
             credits: vec![0; members],
             cap_interval: vec![i64::MIN; members],
             cap_count: vec![0; members],
@@ -80,6 +92,21 @@ impl RouteState {
         self.phase = phase;
         self.credits.fill(0);
         self.sticky.clear();
+    }
+
+    /// The first decision of a later hour. If the hour before was busy and ended with a
+    /// credit beyond ±`total` (the phase's total weight) — a provider more than a contact
+    /// ahead, which only sticky picks do, or behind, mostly because of them — the credits
+    /// start afresh, so this hour does not pay back what the last one already counted.
+    /// Otherwise they carry on, so the split stays exact over quiet hours.
+    pub(crate) fn enter_hour(&mut self, hour: i64, total: i64) {
+        if self.hour_decisions >= BUSY_HOUR_CONTACTS
+            && self.credits.iter().any(|&c| c <= -total || c >= total)
+        {
+            self.credits.fill(0);
+        }
+        self.hour = hour;
+        self.hour_decisions = 0;
     }
 }
 
@@ -133,7 +160,7 @@ impl RouterState {
             16 + self
                 .routes
                 .iter()
-                .map(|r| 16 + r.credits.len() * 20 + r.sticky.len() * 10)
+                .map(|r| 28 + r.credits.len() * 20 + r.sticky.len() * 10)
                 .sum::<usize>(),
         );
         out.extend_from_slice(MAGIC);
@@ -141,6 +168,8 @@ impl RouterState {
         out.extend_from_slice(&(self.routes.len() as u32).to_le_bytes());
         for r in &self.routes {
             out.extend_from_slice(&r.phase.to_le_bytes());
+            out.extend_from_slice(&r.hour.to_le_bytes());
+            out.extend_from_slice(&r.hour_decisions.to_le_bytes());
             out.extend_from_slice(&(r.credits.len() as u32).to_le_bytes());
             for m in 0..r.credits.len() {
                 out.extend_from_slice(&r.credits[m].to_le_bytes());
@@ -201,9 +230,9 @@ impl Router {
             return Err(StateError("not a routing state (bad magic)".to_owned()));
         }
         let [version] = r.take::<1>()?;
-        if version != VERSION {
+        if version != VERSION && version != VERSION_1 {
             return Err(StateError(format!(
-                "routing state version {version}, expected {VERSION}"
+                "routing state version {version}, expected {VERSION_1} or {VERSION}"
             )));
         }
         let routes = r.u32()? as usize;
@@ -221,6 +250,10 @@ impl Router {
                     "route {i}: phase {} does not exist",
                     rs.phase
                 )));
+            }
+            if version == VERSION {
+                rs.hour = r.i64()?;
+                rs.hour_decisions = r.u32()?;
             }
             let members = r.u32()? as usize;
             if members != route.members.len() {

@@ -320,6 +320,80 @@ fn a_closed_provider_does_not_get_a_burst_when_it_reopens() {
     assert_eq!(to_b_after, 5);
 }
 
+fn always_open(shares: &[(&str, f64)]) -> Router {
+    let plan = Plan {
+        providers: shares
+            .iter()
+            .map(|(id, _)| provider(id, "UTC", WeeklyHours::always(), None))
+            .collect(),
+        routes: vec![route(
+            vec![phase("p", "2026-01-01T00:00:00Z", shares)],
+            &[],
+            vec![],
+        )],
+        interval_ms: 900_000,
+    };
+    Router::new(&plan).unwrap()
+}
+
+#[test]
+fn a_busy_hour_keeps_what_returning_customers_put_over_and_the_next_starts_afresh() {
+    // 50/50, 300 contacts in each of two hours. In the first, one customer calls at the start
+    // and ten more times in its last ten contacts: all eleven go to `a`, and no split decision
+    // is left in the hour to even that out (nor could one: the customer must go to `a`). The
+    // next hour does not pay it back: it is split evenly on its own.
+    let router = always_open(&[("a", 1.0), ("b", 1.0)]);
+    let mut state = router.new_state();
+    let start = ms("2026-01-01T00:00:00Z");
+    let a = router.provider_id("a");
+    for i in 0..600 {
+        let in_hour = i % 300;
+        let customer = (i < 300 && (in_hour == 0 || in_hour >= 290)).then_some(7);
+        let contact = Contact {
+            route: RouteId(0),
+            at_ms: start + (i / 300) * HOUR_MS + in_hour * 12_000,
+            language: None,
+            customer_key_hash: customer,
+        };
+        router.decide(&mut state, &contact);
+    }
+    let log = state.take_log();
+    let to_a = |hour: &[LoggedDecision]| hour.iter().filter(|d| d.provider == a).count();
+    // Provider a's sticky surplus at the close of the first hour: 10 − 10 × ½ = 5 contacts;
+    // it ends 5 over (155 of 300), above one point but within 2 + 5.
+    assert_eq!(to_a(&log[..300]), 155);
+    assert_eq!(to_a(&log[300..]), 150);
+}
+
+#[test]
+fn quiet_hours_carry_the_credits_on() {
+    // 99/1 at 20 contacts an hour, and whoever `b` takes on the split calls again right
+    // after. A quiet hour does not restart the credits, so over 2000 contacts b gets its
+    // 1 % (20 contacts, half of them repeat calls), not a fresh claim every hour.
+    let router = always_open(&[("a", 99.0), ("b", 1.0)]);
+    let mut state = router.new_state();
+    let start = ms("2026-01-01T00:00:00Z");
+    let b = router.provider_id("b");
+    let mut returning = None;
+    let mut to_b = 0;
+    for i in 0..2000u64 {
+        let contact = Contact {
+            route: RouteId(0),
+            at_ms: start + i as i64 * 180_000,
+            language: None,
+            customer_key_hash: Some(returning.take().unwrap_or(1_000_000 + i)),
+        };
+        let d = router.decide(&mut state, &contact);
+        if d.provider == b {
+            to_b += 1;
+            if d.reason == Reason::Share {
+                returning = contact.customer_key_hash;
+            }
+        }
+    }
+    assert_eq!(to_b, 20);
+}
+
 #[test]
 fn lookups() {
     let plan = Plan {

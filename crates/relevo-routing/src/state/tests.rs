@@ -54,10 +54,27 @@ fn round_trip_and_canonical() {
     assert_eq!(back.to_bytes(), bytes);
     assert!(back.log().is_empty(), "the log is not part of the state");
     assert_eq!(back.sticky_customers(), 17);
-    // 4 + 1 + 4 header; per route 4 + 4 + 3 × 20 + 4 + 17 × 10.
-    assert_eq!(bytes.len(), 9 + 8 + 60 + 4 + 170);
+    // 4 + 1 + 4 header; per route 4 + 8 + 4 + 4 + 3 × 20 + 4 + 17 × 10.
+    assert_eq!(bytes.len(), 9 + 20 + 60 + 4 + 170);
     let fresh = router.new_state();
     assert_eq!(router.state_from_bytes(&fresh.to_bytes()).unwrap(), fresh);
+}
+
+#[test]
+fn version_1_bytes_are_read_with_the_hour_unknown() {
+    let router = Router::new(&plan(&["a", "b", "c"])).unwrap();
+    let state = busy_state(&router);
+    let bytes = state.to_bytes();
+    // Version 1 is version 2 without the hour (8 bytes) and its count (4) after the phase.
+    let mut v1 = bytes[..13].to_vec();
+    v1[4] = 1;
+    v1.extend_from_slice(&bytes[25..]);
+    let back = router.state_from_bytes(&v1).unwrap();
+    let mut expected = state.clone();
+    expected.routes[0].hour = i64::MIN;
+    expected.routes[0].hour_decisions = 0;
+    assert_eq!(back, expected);
+    assert_eq!(back.to_bytes().len(), bytes.len());
 }
 
 #[test]
@@ -93,7 +110,7 @@ fn bytes_for_another_plan_or_damaged_are_rejected() {
     version[4] = 9;
     assert_eq!(
         message(router.state_from_bytes(&version)),
-        "routing state version 9, expected 1"
+        "routing state version 9, expected 1 or 2"
     );
     let mut phase = bytes;
     phase[9] = 5;

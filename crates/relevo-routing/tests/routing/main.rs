@@ -1,27 +1,32 @@
 //! Properties of routing over long random contact streams: counted splitting keeps every
-//! provider within one percentage point of its target share in every hour with enough
-//! volume (stickiness included), customers stick to one provider within a phase, and
-//! decisions are deterministic, including across a save and restore of the state.
+//! provider close to its target share in every busy hour — less than two contacts over it
+//! beyond what returning customers bunched at the end of the hour put on the provider, and
+//! a bounded number under (the router docs give the bounds and why no split can do better) —
+//! customers stick to one provider within a phase, and decisions are deterministic,
+//! including across a save and restore of the state.
 //!
-//! 32 random plans and streams by default; 256 with `RELEVO_SLOW_TESTS=1` (CI sets it).
+//! 32 random plans and streams by default; 256 with `RELEVO_SLOW_TESTS=1` (CI sets it), or
+//! `RELEVO_TEST_CASES=n`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use jiff::tz::TimeZone;
 use proptest::prelude::*;
 use relevo_routing::{
-    Contact, LoggedDecision, Phase, Plan, Provider, Route, RouteId, Router, WeeklyHours,
+    BUSY_HOUR_CONTACTS, Contact, LoggedDecision, Phase, Plan, Provider, ProviderId, Reason, Route,
+    RouteId, Router, WeeklyHours,
 };
 
-/// An hour needs at least this many contacts for the one-point bound to be checked: the
-/// split's count stays within 2 contacts of target per provider (see the router docs), and
-/// 2 / 300 < 1 %.
-const MIN_CONTACTS_PER_HOUR: usize = 300;
 const HOUR_MS: i64 = 3_600_000;
 
-#[allow(clippy::disallowed_methods)] // the test's one read of the environment
+#[allow(clippy::disallowed_methods)] // the test's reads of the environment
 fn cases() -> u32 {
-    if std::env::var("RELEVO_SLOW_TESTS").is_ok_and(|v| v == "1") {
+    if let Some(n) = std::env::var("RELEVO_TEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        n
+    } else if std::env::var("RELEVO_SLOW_TESTS").is_ok_and(|v| v == "1") {
         256
     } else {
         32
@@ -108,11 +113,90 @@ fn decide(router: &Router, stream: &[(i64, u64)]) -> Vec<LoggedDecision> {
     state.take_log()
 }
 
+/// Checks the hourly bound of the router docs on every hour of a stream (each one is busy,
+/// in one phase, with every provider eligible, after a busy hour or its phase's start):
+/// with `Bⱼ` provider j's sticky surplus — the most its sticky picks exceed its share over a
+/// closing stretch of the hour — it is less than `2 + Bⱼ` contacts over target and less than
+/// `|E| + Σ_{k≠j} Bₖ` under (|E| providers). Hence never more than one percentage point over
+/// while its surplus is at most `N/100 − 2` contacts; a late run of returning customers can
+/// take a provider past it, and no split decided contact by contact could prevent that.
+fn check_busy_hours(
+    weights: &[u32],
+    seed: u64,
+    hours: i64,
+    per_hour: i64,
+    repeat: u64,
+    second_phase_h: i64,
+) -> Result<(), TestCaseError> {
+    let router = Router::new(&plan(weights, &[0, second_phase_h])).unwrap();
+    let log = decide(&router, &stream(seed, hours, per_hour, repeat));
+    let mut by_hour: BTreeMap<i64, Vec<LoggedDecision>> = BTreeMap::new();
+    for d in &log {
+        by_hour
+            .entry(d.at_ms.div_euclid(HOUR_MS))
+            .or_default()
+            .push(*d);
+    }
+    let busy = |hour: i64| by_hour.get(&hour).map_or(0, Vec::len) >= BUSY_HOUR_CONTACTS as usize;
+    let mut checked = 0;
+    for (&hour, decisions) in &by_hour {
+        let phase = decisions[0].phase.unwrap();
+        let first_of_phase = log
+            .iter()
+            .find(|d| d.phase == Some(phase))
+            .is_some_and(|d| d.at_ms.div_euclid(HOUR_MS) == hour);
+        prop_assert!(decisions.iter().all(|d| d.phase == Some(phase)));
+        prop_assert!(
+            busy(hour) && (busy(hour - 1) || first_of_phase),
+            "hour {hour} is not covered"
+        );
+        checked += 1;
+        let n = decisions.len() as f64;
+        let providers: Vec<ProviderId> = (0..weights.len() as u16).map(ProviderId).collect();
+        let share = |p| router.target_share(RouteId(0), phase, p);
+        let surplus: Vec<f64> = providers
+            .iter()
+            .map(|&p| {
+                let (mut stretch, mut most) = (0.0f64, 0.0f64);
+                for d in decisions.iter().rev() {
+                    let sticky = d.provider == Some(p) && d.reason == Reason::Sticky;
+                    stretch += f64::from(u8::from(sticky)) - share(p);
+                    most = most.max(stretch);
+                }
+                most
+            })
+            .collect();
+        let total_surplus: f64 = surplus.iter().sum();
+        for (j, &p) in providers.iter().enumerate() {
+            let count = decisions.iter().filter(|d| d.provider == Some(p)).count() as f64;
+            let over = count - n * share(p);
+            let others = total_surplus - surplus[j];
+            prop_assert!(
+                over < 2.0 + surplus[j] + 1e-9 && -over < providers.len() as f64 + others + 1e-9,
+                "hour {hour}, provider {p:?}: {count} of {n} contacts, {over:+.2} against target \
+                 {:.4}; sticky surplus {:.2}, the others' {others:.2}",
+                share(p),
+                surplus[j]
+            );
+        }
+    }
+    prop_assert_eq!(checked, hours as usize);
+    Ok(())
+}
+
+/// The counterexample that showed the hourly one-point bound cannot hold with returning
+/// customers: in hour 4 provider 1 (target 15.36 %) gets 8 returning customers in the last
+/// 30 of 330 contacts and ends 3.3 contacts (1.0 point) over, within its bound of 2 + 3.16.
+#[test]
+fn a_late_run_of_returning_customers_is_within_the_bound() {
+    check_busy_hours(&[86, 41, 41, 99], 9_863_194_280_033_997_058, 5, 330, 30, 1).unwrap();
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
-    fn every_busy_hour_is_within_one_point_of_target(
+    fn every_busy_hour_is_within_the_bounds_its_sticky_surplus_allows(
         weights in prop::collection::vec(1u32..100, 2..6),
         seed in any::<u64>(),
         hours in 3i64..12,
@@ -120,24 +204,7 @@ proptest! {
         repeat in 0u64..40,
         second_phase_h in 1i64..3,
     ) {
-        let router = Router::new(&plan(&weights, &[0, second_phase_h])).unwrap();
-        let log = decide(&router, &stream(seed, hours, per_hour, repeat));
-        let mut by_hour: HashMap<i64, Vec<LoggedDecision>> = HashMap::new();
-        for d in &log {
-            by_hour.entry(d.at_ms.div_euclid(HOUR_MS)).or_default().push(*d);
-        }
-        for (hour, decisions) in by_hour {
-            if decisions.len() < MIN_CONTACTS_PER_HOUR || hour == second_phase_h - 1 {
-                continue; // quiet hours, and the hour whose target changes mid-way
-            }
-            for row in router.tally(&decisions) {
-                prop_assert!(
-                    (row.actual_share - row.target_share).abs() <= 0.01,
-                    "hour {hour}, provider {:?}: actual {:.4} vs target {:.4} over {} contacts",
-                    row.provider, row.actual_share, row.target_share, decisions.len()
-                );
-            }
-        }
+        check_busy_hours(&weights, seed, hours, per_hour, repeat, second_phase_h)?;
     }
 
     #[test]
