@@ -37,7 +37,11 @@ under "SQL and rusqlite live in the store's engine module" "crates/relevo-store/
 under "no file outside relevo-store names the engine" "crates/relevo-store/" \
     grep -rl SqliteStore crates
 only "the only crate with HTTP is relevo-server" "crates/relevo-server/Cargo.toml" \
-    grep -l axum crates/*/Cargo.toml
+    grep -lE "^(axum|hyper)" crates/*/Cargo.toml
+only "the record's bounds are defined once, in relevo-core" "crates/relevo-core/src/record.rs" \
+    grep -rl "const MAX_KEY_BYTES\|const MAX_PART_MS" crates
+only "people's CSV cells are written in one place" "crates/relevo-core/src/record.rs" \
+    grep -rl "fn push_csv" crates
 only "no command but serve uses the server" "crates/relevo/src/serve_cmd.rs" \
     grep -l relevo_server crates/relevo/src/main.rs crates/relevo/src/*_cmd.rs crates/relevo/src/demo.rs crates/relevo/src/cli_util.rs crates/relevo/src/progress.rs
 only "relevo-app knows neither HTTP nor the terminal" "" \

@@ -213,11 +213,9 @@ pub fn run_scorecard(args: &ScorecardArgs) -> Result<ExitCode> {
 }
 
 fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
+    let mut out = String::new();
+    relevo_core::push_csv_text(&mut out, s);
+    out
 }
 
 #[derive(clap::Args, Debug)]

@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Peak memory of `relevo serve` under a provider's worst single request and under the largest
+report, for two builds side by side (docs/BENCHMARKS.md, "Server memory under one request").
+
+    python3 bench/server-memory/run.py BEFORE_BINARY AFTER_BINARY
+
+For each binary: a pinned demo database (90 days to 2026-10-31), a provider token and an admin
+token, then each scenario on a fresh `relevo serve` (so its peak is its own), limited to 8 GiB of
+address space so that a runaway request aborts the server instead of the machine. The peak is the
+kernel's high-water mark of the server's resident memory (VmHWM) after the scenario's requests.
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+LIMIT_BYTES = 8 << 30
+YEAR = "from=2025-11-01&to=2026-10-31&by=interval"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run(binary, *args, db=None):
+    cmd = [binary] + (["--db", db] if db else []) + list(args)
+    return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+
+
+def token(binary, db, *args):
+    return run(binary, "token", "create", *args, db=db).strip().splitlines()[-1]
+
+
+def request(base, method, path, secret, body=None):
+    req = urllib.request.Request(base + path, method=method, data=body)
+    req.add_header("Authorization", f"Bearer {secret}")
+    if body is not None:
+        req.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(req, timeout=600) as r:
+            n = 0
+            while chunk := r.read(1 << 20):
+                n += len(chunk)
+            return r.status, n
+    except urllib.error.HTTPError as e:
+        return e.code, len(e.read())
+    except (urllib.error.URLError, ConnectionError, TimeoutError) as e:
+        return f"no answer ({type(e).__name__})", 0
+
+
+def hwm_kib(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except FileNotFoundError:
+        return None
+    return None
+
+
+def scenario(binary, db, steps):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+
+    def limit():
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (LIMIT_BYTES, LIMIT_BYTES))
+
+    server = subprocess.Popen(
+        [binary, "--db", db, "serve", "--listen", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        preexec_fn=limit,
+    )
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1).read()
+            break
+        except Exception:
+            time.sleep(0.1)
+    answers = []
+    peak = None
+    for method, path, secret, body in steps:
+        started = time.monotonic()
+        status, size = request(base, method, path, secret, body)
+        answers.append((method, path.split("?")[0], status, size, time.monotonic() - started))
+        peak = hwm_kib(server.pid) or peak
+    alive = server.poll() is None
+    server.terminate()
+    _, err = server.communicate(timeout=30)
+    tail = err.decode(errors="replace").strip().splitlines()[-1:] if not alive else []
+    return {"answers": answers, "peak_mib": peak / 1024 if peak else None, "alive": alive, "stderr": tail}
+
+
+def measure(binary):
+    work = tempfile.mkdtemp(prefix="relevo-mem-")
+    subprocess.run(
+        [binary, "demo", "--end", "2026-10-31", "--no-serve", "--dir", work],
+        check=True,
+        capture_output=True,
+        cwd=work,
+    )
+    db = os.path.join(work, "relevo.db")
+    provider = token(binary, db, "--role", "provider", "--provider", "sur-contact", "--name", "bench")
+    admin = token(binary, db, "--role", "admin", "--name", "bench-admin")
+    record = {
+        "contact_id": "m1",
+        "provider": "sur-contact",
+        "queue": "q" * (1 << 20),
+        "channel": "voice",
+        "arrived_at": "2026-10-01T09:00:00Z",
+        "answered_at": "2026-10-01T09:00:10Z",
+    }
+    worst_provider = [
+        ("POST", "/api/v1/contacts", provider, json.dumps([record]).encode()),
+        ("GET", f"/api/v1/kpis?{YEAR}&group=queue", provider, None),
+    ]
+    largest = [("GET", f"/api/v1/kpis?{YEAR}&group=provider,queue,channel", admin, None)]
+    return {
+        "idle": scenario(binary, db, [("GET", "/api/v1/me", admin, None)]),
+        "provider's worst request": scenario(binary, db, worst_provider),
+        "largest report": scenario(binary, db, largest),
+    }
+
+
+def main():
+    results = {name: measure(b) for name, b in zip(["before", "after"], sys.argv[1:3])}
+    print(json.dumps(results, indent=1))
+    print()
+    print("| scenario | build | answers (status, bytes, s) | peak RSS | server alive |")
+    print("| --- | --- | --- | --- | --- |")
+    for name in ["idle", "provider's worst request", "largest report"]:
+        for build, r in results.items():
+            s = r[name]
+            answers = "; ".join(f"{m} {p}: {st}, {n:,} B, {t:.1f} s" for m, p, st, n, t in s["answers"])
+            peak = f"{s['peak_mib']:.0f} MiB" if s["peak_mib"] else "–"
+            print(f"| {name} | {build} | {answers} | {peak} | {'yes' if s['alive'] else 'no: ' + ' '.join(s['stderr'])} |")
+
+
+if __name__ == "__main__":
+    main()
