@@ -13,7 +13,7 @@ pub fn drain(items: impl Iterator<Item = Item>) {
                 }
             }
             Item::Skipped(_) => {}
-            Item::Invalid(d) => check_short(&d.to_string()),
+            Item::Invalid(d) | Item::Unreadable(d) => check_short(&d.to_string()),
         }
     }
 }

@@ -651,9 +651,13 @@ impl<R: Read> Iterator for CsvRows<R> {
                 None
             }
             Err(e) => {
-                let d = csv_diag(&e);
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                let mut d = csv_diag(&e);
+                if let csv::ErrorKind::Io(io) = e.kind() {
                     self.done = true;
+                    if let Some(line) = crate::limit::line_of(io) {
+                        d.line = line;
+                    }
+                    return Some(Item::Unreadable(d));
                 }
                 Some(Item::Invalid(d))
             }
@@ -668,6 +672,8 @@ pub struct JsonlRows<R: BufRead> {
     line: u64,
     buf: String,
     bytes: u64,
+    /// Set after a read error: nothing more comes.
+    done: bool,
 }
 
 impl<R: BufRead> JsonlRows<R> {
@@ -682,6 +688,7 @@ impl<R: BufRead> JsonlRows<R> {
             line,
             buf: String::new(),
             bytes: 0,
+            done: false,
         })
     }
 
@@ -745,6 +752,9 @@ impl<R: BufRead> Iterator for JsonlRows<R> {
     type Item = Item;
     fn next(&mut self) -> Option<Item> {
         loop {
+            if self.done {
+                return None;
+            }
             self.buf.clear();
             match self.input.read_line(&mut self.buf) {
                 Ok(0) => return None,
@@ -769,7 +779,8 @@ impl<R: BufRead> Iterator for JsonlRows<R> {
                 }
                 Err(e) => {
                     self.line += 1;
-                    return Some(Item::Invalid(Diagnostic::row(
+                    self.done = true;
+                    return Some(Item::Unreadable(Diagnostic::row(
                         self.line,
                         format!("cannot read: {e}"),
                     )));

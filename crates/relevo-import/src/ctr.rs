@@ -30,6 +30,8 @@ pub struct CtrRows<R: BufRead> {
     line: u64,
     bytes: u64,
     buf: String,
+    /// Set after a read error: nothing more comes.
+    done: bool,
     /// Objects from a whole-document read, with their first line.
     pending: std::vec::IntoIter<Result<(u64, Value), Diagnostic>>,
 }
@@ -50,6 +52,7 @@ impl<R: BufRead> CtrRows<R> {
             line,
             bytes: 0,
             buf: String::new(),
+            done: false,
             pending: Vec::new().into_iter(),
         })
     }
@@ -62,6 +65,7 @@ impl<R: BufRead> CtrRows<R> {
         let mut text = std::mem::take(&mut self.buf);
         let mut rest = String::new();
         if let Err(e) = self.input.read_to_string(&mut rest) {
+            self.done = true;
             return vec![Err(Diagnostic::row(
                 first_line,
                 format!("cannot read: {e}"),
@@ -144,8 +148,12 @@ impl<R: BufRead> Iterator for CtrRows<R> {
             if let Some(p) = self.pending.next() {
                 return Some(match p {
                     Ok((line, v)) => self.convert(line, &v),
+                    Err(d) if self.done => Item::Unreadable(d),
                     Err(d) => Item::Invalid(d),
                 });
+            }
+            if self.done {
+                return None;
             }
             self.buf.clear();
             match self.input.read_line(&mut self.buf) {
@@ -172,7 +180,8 @@ impl<R: BufRead> Iterator for CtrRows<R> {
                     self.pending = self.whole_document(first).into_iter();
                 }
                 Err(e) => {
-                    return Some(Item::Invalid(Diagnostic::row(
+                    self.done = true;
+                    return Some(Item::Unreadable(Diagnostic::row(
                         self.line + 1,
                         format!("cannot read: {e}"),
                     )));

@@ -13,6 +13,7 @@ pub mod ctr;
 mod diag;
 pub mod history;
 mod hours;
+mod limit;
 mod mapping;
 mod value;
 mod write;
@@ -21,6 +22,7 @@ pub use canonical::{CANONICAL, CsvRows, JsonlRows, Options};
 pub use ctr::CtrRows;
 pub use diag::Diagnostic;
 pub use hours::{HoursRow, parse_hours};
+pub use limit::{LineLimit, MAX_LINE_BYTES};
 pub use mapping::{Mapping, MappingError};
 pub use value::{parse_duration_ms, parse_timestamp_ms};
 pub use write::{canonical_fields, canonical_header};
@@ -34,6 +36,10 @@ pub enum Item {
     /// Left out on purpose (a mapping `skip` rule, a CTR that never reached a queue); the reason says why.
     Skipped(String),
     Invalid(Diagnostic),
+    /// The input cannot be read further (an IO error, a line past [`MAX_LINE_BYTES`]): the parser
+    /// stops here, so an import that goes on would silently miss the rest of the file. Importers
+    /// abort on it, whatever their mode.
+    Unreadable(Diagnostic),
 }
 
 /// Input formats relevo can import.

@@ -101,7 +101,7 @@ pub fn ingest(st: &AppState, caller: &Caller, body: &[u8]) -> Result<ImportResul
                 value: None,
                 reason,
             }),
-            Item::Invalid(d) => errors.push(RecordError {
+            Item::Invalid(d) | Item::Unreadable(d) => errors.push(RecordError {
                 index,
                 field: d.column,
                 value: d.value,

@@ -113,6 +113,8 @@ struct Feed {
     rejects: Option<csv::Writer<File>>,
     reject_error: Option<anyhow::Error>,
     aborted: bool,
+    /// A source could not be read to its end (the import stops in every mode).
+    unreadable: bool,
 }
 
 impl Iterator for Feed {
@@ -141,6 +143,14 @@ impl Iterator for Feed {
                     return Some(Ok(*r));
                 }
                 Some(Item::Skipped(reason)) => *self.skipped.entry(reason).or_default() += 1,
+                // The rest of the file cannot be read: importing what came before would miss it.
+                Some(Item::Unreadable(d)) => {
+                    self.invalid += 1;
+                    self.problems.push((src.name.clone(), d));
+                    self.unreadable = true;
+                    self.aborted = true;
+                    return Some(Err(Abort));
+                }
                 Some(Item::Invalid(d)) => {
                     self.invalid += 1;
                     if self.strict {
@@ -222,10 +232,15 @@ fn open_source(
     head.truncate(n);
     let format = format.unwrap_or_else(|| detect_format(&name, &head));
     let file = File::open(path).with_context(|| format!("cannot read {name}"))?;
-    let reader = Counting {
-        inner: file,
-        count: counter.clone(),
-    };
+    // No row may be longer than MAX_LINE_BYTES: what a parser buffers stays bounded. (A CTR file
+    // that is one JSON document is read whole, as Amazon Connect writes them: small objects.)
+    let reader = relevo_import::LineLimit::new(
+        Counting {
+            inner: file,
+            count: counter.clone(),
+        },
+        relevo_import::MAX_LINE_BYTES,
+    );
     let header_err = |d: Diagnostic| anyhow::anyhow!("{name}: {d}");
     let rows: Box<dyn Iterator<Item = Item> + Send> = match format {
         Format::Csv => Box::new(CsvRows::new(reader, opts).map_err(header_err)?),
@@ -294,6 +309,7 @@ pub fn run(args: &ImportArgs) -> Result<ExitCode> {
         rejects,
         reject_error: None,
         aborted: false,
+        unreadable: false,
     };
     let mut progress = Progress::new("importing");
     // About 100 bytes per record in CSV; the estimate only decides whether to load in bulk.
@@ -344,6 +360,11 @@ pub fn run(args: &ImportArgs) -> Result<ExitCode> {
             }
             if let Some(e) = feed.reject_error {
                 return Err(e.context("cannot write the rejects file; nothing was imported"));
+            }
+            if feed.unreadable
+                && let Some((file, d)) = feed.problems.last()
+            {
+                bail!("{file}: {d}; nothing was imported (the rest of the file could not be read)");
             }
             let mut msg = format!(
                 "{} invalid row{} found; nothing was imported (use --skip-invalid --rejects FILE to import the good rows)",

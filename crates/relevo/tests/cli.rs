@@ -1720,3 +1720,37 @@ fn the_database_option_goes_before_or_after_the_command(d: &Path, db: &str) {
     assert_eq!(before.stdout, after.stdout);
     assert!(before.stdout.contains("2026-10-30"), "{}", before.stdout);
 }
+
+#[test]
+fn a_file_with_a_line_past_the_bound_imports_nothing_in_any_mode() {
+    let d = temp_dir("long-line");
+    // A 50 MB field once went whole into memory and on to stderr; now the line is refused at
+    // its first megabyte, and a lenient import does not commit the rows before it either (the
+    // rest of the file could not be read).
+    let text = format!(
+        "{}c9,acme,{},voice,2026-10-01T08:00:00Z,2026-10-01T08:00:10Z,,,,\n{}",
+        CSV,
+        "q".repeat(50 << 20),
+        "a4,acme,billing,voice,2026-10-01T08:03:00Z,2026-10-01T08:03:05Z,,,,\n"
+    );
+    std::fs::write(d.join("long.csv"), text).unwrap();
+    for extra in [&[][..], &["--skip-invalid", "--rejects", "r.csv"][..]] {
+        let mut args = vec!["import", "long.csv"];
+        args.extend_from_slice(extra);
+        let r = relevo(&d, &args);
+        assert!(!r.ok, "{extra:?}: {}", r.stdout);
+        assert!(
+            r.stderr.contains("line 5 is longer than 1048576 bytes")
+                && r.stderr.contains("nothing was imported"),
+            "{extra:?}: {}",
+            r.stderr
+        );
+        assert!(r.stderr.len() < 1_000, "{} bytes of stderr", r.stderr.len());
+    }
+    let r = relevo(&d, &["check"]);
+    assert!(
+        r.ok && r.stdout.contains("(0 cells, 0 records)"),
+        "{}",
+        r.stdout
+    );
+}

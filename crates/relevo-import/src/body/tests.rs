@@ -20,6 +20,7 @@ fn check(body: &str, max: usize, expect: Expect) {
                 ),
                 Item::Skipped(s) => format!("{i}: skipped {s}\n"),
                 Item::Invalid(d) => format!("{i}: invalid {d}\n"),
+                Item::Unreadable(d) => format!("{i}: unreadable {d}\n"),
             })
             .collect(),
     };

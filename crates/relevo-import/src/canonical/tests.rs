@@ -20,6 +20,7 @@ fn render_items(items: impl Iterator<Item = Item>) -> String {
             }
             Item::Skipped(s) => out.push_str(&format!("skipped: {s}\n")),
             Item::Invalid(d) => out.push_str(&format!("invalid: {d}\n")),
+            Item::Unreadable(d) => out.push_str(&format!("unreadable: {d}\n")),
         }
     }
     out
@@ -205,7 +206,7 @@ fn the_whole_anonymous_bank_file_imports_without_errors() {
                 answered += usize::from(r.outcome == Outcome::Answered);
             }
             Item::Skipped(_) => skipped += 1,
-            Item::Invalid(d) => invalid.push(d.to_string()),
+            Item::Invalid(d) | Item::Unreadable(d) => invalid.push(d.to_string()),
         }
     }
     // Two rows of the real log say service started before the call entered the queue (by 17 s and 9 s,
@@ -331,4 +332,49 @@ fn long_values_are_quoted_short_in_errors() {
     let shown = d.to_string();
     assert!(shown.len() < 300, "{} bytes", shown.len());
     assert!(shown.contains("… (52428800 bytes)"), "{shown}");
+}
+
+#[test]
+fn a_line_past_the_bound_stops_every_format_with_the_rest_unread() {
+    let long = "q".repeat(2_000);
+    let csv = format!(
+        "contact_id,provider,queue,channel,arrived_at,answered_at\n\
+         c1,p,q,voice,2026-10-01T09:00:00Z,2026-10-01T09:00:10Z\n\
+         c2,p,{long},voice,2026-10-01T09:00:00Z,\n\
+         c3,p,q,voice,2026-10-01T09:00:00Z,2026-10-01T09:00:10Z\n"
+    );
+    let rows = CsvRows::new(
+        crate::LineLimit::new(Cursor::new(csv.clone()), 1_000),
+        &Options::default(),
+    )
+    .unwrap();
+    let out = render_items(rows);
+    assert!(out.starts_with("p/c1 q voice"), "{out}");
+    assert!(
+        out.ends_with(
+            "unreadable: line 3: line 3 is longer than 1000 bytes: not a row of contact data\n"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("c3"), "nothing after it: {out}");
+    let ok = |id: &str| {
+        format!(
+            "{{\"contact_id\":\"{id}\",\"provider\":\"p\",\"queue\":\"q\",\"channel\":\"voice\",\"arrived_at\":\"2026-10-01T09:00:00Z\",\"answered_at\":\"2026-10-01T09:00:10Z\"}}\n"
+        )
+    };
+    let jsonl = format!("{}{{\"contact_id\":\"{long}\"}}\n{}", ok("c0"), ok("c3"));
+    let rows = JsonlRows::new(
+        std::io::BufReader::new(crate::LineLimit::new(Cursor::new(jsonl), 1_000)),
+        &Options::default(),
+    )
+    .unwrap();
+    let out = render_items(rows);
+    assert!(out.starts_with("p/c0 q voice"), "{out}");
+    assert!(
+        out.ends_with(
+            "unreadable: line 2: cannot read: line 2 is longer than 1000 bytes: not a row of contact data\n"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("c3"), "{out}");
 }

@@ -13,6 +13,7 @@ fn render(input: &str) -> String {
             )),
             Item::Skipped(s) => out.push_str(&format!("skipped: {s}\n")),
             Item::Invalid(d) => out.push_str(&format!("invalid: {d}\n")),
+            Item::Unreadable(d) => out.push_str(&format!("unreadable: {d}\n")),
         }
     }
     out
