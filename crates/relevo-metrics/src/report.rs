@@ -570,8 +570,25 @@ fn json_opt(v: Option<&str>) -> String {
 
 /// JSON: `{"settings": {...}, "rows": [{column: value, ...}]}` with the CSV's column names.
 pub fn to_json(rows: &[ReportRow], spec: &ReportSpec) -> String {
-    let s = &spec.settings;
     let mut out = String::with_capacity(rows.len() * 600 + 400);
+    push_json_head(&mut out, spec);
+    for (i, r) in rows.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_json_row(&mut out, r, spec);
+    }
+    out.push_str(JSON_TAIL);
+    out
+}
+
+/// What closes [`to_json`]'s document after its last row.
+pub const JSON_TAIL: &str = "]}\n";
+
+/// [`to_json`]'s document up to its first row: the settings and the opening of `rows`. With
+/// [`push_json_row`] (rows separated by commas) and [`JSON_TAIL`], the same document in pieces.
+pub fn push_json_head(out: &mut String, spec: &ReportSpec) {
+    let s = &spec.settings;
     let _ = write!(
         out,
         "{{\"settings\":{{\"time_zone\":{},\"by\":\"{}\",\"sl_threshold_s\":{},\"short_abandon_s\":{},\"abandon_treatment\":\"{}\",\"include_flowouts\":{},\"fcr_window_days\":{},\"p90_resolution\":\"1 s up to 3600 s of wait, 60 s above\"}},\"rows\":[",
@@ -583,45 +600,42 @@ pub fn to_json(rows: &[ReportRow], spec: &ReportSpec) -> String {
         s.include_flowouts,
         s.fcr_window_days,
     );
-    for (i, r) in rows.iter().enumerate() {
-        let k = &r.kpis;
-        if i > 0 {
-            out.push(',');
-        }
-        let _ = write!(
-            out,
-            "{{\"period_start\":{},\"provider\":{},\"queue\":{},\"channel\":{},\"offered\":{},\"answered\":{},\"abandoned\":{},\"short_abandoned\":{},\"flowout\":{},\"answered_within_t\":{},\"abandoned_within_t\":{},\"service_level\":{},\"asa_s\":{},\"abandon_rate\":{},\"aht_s\":{},\"talk_s\":{},\"hold_s\":{},\"acw_s\":{},\"p90_answer_s\":{},\"transfer_rate\":{},\"csat_responses\":{},\"csat_top2\":{},\"csat_mean\":{},\"nps_responses\":{},\"nps\":{},\"qa_mean\":{},\"fcr\":{}}}",
-            json_str(&format_rfc3339(r.period_start_ms, &spec.tz)),
-            json_opt(r.provider.as_deref()),
-            json_opt(r.queue.as_deref()),
-            json_opt(r.channel.map(|c| c.as_str())),
-            k.offered,
-            k.answered,
-            k.abandoned,
-            k.short_abandoned,
-            k.flowout,
-            k.answered_within_t,
-            k.abandoned_within_t,
-            json_num(k.service_level),
-            json_num(k.asa_s),
-            json_num(k.abandon_rate),
-            json_num(k.aht_s),
-            json_num(k.talk_s),
-            json_num(k.hold_s),
-            json_num(k.acw_s),
-            k.p90_answer_s.map_or("null".into(), |v| v.to_string()),
-            json_num(k.transfer_rate),
-            k.csat_responses,
-            json_num(k.csat_top2),
-            json_num(k.csat_mean),
-            k.nps_responses,
-            json_num(k.nps),
-            json_num(k.qa_mean),
-            json_num(k.fcr),
-        );
-    }
-    out.push_str("]}\n");
-    out
+}
+
+/// One row of [`to_json`]'s `rows` array.
+pub fn push_json_row(out: &mut String, r: &ReportRow, spec: &ReportSpec) {
+    let k = &r.kpis;
+    let _ = write!(
+        out,
+        "{{\"period_start\":{},\"provider\":{},\"queue\":{},\"channel\":{},\"offered\":{},\"answered\":{},\"abandoned\":{},\"short_abandoned\":{},\"flowout\":{},\"answered_within_t\":{},\"abandoned_within_t\":{},\"service_level\":{},\"asa_s\":{},\"abandon_rate\":{},\"aht_s\":{},\"talk_s\":{},\"hold_s\":{},\"acw_s\":{},\"p90_answer_s\":{},\"transfer_rate\":{},\"csat_responses\":{},\"csat_top2\":{},\"csat_mean\":{},\"nps_responses\":{},\"nps\":{},\"qa_mean\":{},\"fcr\":{}}}",
+        json_str(&format_rfc3339(r.period_start_ms, &spec.tz)),
+        json_opt(r.provider.as_deref()),
+        json_opt(r.queue.as_deref()),
+        json_opt(r.channel.map(|c| c.as_str())),
+        k.offered,
+        k.answered,
+        k.abandoned,
+        k.short_abandoned,
+        k.flowout,
+        k.answered_within_t,
+        k.abandoned_within_t,
+        json_num(k.service_level),
+        json_num(k.asa_s),
+        json_num(k.abandon_rate),
+        json_num(k.aht_s),
+        json_num(k.talk_s),
+        json_num(k.hold_s),
+        json_num(k.acw_s),
+        k.p90_answer_s.map_or("null".into(), |v| v.to_string()),
+        json_num(k.transfer_rate),
+        k.csat_responses,
+        json_num(k.csat_top2),
+        json_num(k.csat_mean),
+        k.nps_responses,
+        json_num(k.nps),
+        json_num(k.qa_mean),
+        json_num(k.fcr),
+    );
 }
 
 fn pct(v: Option<f64>) -> String {

@@ -186,19 +186,18 @@ pub async fn get_kpis(
 
             st.report(s, &scope, &spec, &filter, as_of)
         })?;
-        Ok(if format == "csv" {
-            (
-                [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
-                relevo_metrics::report::to_csv(&rows, &spec.tz),
-            )
-                .into_response()
+        // Written in pieces while the client reads (crate::chunked).
+        let csv = format == "csv";
+        let content_type = if csv {
+            "text/csv; charset=utf-8"
         } else {
-            (
-                [(header::CONTENT_TYPE, "application/json")],
-                relevo_metrics::report::to_json(&rows, &spec),
-            )
-                .into_response()
-        })
+            "application/json"
+        };
+        Ok((
+            [(header::CONTENT_TYPE, content_type)],
+            crate::chunked::report_body(rows, spec, csv),
+        )
+            .into_response())
     })
     .await
 }

@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod auth;
+mod chunked;
 pub mod contract_api;
 pub mod dashboard;
 mod edge;

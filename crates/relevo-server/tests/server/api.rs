@@ -1068,3 +1068,24 @@ async fn a_report_past_the_row_limit_is_refused_before_it_is_computed() {
         r.body
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_report_of_many_rows_arrives_whole_in_pieces() {
+    let s = Server::seeded("pieces").await;
+    let q = "/api/v1/kpis?from=2026-10-01&to=2026-10-07&by=interval&group=provider,queue";
+    let json = s.call("GET", q, Some(&s.admin), None).await;
+    assert_eq!(json.status, StatusCode::OK, "{}", json.body);
+    let rows = json.json()["rows"].as_array().unwrap().len();
+    assert!(rows > 2_000, "several pieces of 1,000 rows: {rows}");
+    assert_eq!(rows % (7 * 96), 0, "every interval of every group: {rows}");
+    let csv = s
+        .call("GET", &format!("{q}&format=csv"), Some(&s.admin), None)
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(
+        csv.body.lines().count(),
+        rows + 1,
+        "a header and the same rows"
+    );
+    assert!(csv.body.ends_with('\n'));
+}
