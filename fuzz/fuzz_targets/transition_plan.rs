@@ -9,6 +9,8 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
         let utc = |name: &str| (name == "UTC").then_some(jiff::tz::TimeZone::UTC);
-        let _ = relevo_transitions::TransitionPlan::parse(text, &utc);
+        if let Err(e) = relevo_transitions::TransitionPlan::parse(text, &utc) {
+            common::check_short(&e.to_string());
+        }
     }
 });
