@@ -145,12 +145,15 @@ def measure(binary):
     by_hour = [("GET", f"/api/v1/kpis?{YEAR.replace('interval', 'hour')}&{every_group}", admin, None)]
     half = "from=2026-05-01&to=2026-10-31&by=hour"
     half_year = [("GET", f"/api/v1/kpis?{half}&{every_group}", admin, None)]
+    near = "from=2025-12-05&to=2026-10-31&by=hour"
+    at_limit = [("GET", f"/api/v1/kpis?{near}&{every_group}", admin, None)]
     # In this order: the provider's request leaves its record behind.
     return {
         "idle": scenario(binary, db, [("GET", "/api/v1/me", admin, None)]),
         "a year by 15 minutes, every group": scenario(binary, db, largest),
         "a year by hour, every group": scenario(binary, db, by_hour),
         "half a year by hour, every group (within the limit)": scenario(binary, db, half_year),
+        "331 days by hour, every group (just under the limit)": scenario(binary, db, at_limit),
         "provider's worst request": scenario(binary, db, worst_provider),
     }
 
