@@ -391,6 +391,34 @@ pub fn load_memcube(
     }
 }
 
+/// The cube cells, of every grain, that no set of valid records can make
+/// ([`relevo_metrics::Cell::impossible`]: a negative count, parts that do not add up, a sum past
+/// its contacts' bounds), with why. A cube can equal a recomputation that is just as wrong (an
+/// overflowed sum), so `relevo check` asks this too.
+pub fn impossible_cells(store: &dyn Store) -> Result<Vec<(Grain, CellKey, String)>, StoreError> {
+    let mut out = Vec::new();
+    for grain in Grain::ALL {
+        store.for_each_cell_at(
+            grain,
+            i64::MIN / 2,
+            i64::MAX / 2,
+            &Scope::All,
+            &mut |r, c| {
+                if let Some(why) = c.impossible() {
+                    let key = CellKey {
+                        interval: r.interval,
+                        provider: r.provider.to_string(),
+                        queue: r.queue.to_string(),
+                        channel: r.channel,
+                    };
+                    out.push((grain, key, why));
+                }
+            },
+        )?;
+    }
+    Ok(out)
+}
+
 /// The hour and day cells that differ from the sum of their quarter hours (empty when the roll-ups
 /// hold their invariant), with the grain of each.
 pub fn rollup_mismatches(store: &dyn Store) -> Result<Vec<(Grain, CellKey)>, StoreError> {

@@ -227,13 +227,10 @@ pub fn check(args: &CheckArgs) -> Result<ExitCode> {
     let rollups = relevo_store::rollup_mismatches(&*store)?;
     // A cell no set of valid records can make (a sum that overflowed, a negative count): the
     // cube may equal a recomputation that is just as wrong, so this is checked on its own.
-    let impossible: Vec<_> = cube
-        .iter()
-        .filter_map(|(k, c)| c.impossible().map(|why| (k, why)))
-        .collect();
-    for (k, why) in impossible.iter().take(20) {
+    let impossible = relevo_store::impossible_cells(&*store)?;
+    for (grain, k, why) in impossible.iter().take(20) {
         println!(
-            "impossible cell at interval {} {}/{}/{}: {why}",
+            "impossible {grain:?} cell at interval {} {}/{}/{}: {why}",
             k.interval, k.provider, k.queue, k.channel
         );
     }

@@ -218,3 +218,35 @@ fn secrets_are_stored_hashed() {
         .unwrap();
     assert_eq!(stored, secret_hash("plain-secret").to_vec());
 }
+
+/// A cell no valid records can make (what two records with talk_s = 9e15 once left: a sum past
+/// i64::MAX, wrapped negative) is named with its grain; the cube of valid records has none.
+#[test]
+fn impossible_cells_are_named() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    import(
+        &mut store,
+        (0..10)
+            .map(|i| answered(&i.to_string(), i * 60, 5))
+            .collect(),
+    );
+    assert_eq!(crate::impossible_cells(&store).unwrap(), vec![]);
+    let blob: Vec<u8> = store
+        .connection()
+        .query_row("SELECT cell FROM cube LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    let mut cell = relevo_metrics::Cell::decode(&blob).unwrap();
+    cell.talk_ms = 9_000_000_000_000_000_000_i64.wrapping_mul(2);
+    store
+        .connection()
+        .execute("UPDATE cube SET cell = ?1", [cell.encode()])
+        .unwrap();
+    let found = crate::impossible_cells(&store).unwrap();
+    assert!(!found.is_empty());
+    let (grain, _, why) = &found[0];
+    assert_eq!(*grain, relevo_core::Grain::Quarter);
+    assert!(
+        why.starts_with("talk sums to -446744073709551616 ms"),
+        "{why}"
+    );
+}
