@@ -67,6 +67,31 @@ pub fn parse(row: StoredTransition) -> Result<Loaded, RunError> {
 }
 
 /// One transition by id.
+/// Stores a new transition of `plan` that starts at `at_ms` (its phase 0 from then), recorded as
+/// created by `actor` at `now_ms`; returns its id.
+pub fn create(
+    store: &mut dyn Store,
+    plan: &TransitionPlan,
+    at_ms: i64,
+    actor: &str,
+    now_ms: i64,
+) -> Result<i64, RunError> {
+    let state = serde_json::to_string(&State::new(at_ms))
+        .map_err(|e| RunError::Corrupt(format!("cannot write the state: {e}")))?;
+    Ok(store.create_transition(
+        &relevo_store::NewTransition {
+            name: &plan.name,
+            queue: &plan.queue,
+            from_provider: &plan.from,
+            to_provider: &plan.to,
+            plan: &plan.source,
+            state: &state,
+        },
+        actor,
+        now_ms,
+    )?)
+}
+
 pub fn load(store: &dyn Store, id: i64) -> Result<Loaded, RunError> {
     let row = store.transition(id)?.ok_or_else(|| {
         RunError::NotFound(format!(

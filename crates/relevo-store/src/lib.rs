@@ -89,6 +89,17 @@ pub struct CellKey {
     pub channel: Channel,
 }
 
+impl From<relevo_metrics::report::CellRef<'_>> for CellKey {
+    fn from(r: relevo_metrics::report::CellRef<'_>) -> CellKey {
+        CellKey {
+            interval: r.interval,
+            provider: r.provider.to_string(),
+            queue: r.queue.to_string(),
+            channel: r.channel,
+        }
+    }
+}
+
 impl CellKey {
     /// The key as report code takes a cell's coordinates.
     pub fn cell_ref(&self) -> relevo_metrics::report::CellRef<'_> {
@@ -405,13 +416,7 @@ pub fn impossible_cells(store: &dyn Store) -> Result<Vec<(Grain, CellKey, String
             &Scope::All,
             &mut |r, c| {
                 if let Some(why) = c.impossible() {
-                    let key = CellKey {
-                        interval: r.interval,
-                        provider: r.provider.to_string(),
-                        queue: r.queue.to_string(),
-                        channel: r.channel,
-                    };
-                    out.push((grain, key, why));
+                    out.push((grain, CellKey::from(r), why));
                 }
             },
         )?;
@@ -441,15 +446,7 @@ pub fn rollup_mismatches(store: &dyn Store) -> Result<Vec<(Grain, CellKey)>, Sto
             i64::MAX / 2,
             &Scope::All,
             &mut |r, c| {
-                got.insert(
-                    CellKey {
-                        interval: r.interval,
-                        provider: r.provider.to_string(),
-                        queue: r.queue.to_string(),
-                        channel: r.channel,
-                    },
-                    c.clone(),
-                );
+                got.insert(CellKey::from(r), c.clone());
             },
         )?;
         let keys: std::collections::BTreeSet<&CellKey> = want.keys().chain(got.keys()).collect();

@@ -936,20 +936,8 @@ fn start_transition(
     let midnight =
         |d: Date| -> Result<i64> { Ok(d.to_zoned(tz.clone())?.timestamp().as_millisecond()) };
     let created_ms = midnight(created)?;
-    let state = relevo_transitions::State::new(created_ms);
     let actor = "relevo demo";
-    let id = store.create_transition(
-        &relevo_store::NewTransition {
-            name: &plan.name,
-            queue: &plan.queue,
-            from_provider: &plan.from,
-            to_provider: &plan.to,
-            plan: &plan.source,
-            state: &serde_json::to_string(&state)?,
-        },
-        actor,
-        created_ms,
-    )?;
+    let id = relevo_app::transitions::create(store, &plan, created_ms, actor, created_ms)?;
     let mut day = created.tomorrow()?;
     let mut last = None;
     while midnight(day)? <= now_ms {
@@ -958,7 +946,7 @@ fn start_transition(
         last = Some(o.state);
         day = day.tomorrow()?;
     }
-    let state = last.unwrap_or(state);
+    let state = last.unwrap_or_else(|| relevo_transitions::State::new(created_ms));
     let line = format!(
         "{id}, {} ({} → {}): phase {}/{} {} since {} ({})",
         plan.name,

@@ -11,7 +11,7 @@
 use crate::cli_util::open_store;
 use anyhow::{Context, Result, anyhow};
 use relevo_app::transitions::{Loaded, Op, Outcome, offered_by_provider, window_kpis};
-use relevo_store::{NewTransition, Store};
+use relevo_store::Store;
 use relevo_transitions::{Event, State, TransitionPlan, plan::format_duration};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -170,19 +170,7 @@ pub fn run(args: &TransitionArgs) -> Result<ExitCode> {
         TransitionCommand::Create { file, at } => {
             let plan = read_plan(file)?;
             let at = instant(at.as_ref(), &plan.zone, "--at")?;
-            let state = State::new(at);
-            let id = store.create_transition(
-                &NewTransition {
-                    name: &plan.name,
-                    queue: &plan.queue,
-                    from_provider: &plan.from,
-                    to_provider: &plan.to,
-                    plan: &plan.source,
-                    state: &serde_json::to_string(&state)?,
-                },
-                &who,
-                now_ms(),
-            )?;
+            let id = relevo_app::transitions::create(&mut *store, &plan, at, &who, now_ms())?;
             println!(
                 "created transition {id}: {} ({} on {} from {} to {}, {} phases)",
                 plan.name,

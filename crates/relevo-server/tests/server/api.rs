@@ -871,15 +871,9 @@ async fn a_write_beside_another_writer_waits_then_is_503_with_retry_after() {
     held.join().unwrap();
 
     // Past it: 503 with Retry-After, never 500, and nothing written.
-    let mut config = s.state.config().clone();
-    config.write_wait = std::time::Duration::from_millis(100);
-    let state = relevo_server::AppState::open(
-        config,
-        std::sync::Arc::new(|| crate::support::NOW_MS + 120_000),
-        std::sync::Arc::new(|_: &str| {}),
-    )
-    .unwrap();
-    let s = Server { state, ..s };
+    let s = s.reconfigured(crate::support::NOW_MS + 120_000, |c| {
+        c.write_wait = std::time::Duration::from_millis(100)
+    });
     let held = hold_the_write_lock(
         &s.state.config().db,
         std::time::Duration::from_millis(1_500),
@@ -1027,15 +1021,7 @@ async fn ids_that_cannot_exist_are_404_in_json_without_the_input() {
 #[tokio::test]
 async fn a_report_past_the_row_limit_is_refused_before_it_is_computed() {
     let s = Server::seeded("row-limit").await;
-    let mut config = s.state.config().clone();
-    config.max_report_rows = 2_000;
-    let state = relevo_server::AppState::open(
-        config,
-        std::sync::Arc::new(|| crate::support::NOW_MS),
-        std::sync::Arc::new(|_: &str| {}),
-    )
-    .unwrap();
-    let s = Server { state, ..s };
+    let s = s.reconfigured(crate::support::NOW_MS, |c| c.max_report_rows = 2_000);
     // A day by interval is 96 periods per group: answered.
     let r = s
         .call(

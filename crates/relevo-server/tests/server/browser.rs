@@ -323,26 +323,6 @@ fn base64_decode(s: &str) -> Vec<u8> {
     out
 }
 
-/// Serves `state` on a loopback port from its own runtime thread; returns the base URL.
-fn listen(state: relevo_server::AppState) -> String {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(l.local_addr().unwrap()).unwrap();
-            relevo_server::serve(l, state, std::future::pending())
-                .await
-                .unwrap();
-        });
-    });
-    format!("http://{}", rx.recv().unwrap())
-}
-
 #[test]
 fn log_in_switch_to_spanish_open_a_provider_and_find_the_chart() {
     let required = env("RELEVO_BROWSER_TESTS").as_deref() == Some("1");
@@ -419,7 +399,7 @@ fn log_in_switch_to_spanish_open_a_provider_and_find_the_chart() {
             (s, "ana")
         }
     };
-    let base = listen(server.state.clone());
+    let base = format!("http://{}", crate::support::listen(server.state.clone()));
     let shot =
         env("RELEVO_SCREENSHOT").map_or_else(|| root.join("e2e/dashboard.png"), PathBuf::from);
 

@@ -6,32 +6,10 @@ use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
-/// Serves `s` with `edit`ed settings on a loopback port from its own runtime thread.
-fn listen(s: &Server, edit: impl FnOnce(&mut relevo_server::Config)) -> SocketAddr {
-    let mut config = s.state.config().clone();
-    edit(&mut config);
-    let state = relevo_server::AppState::open(
-        config,
-        std::sync::Arc::new(|| crate::support::NOW_MS),
-        std::sync::Arc::new(|_: &str| {}),
-    )
-    .unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(l.local_addr().unwrap()).unwrap();
-            relevo_server::serve(l, state, std::future::pending())
-                .await
-                .unwrap();
-        });
-    });
-    rx.recv().unwrap()
+/// Serves `s`'s database with `edit`ed settings on a loopback port.
+fn listen(s: Server, edit: impl FnOnce(&mut relevo_server::Config)) -> (SocketAddr, Server) {
+    let s = s.reconfigured(crate::support::NOW_MS, edit);
+    (crate::support::listen(s.state.clone()), s)
 }
 
 fn connect(addr: SocketAddr) -> TcpStream {
@@ -58,7 +36,7 @@ fn closed(c: &mut TcpStream) -> bool {
 #[test]
 fn a_client_sending_its_headers_a_byte_at_a_time_is_let_go() {
     let s = Server::new("slowloris");
-    let addr = listen(&s, |c| c.header_read_timeout = Duration::from_millis(300));
+    let (addr, _s) = listen(s, |c| c.header_read_timeout = Duration::from_millis(300));
     let mut c = connect(addr);
     let request =
         b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
@@ -77,7 +55,7 @@ fn a_client_sending_its_headers_a_byte_at_a_time_is_let_go() {
 #[test]
 fn an_idle_keep_alive_connection_is_closed() {
     let s = Server::new("idle");
-    let addr = listen(&s, |c| c.header_read_timeout = Duration::from_millis(300));
+    let (addr, _s) = listen(s, |c| c.header_read_timeout = Duration::from_millis(300));
     let mut c = connect(addr);
     c.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
         .unwrap();
@@ -95,7 +73,7 @@ fn an_idle_keep_alive_connection_is_closed() {
 #[test]
 fn clients_past_the_connection_limit_wait_until_one_leaves() {
     let s = Server::new("limit");
-    let addr = listen(&s, |c| {
+    let (addr, _s) = listen(s, |c| {
         c.max_connections = 1;
         c.header_read_timeout = Duration::from_secs(30);
     });
@@ -130,7 +108,7 @@ fn clients_past_the_connection_limit_wait_until_one_leaves() {
 #[test]
 fn a_request_whose_body_never_ends_is_answered_503() {
     let s = Server::new("slow-body");
-    let addr = listen(&s, |c| c.request_timeout = Duration::from_millis(300));
+    let (addr, s) = listen(s, |c| c.request_timeout = Duration::from_millis(300));
     let mut c = connect(addr);
     let head = format!(
         "POST /api/v1/contacts HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\n\

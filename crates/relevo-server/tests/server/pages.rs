@@ -360,15 +360,9 @@ async fn a_flood_of_made_up_names_throttles_its_address_not_a_real_account() {
 #[tokio::test]
 async fn behind_a_trusted_proxy_the_forwarded_client_is_throttled_not_the_proxy() {
     let s = Server::new("proxy");
-    let mut config = s.state.config().clone();
-    config.trusted_proxies = vec!["10.0.0.1".parse().unwrap()];
-    let state = relevo_server::AppState::open(
-        config,
-        std::sync::Arc::new(|| crate::support::NOW_MS),
-        std::sync::Arc::new(|_: &str| {}),
-    )
-    .unwrap();
-    let s = Server { state, ..s };
+    let s = s.reconfigured(crate::support::NOW_MS, |c| {
+        c.trusted_proxies = vec!["10.0.0.1".parse().unwrap()]
+    });
     // An attacker behind the proxy, who also writes a fake address of their own on the left.
     for _ in 0..50 {
         let _ = s

@@ -255,6 +255,20 @@ impl Server {
         }
     }
 
+    /// The same database and tokens served with `edit`ed settings, its clock at `now_ms`.
+    pub fn reconfigured(self, now_ms: i64, edit: impl FnOnce(&mut Config)) -> Server {
+        let mut config = self.state.config().clone();
+        edit(&mut config);
+        let sink = self.log.clone();
+        let state = AppState::open(
+            config,
+            Arc::new(move || now_ms),
+            Arc::new(move |l: &str| sink.lock().unwrap().push(l.to_string())),
+        )
+        .unwrap();
+        Server { state, ..self }
+    }
+
     /// A server with the seed records pushed through the API.
     pub async fn seeded(tag: &str) -> Server {
         Server::seeded_with_contracts(tag, &[]).await
@@ -402,4 +416,24 @@ pub fn cookie_value(r: &Reply, name: &str) -> Option<String> {
             let (k, val) = first.split_once('=')?;
             (k == name).then(|| val.to_string())
         })
+}
+
+/// Serves `state` on a loopback port from its own runtime thread; returns the address.
+pub fn listen(state: AppState) -> std::net::SocketAddr {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(l.local_addr().unwrap()).unwrap();
+            relevo_server::serve(l, state, std::future::pending())
+                .await
+                .unwrap();
+        });
+    });
+    rx.recv().unwrap()
 }
