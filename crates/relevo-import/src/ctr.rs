@@ -20,7 +20,11 @@
 use crate::{Diagnostic, Item};
 use relevo_core::{Channel, ContactRecord, Direction, Outcome};
 use serde_json::Value;
-use std::io::BufRead;
+use std::io::{BufRead, Read};
+
+/// The largest CTR document read whole (an array, or records one after another without line
+/// breaks, as Kinesis Firehose writes them): S3 objects of contact trace records are a few MB.
+pub const MAX_DOCUMENT_BYTES: usize = 256 << 20;
 
 /// Streams CTRs. JSON lines stream with bounded memory; a pretty-printed object or an array (one S3
 /// object) is read whole, which is how Amazon Connect delivers those.
@@ -64,7 +68,21 @@ impl<R: BufRead> CtrRows<R> {
     fn whole_document(&mut self, first_line: u64) -> Vec<Result<(u64, Value), Diagnostic>> {
         let mut text = std::mem::take(&mut self.buf);
         let mut rest = String::new();
-        if let Err(e) = self.input.read_to_string(&mut rest) {
+        let read = (&mut self.input)
+            .take(MAX_DOCUMENT_BYTES as u64 + 1)
+            .read_to_string(&mut rest);
+        if read.is_ok() && rest.len() > MAX_DOCUMENT_BYTES {
+            self.done = true;
+            return vec![Err(Diagnostic::row(
+                first_line,
+                format!(
+                    "a JSON document (an array, or objects without line breaks) longer than {} MiB: \
+                     split the file, or deliver one record per line",
+                    MAX_DOCUMENT_BYTES >> 20
+                ),
+            ))];
+        }
+        if let Err(e) = read {
             self.done = true;
             return vec![Err(Diagnostic::row(
                 first_line,

@@ -232,20 +232,20 @@ fn open_source(
     head.truncate(n);
     let format = format.unwrap_or_else(|| detect_format(&name, &head));
     let file = File::open(path).with_context(|| format!("cannot read {name}"))?;
-    // No row may be longer than MAX_LINE_BYTES: what a parser buffers stays bounded. (A CTR file
-    // that is one JSON document is read whole, as Amazon Connect writes them: small objects.)
-    let reader = relevo_import::LineLimit::new(
-        Counting {
-            inner: file,
-            count: counter.clone(),
-        },
-        relevo_import::MAX_LINE_BYTES,
-    );
+    let reader = Counting {
+        inner: file,
+        count: counter.clone(),
+    };
+    // A CSV or JSON-lines row may not be longer than MAX_LINE_BYTES: what a parser buffers stays
+    // bounded. Contact trace records are not held to it (Kinesis Firehose writes them one after
+    // another on a single line); their parser bounds a whole document instead.
+    let limited = |r| relevo_import::LineLimit::new(r, relevo_import::MAX_LINE_BYTES);
     let header_err = |d: Diagnostic| anyhow::anyhow!("{name}: {d}");
     let rows: Box<dyn Iterator<Item = Item> + Send> = match format {
-        Format::Csv => Box::new(CsvRows::new(reader, opts).map_err(header_err)?),
+        Format::Csv => Box::new(CsvRows::new(limited(reader), opts).map_err(header_err)?),
         Format::Jsonl => Box::new(
-            JsonlRows::new(BufReader::with_capacity(1 << 20, reader), opts).map_err(header_err)?,
+            JsonlRows::new(BufReader::with_capacity(1 << 20, limited(reader)), opts)
+                .map_err(header_err)?,
         ),
         Format::AmazonConnectCtr => Box::new(
             CtrRows::new(

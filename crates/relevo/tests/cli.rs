@@ -1754,3 +1754,32 @@ fn a_file_with_a_line_past_the_bound_imports_nothing_in_any_mode() {
         r.stdout
     );
 }
+
+#[test]
+fn contact_trace_records_one_after_another_on_one_line_import_whatever_its_length() {
+    // Kinesis Firehose writes records without line breaks: a file of many is one long line, which
+    // the line bound of CSV and JSON lines must not refuse.
+    let d = temp_dir("firehose");
+    let text =
+        std::fs::read_to_string(test_data("amazon_connect/ctr_redelivery_case1-3.jsonl")).unwrap();
+    let record = text.lines().next().unwrap();
+    let id = "6fe40d2a-1a89-4d73-bfcf-5d9c33894f47";
+    let many: String = (0..500)
+        .map(|i| record.replace(id, &format!("firehose-{i:04}")))
+        .collect();
+    assert!(many.len() > 1 << 20 && !many.contains('\n'));
+    std::fs::write(d.join("firehose.json"), &many).unwrap();
+    let r = relevo(
+        &d,
+        &[
+            "import",
+            "firehose.json",
+            "--provider",
+            "inhouse",
+            "--format",
+            "amazon-connect-ctr",
+        ],
+    );
+    assert!(r.ok, "{}", r.stderr);
+    assert!(r.stdout.contains("500 inserted"), "{}", r.stdout);
+}
