@@ -424,8 +424,9 @@ impl ContactRecord {
 /// The bounds every record is held to (docs/DEFINITIONS.md §3.1), and why.
 ///
 /// Lengths are in bytes of UTF-8. Durations bound every sum the cube keeps: a cell holds at most
-/// [`MAX_CELL_CONTACTS`] contacts, so its largest sum (waits: 10⁸ × 400 days in ms ≈ 3.5 × 10¹⁸)
-/// stays below `i64::MAX` (≈ 9.2 × 10¹⁸); reports add cells in 128-bit integers.
+/// [`MAX_CELL_CONTACTS`](limits::MAX_CELL_CONTACTS) contacts, so its largest sum (waits:
+/// 10⁸ × 400 days in ms ≈ 3.5 × 10¹⁸) stays below `i64::MAX` (≈ 9.2 × 10¹⁸); reports add cells in
+/// 128-bit integers.
 pub mod limits {
     /// contact_id, provider, queue, agent: identifiers (vendor ids are 32–64 bytes).
     pub const MAX_KEY_BYTES: usize = 128;
