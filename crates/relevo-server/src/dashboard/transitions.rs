@@ -377,7 +377,7 @@ fn timeline_svg(lang: Lang, d: &Detail, tz: &jiff::tz::TimeZone, narrow: bool) -
 
 pub async fn detail_page(
     State(st): State<AppState>,
-    crate::error::IdPath(id): crate::error::IdPath,
+    id: Result<crate::error::IdPath, crate::ApiError>,
     Query(q): Query<PageQuery>,
     headers: HeaderMap,
 ) -> Response {
@@ -389,6 +389,11 @@ pub async fn detail_page(
     if let Err(e) = require_staff(&caller) {
         return page_error(lang, &caller, e);
     }
+    // An id that cannot exist is the page's "not found", in the page's language.
+    let id = match id {
+        Ok(crate::error::IdPath(id)) => id,
+        Err(e) => return page_error(lang, &caller, e),
+    };
     let now = st.now_ms();
     let d = match st.blocking(move |st| detail(st, id, now)).await {
         Ok(d) => d,

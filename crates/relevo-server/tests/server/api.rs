@@ -991,6 +991,30 @@ async fn every_response_carries_the_security_headers() {
 }
 
 #[tokio::test]
+async fn a_transition_page_for_an_id_that_cannot_exist_is_the_page_not_found() {
+    let s = Server::new("bad-id-page");
+    let sid = s
+        .login("ana", crate::support::PASSWORD)
+        .await
+        .unwrap_or_else(|r| panic!("{}", r.body));
+    let r = s
+        .page(
+            "/transitions/%3Cscript%3Ealert(1)%3C%2Fscript%3E?lang=es",
+            &sid,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(
+        r.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(r.body.contains("<html lang=\"es\">"), "{}", r.body);
+    assert!(!r.body.contains("<script>alert"));
+}
+
+#[tokio::test]
 async fn ids_that_cannot_exist_are_404_in_json_without_the_input() {
     let s = Server::new("ids");
     for path in [
