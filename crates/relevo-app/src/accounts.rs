@@ -137,6 +137,12 @@ pub fn add_user(
             "a password needs at least 8 characters",
         ));
     }
+    // A name is taken once: asking again is a conflict with what is stored, not a bad request.
+    if store.list_users()?.iter().any(|u| u.name == name) {
+        return Err(Error::Conflict(format!(
+            "a user named {name:?} already exists"
+        )));
+    }
     let hash = hash_password(password, cost)?;
     let id = store.add_user(name, &hash, role, provider, now_ms)?;
     store.audit(

@@ -8,6 +8,15 @@ use relevo_store::{Scope, Store};
 /// A queue's whole history within `scope` as 15-minute interval counts and mean handle times (all
 /// providers and channels summed), for forecasting.
 pub fn queue_history(store: &dyn Store, scope: &Scope, queue: &str) -> Result<History, Error> {
+    // The queues with data first (one grouped read): a queue with none is known without reading
+    // every cell.
+    let known = relevo_store::auth::scoped_queues(store, scope)?;
+    if !known.iter().any(|q| q == queue) {
+        return Err(Error::NotFound(format!(
+            "queue {queue:?} has no contacts in the store (known queues: {})",
+            known.join(", ")
+        )));
+    }
     let cells = store.cells(i64::MIN / 2, i64::MAX / 2, scope)?;
     let mut per: std::collections::BTreeMap<i64, relevo_metrics::Cell> =
         std::collections::BTreeMap::new();

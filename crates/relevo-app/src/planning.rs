@@ -144,21 +144,58 @@ pub struct Plan {
     pub rows: Vec<PlanRow>,
 }
 
+/// How far past its history a queue is forecast: 400 days (a forecast of hours further out is
+/// slow to compute and says nothing).
+pub const MAX_HORIZON_MS: i64 = 400 * 86_400_000;
+
+/// A plan that ends inside its queue's history (`inside`) or too far past it. Both depend on the
+/// stored history, not on the request alone: a conflict with it.
+fn outside_history(req: &PlanRequest, inside: bool) -> Error {
+    Error::Conflict(if inside {
+        format!(
+            "the plan ends {} inside the history of queue {:?}: plan future days",
+            req.to_label, req.queue
+        )
+    } else {
+        format!(
+            "the plan ends {} more than {} days after the history of queue {:?}: plan nearer days",
+            req.to_label,
+            MAX_HORIZON_MS / 86_400_000,
+            req.queue
+        )
+    })
+}
+
 /// The plan of `req.queue` over the requested span, from its history within `scope`.
 pub fn plan(store: &dyn Store, scope: &Scope, req: &PlanRequest) -> Result<Plan, Error> {
+    // The queue's groups span its history (they may reach wider, never narrower): a plan that
+    // ends before the history starts, or too far after it ends, is refused without reading it.
+    let spans: Vec<(i64, i64)> = store
+        .group_spans(scope)?
+        .into_iter()
+        .filter(|((_, q, _), _, _)| *q == req.queue)
+        .map(|(_, first, last)| (first, last))
+        .collect();
+    if let (Some(first), Some(last)) = (
+        spans.iter().map(|s| s.0).min(),
+        spans.iter().map(|s| s.1).max(),
+    ) {
+        let (first_ms, last_ms) = (
+            relevo_core::interval_start_ms(first),
+            relevo_core::interval_start_ms(last),
+        );
+        if req.to_ms <= first_ms || req.to_ms - last_ms > MAX_HORIZON_MS {
+            return Err(outside_history(req, req.to_ms <= first_ms));
+        }
+    }
     let history = crate::history::queue_history(store, scope, &req.queue)?;
     let last_ms = history
         .rows
         .last()
         .map_or(0, |r| r.period_start.as_millisecond());
-    if req.to_ms <= last_ms {
-        return Err(Error::invalid(
-            "to",
-            format!(
-                "the plan ends {} inside the history of queue {:?}: plan future days",
-                req.to_label, req.queue
-            ),
-        ));
+    // Both bounds depend on the stored history, not on the request alone: a conflict with it.
+    if req.to_ms <= last_ms || req.to_ms - last_ms > MAX_HORIZON_MS {
+        return Err(outside_history(req, req.to_ms <= last_ms));
     }
     // Forecast from the end of history up to the end of the span.
     let hours = ((req.to_ms - last_ms) / 3_600_000 + 24).max(24);

@@ -437,8 +437,9 @@ pub struct NewTokenDto {
     pub name: String,
     pub role: String,
     pub provider: Option<String>,
-    /// Days until the token expires (default 90; 0 = never).
-    pub expires_in_days: Option<u32>,
+    /// Days until the token expires (default 90; 0 = never): a whole number, which JSON may
+    /// write `30` or `30.0`.
+    pub expires_in_days: Option<f64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -461,8 +462,16 @@ pub async fn create_token(
         .parse()
         .map_err(|e: String| ApiError::bad_field("role", e))?;
     let now = st.now_ms();
-    let days = b.expires_in_days.unwrap_or(90);
-    let expires_at_ms = (days > 0).then(|| now + i64::from(days) * 86_400_000);
+    let days = b.expires_in_days.unwrap_or(90.0);
+    let max = crate::openapi::MAX_TOKEN_DAYS;
+    if !(days.fract() == 0.0 && (0.0..=f64::from(max)).contains(&days)) {
+        return Err(ApiError::bad_field(
+            "expires_in_days",
+            format!("a whole number of days from 0 (never) to {max}"),
+        ));
+    }
+    let days = days as i64;
+    let expires_at_ms = (days > 0).then(|| now + days * 86_400_000);
     let token = NewToken {
         name: b.name,
         role,

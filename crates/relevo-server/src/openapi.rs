@@ -13,15 +13,133 @@ pub enum In {
     Path,
 }
 
-/// One parameter: name, place, JSON type, required, description.
+/// What a parameter's value may be: its JSON Schema in the document, as exact as the handler
+/// that reads it (a value the schema allows is one the handler takes).
 #[derive(Clone, Copy, Debug)]
-pub struct Param(
-    pub &'static str,
-    pub In,
-    pub &'static str,
-    pub bool,
-    pub &'static str,
-);
+pub enum Ty {
+    /// A key (provider, queue): a non-empty string.
+    Key,
+    /// A comma-separated list of keys.
+    Keys,
+    /// Comma-separated channels.
+    Channels,
+    /// Comma-separated grouping names.
+    Group,
+    Bool,
+    /// A whole number in `[min, max]`.
+    Int(i64, i64),
+    /// A number within bounds: (lowest, whether the lowest itself is excluded, highest, whether
+    /// the highest is excluded); `None`: unbounded on that side.
+    Num(Option<f64>, bool, Option<f64>, bool),
+    Enum(&'static [&'static str]),
+    /// A day `YYYY-MM-DD`.
+    Day,
+    /// A day or an RFC 3339 instant.
+    DayOrInstant,
+    /// An RFC 3339 instant.
+    Instant,
+    /// A month `YYYY-MM`.
+    Month,
+    /// An IANA time zone name (the server's database).
+    Zone,
+    /// A stored id (`crate::error::IdPath`).
+    Id,
+}
+
+/// The longest a token may live, in days (100 years; 0 is never).
+pub const MAX_TOKEN_DAYS: u32 = 36_500;
+
+/// Years the store holds (1970–2199, docs/DEFINITIONS.md §3.1), as a pattern.
+const YEAR: &str = "(19[7-9][0-9]|2[01][0-9]{2})";
+/// A calendar day's month and day, as a pattern (the `date` format rules out the 31st of June).
+const MONTH_DAY: &str = "(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])";
+const CHANNELS: &str = "(voice|chat|email|messaging|web_form|social)";
+const GROUPS: &str = "(provider|queue|channel)";
+
+/// `YYYY-MM-DD` within the store's years.
+fn day_schema() -> Value {
+    json!({"type": "string", "format": "date", "pattern": format!("^{YEAR}-{MONTH_DAY}$")})
+}
+
+/// An RFC 3339 instant within the store's years, with `Z` or an offset under 18 hours.
+fn instant_schema() -> Value {
+    json!({
+        "type": "string",
+        "format": "date-time",
+        "pattern": format!(
+            "^{YEAR}-{MONTH_DAY}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{{1,9}})?(Z|[+-](0[0-9]|1[0-7]):[0-5][0-9])$"
+        )
+    })
+}
+
+/// A comma-separated list of one of `names` (a pattern of alternatives).
+fn list_schema(names: &str, allow_empty: bool) -> Value {
+    let list = format!("{names}(,{names})*");
+    let pattern = if allow_empty {
+        format!("^({list})?$")
+    } else {
+        format!("^{list}$")
+    };
+    json!({"type": "string", "pattern": pattern})
+}
+
+impl Ty {
+    /// The JSON Schema of a value.
+    pub fn schema(self) -> Value {
+        match self {
+            Ty::Key => json!({"type": "string", "minLength": 1}),
+            Ty::Keys => json!({"type": "string"}),
+            Ty::Channels => list_schema(CHANNELS, false),
+            Ty::Group => list_schema(GROUPS, true),
+            Ty::Bool => json!({"type": "boolean"}),
+            Ty::Int(min, max) => json!({"type": "integer", "minimum": min, "maximum": max}),
+            Ty::Num(min, min_excluded, max, max_excluded) => {
+                let mut v = json!({"type": "number"});
+                if let Some(m) = min {
+                    let key = if min_excluded {
+                        "exclusiveMinimum"
+                    } else {
+                        "minimum"
+                    };
+                    v[key] = json!(m);
+                }
+                if let Some(m) = max {
+                    let key = if max_excluded {
+                        "exclusiveMaximum"
+                    } else {
+                        "maximum"
+                    };
+                    v[key] = json!(m);
+                }
+                v
+            }
+            Ty::Enum(names) => json!({"type": "string", "enum": names}),
+            Ty::Day => day_schema(),
+            Ty::DayOrInstant => json!({"anyOf": [day_schema(), instant_schema()]}),
+            Ty::Instant => instant_schema(),
+            Ty::Month => json!({"type": "string", "pattern": format!("^{YEAR}-(0[1-9]|1[0-2])$")}),
+            Ty::Zone => json!({"$ref": "#/components/schemas/TimeZone"}),
+            Ty::Id => json!({"type": "integer", "format": "int64", "minimum": 1}),
+        }
+    }
+}
+
+/// Every time zone name the server knows (its bundled and system databases), sorted.
+pub fn zone_names() -> Vec<String> {
+    let mut names: Vec<String> = jiff::tz::db()
+        .available()
+        .map(|n| n.to_string())
+        .filter(|n| jiff::tz::TimeZone::get(n).is_ok())
+        .collect();
+    names.push("UTC".into());
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// One parameter: name, place, value, required, description.
+#[derive(Clone, Copy, Debug)]
+pub struct Param(pub &'static str, pub In, pub Ty, pub bool, pub &'static str);
 
 /// One API operation.
 #[derive(Debug)]
@@ -36,6 +154,9 @@ pub struct ApiRoute {
     pub body: Option<(&'static [&'static str], &'static str)>,
     /// Success status and schema component (`None`: no body).
     pub ok: (u16, Option<&'static str>),
+    /// The errors this operation answers besides those of every authenticated operation (400,
+    /// 401, 403, 503) and of every body (413): each with what it means here.
+    pub errors: &'static [(u16, &'static str)],
     /// Public (no authentication).
     pub public: bool,
     pub handler: fn() -> MethodRouter<AppState>,
@@ -45,112 +166,112 @@ const KPI_PARAMS: &[Param] = &[
     Param(
         "from",
         In::Query,
-        "string",
+        Ty::DayOrInstant,
         true,
         "first day (inclusive, whole day in tz) or RFC 3339 instant",
     ),
     Param(
         "to",
         In::Query,
-        "string",
+        Ty::DayOrInstant,
         true,
         "last day (inclusive) or RFC 3339 instant (exclusive)",
     ),
     Param(
         "by",
         In::Query,
-        "string",
+        Ty::Enum(&["interval", "hour", "day", "week", "month"]),
         false,
         "interval, hour, day (default), week or month",
     ),
     Param(
         "group",
         In::Query,
-        "string",
+        Ty::Group,
         false,
         "any of provider,queue,channel (comma-separated); channel is always added unless blend_channels=true",
     ),
     Param(
         "blend_channels",
         In::Query,
-        "boolean",
+        Ty::Bool,
         false,
         "let rows mix channels when group does not name channel (default false)",
     ),
     Param(
         "tz",
         In::Query,
-        "string",
+        Ty::Zone,
         false,
         "IANA time zone of the periods (default UTC)",
     ),
     Param(
         "sl_threshold",
         In::Query,
-        "integer",
+        Ty::Int(0, 4_294_967_295),
         false,
         "service-level threshold T, seconds (default per channel)",
     ),
     Param(
         "short_abandon",
         In::Query,
-        "integer",
+        Ty::Int(0, 4_294_967_295),
         false,
         "short-abandon threshold S, seconds (default 5)",
     ),
     Param(
         "abandon_treatment",
         In::Query,
-        "string",
+        Ty::Enum(&["counted", "excluded_within_t", "met"]),
         false,
         "counted (default), excluded_within_t or met",
     ),
     Param(
         "include_flowouts",
         In::Query,
-        "boolean",
+        Ty::Bool,
         false,
         "add flowouts to the service-level denominator",
     ),
     Param(
         "fcr_window_days",
         In::Query,
-        "integer",
+        Ty::Int(0, 4_294_967_295),
         false,
         "FCR window in days (default 7; 0 = no FCR)",
     ),
     Param(
         "as_of",
         In::Query,
-        "string",
+        Ty::DayOrInstant,
         false,
         "FCR counts windows closed by this instant (default now)",
     ),
     Param(
         "provider",
         In::Query,
-        "string",
+        Ty::Key,
         false,
         "only this provider (a provider caller may name only itself)",
     ),
     Param(
         "queue",
         In::Query,
-        "string",
+        Ty::Keys,
         false,
         "only these queues (comma-separated)",
     ),
     Param(
         "channel",
         In::Query,
-        "string",
+        Ty::Channels,
         false,
         "only these channels (comma-separated)",
     ),
     Param(
         "format",
         In::Query,
-        "string",
+        Ty::Enum(&["json", "csv"]),
         false,
         "json (default) or csv",
     ),
@@ -160,90 +281,90 @@ const ERLANG_PARAMS: &[Param] = &[
     Param(
         "arrivals",
         In::Query,
-        "number",
+        Ty::Num(Some(0.0), false, None, false),
         true,
         "contacts arriving per per_s seconds",
     ),
     Param(
         "per_s",
         In::Query,
-        "number",
+        Ty::Num(Some(0.0), true, None, false),
         false,
         "arrival window in seconds (default 1800)",
     ),
     Param(
         "aht_s",
         In::Query,
-        "number",
+        Ty::Num(Some(0.0), true, None, false),
         true,
         "average handle time, seconds",
     ),
     Param(
         "model",
         In::Query,
-        "string",
+        Ty::Enum(&["erlang_c", "erlang_a"]),
         false,
         "erlang_c (default) or erlang_a",
     ),
     Param(
         "patience_s",
         In::Query,
-        "number",
+        Ty::Num(Some(0.0), true, None, false),
         false,
         "mean patience for Erlang A, seconds (default 120)",
     ),
     Param(
         "agents",
         In::Query,
-        "number",
+        Ty::Num(Some(0.0), true, Some(10_000_000.0), false),
         false,
         "measures for this many agents (otherwise: the agents needed)",
     ),
     Param(
         "target_sl",
         In::Query,
-        "number",
+        Ty::Num(Some(0.0), false, Some(1.0), false),
         false,
         "service-level target, fraction in [0, 1]",
     ),
     Param(
         "sl_threshold_s",
         In::Query,
-        "number",
+        Ty::Num(Some(0.0), false, None, false),
         false,
         "service-level threshold, seconds (default 20)",
     ),
     Param(
         "max_asa_s",
         In::Query,
-        "number",
+        Ty::Num(Some(0.0), true, None, false),
         false,
         "largest acceptable ASA, seconds",
     ),
     Param(
         "max_abandon",
         In::Query,
-        "number",
+        Ty::Num(Some(0.0), false, Some(1.0), false),
         false,
         "largest acceptable abandonment, fraction",
     ),
     Param(
         "max_occupancy",
         In::Query,
-        "number",
+        Ty::Num(Some(0.0), true, Some(1.0), false),
         false,
         "largest acceptable occupancy, fraction",
     ),
     Param(
         "shrinkage",
         In::Query,
-        "number",
+        Ty::Num(Some(0.0), false, Some(1.0), true),
         false,
         "fraction of paid time unavailable, in [0, 1)",
     ),
 ];
 
-const ID_PARAM: &[Param] = &[Param("id", In::Path, "integer", true, "transition id")];
+const ID_PARAM: &[Param] = &[Param("id", In::Path, Ty::Id, true, "transition id")];
 
 /// Every API operation, in the order the document lists them.
 pub const ROUTES: &[ApiRoute] = &[
@@ -255,6 +376,7 @@ pub const ROUTES: &[ApiRoute] = &[
         params: &[],
         body: None,
         ok: (200, Some("Health")),
+        errors: &[],
         public: true,
         handler: || get(api::healthz),
     },
@@ -266,6 +388,7 @@ pub const ROUTES: &[ApiRoute] = &[
         params: &[],
         body: None,
         ok: (200, None),
+        errors: &[],
         public: true,
         handler: || get(api::metrics),
     },
@@ -277,6 +400,7 @@ pub const ROUTES: &[ApiRoute] = &[
         params: &[],
         body: None,
         ok: (200, None),
+        errors: &[],
         public: true,
         handler: || get(serve_document),
     },
@@ -291,6 +415,10 @@ pub const ROUTES: &[ApiRoute] = &[
             "ContactRecords",
         )),
         ok: (200, Some("ImportResult")),
+        errors: &[(
+            422,
+            "invalid records, each with its index and reason; nothing was written",
+        )],
         public: false,
         handler: || post(api::post_contacts),
     },
@@ -302,6 +430,10 @@ pub const ROUTES: &[ApiRoute] = &[
         params: KPI_PARAMS,
         body: None,
         ok: (200, Some("KpiReport")),
+        errors: &[(
+            404,
+            "a provider, queue or channel filter names no data; the message lists the known ones",
+        )],
         public: false,
         handler: || get(api::get_kpis),
     },
@@ -313,6 +445,10 @@ pub const ROUTES: &[ApiRoute] = &[
         params: &[],
         body: Some((&["text/csv"], "HoursCsv")),
         ok: (200, Some("HoursResult")),
+        errors: &[(
+            422,
+            "invalid rows, each with its index (0 = the first row after the header) and reason; nothing was written",
+        )],
         public: false,
         handler: || post(api::post_hours),
     },
@@ -325,27 +461,28 @@ pub const ROUTES: &[ApiRoute] = &[
             Param(
                 "from",
                 In::Query,
-                "string",
+                Ty::DayOrInstant,
                 true,
                 "first day (inclusive) or RFC 3339 instant",
             ),
             Param(
                 "to",
                 In::Query,
-                "string",
+                Ty::DayOrInstant,
                 true,
                 "last day (inclusive) or RFC 3339 instant (exclusive)",
             ),
             Param(
                 "tz",
                 In::Query,
-                "string",
+                Ty::Zone,
                 false,
                 "IANA time zone (default UTC)",
             ),
         ],
         body: None,
         ok: (200, Some("Hours")),
+        errors: &[],
         public: false,
         handler: || get(api::get_hours),
     },
@@ -357,6 +494,7 @@ pub const ROUTES: &[ApiRoute] = &[
         params: &[],
         body: None,
         ok: (200, Some("Contracts")),
+        errors: &[],
         public: false,
         handler: || get(api::get_contracts),
     },
@@ -366,12 +504,22 @@ pub const ROUTES: &[ApiRoute] = &[
         summary: "A provider's month judged against its contract: verdicts, credits (at-risk cap), bonuses, earn-back",
         roles: "all (a provider sees its own)",
         params: &[
-            Param("provider", In::Query, "string", true, "provider key"),
-            Param("month", In::Query, "string", true, "YYYY-MM"),
-            Param("as_of", In::Query, "string", false, "RFC 3339; default now"),
+            Param("provider", In::Query, Ty::Key, true, "provider key"),
+            Param("month", In::Query, Ty::Month, true, "YYYY-MM"),
+            Param(
+                "as_of",
+                In::Query,
+                Ty::Instant,
+                false,
+                "RFC 3339; default now",
+            ),
         ],
         body: None,
         ok: (200, Some("Scorecard")),
+        errors: &[(
+            404,
+            "no contract of that provider in force in that month (another provider's, for a provider caller)",
+        )],
         public: false,
         handler: || get(crate::contract_api::get_scorecard),
     },
@@ -381,54 +529,73 @@ pub const ROUTES: &[ApiRoute] = &[
         summary: "A queue's hourly forecast turned into required agents and scheduled staff (Erlang C, or Erlang A with patience)",
         roles: "all (scoped: a provider plans on its own contacts)",
         params: &[
-            Param("queue", In::Query, "string", true, "queue key"),
+            Param("queue", In::Query, Ty::Key, true, "queue key"),
             Param(
                 "from",
                 In::Query,
-                "string",
+                Ty::Day,
                 true,
                 "first day planned, YYYY-MM-DD (after the history)",
             ),
             Param(
                 "to",
                 In::Query,
-                "string",
+                Ty::Day,
                 true,
                 "last day planned, YYYY-MM-DD",
             ),
             Param(
                 "tz",
                 In::Query,
-                "string",
+                Ty::Zone,
                 false,
                 "IANA time zone (default UTC)",
             ),
             Param(
                 "target_sl",
                 In::Query,
-                "number",
+                Ty::Num(Some(0.0), true, Some(1.0), false),
                 false,
                 "service-level target (default 0.8)",
             ),
             Param(
                 "sl_threshold",
                 In::Query,
-                "number",
+                Ty::Num(Some(0.0), false, None, false),
                 false,
                 "seconds (default 20)",
             ),
-            Param("max_occupancy", In::Query, "number", false, "default 0.85"),
-            Param("shrinkage", In::Query, "number", false, "default 0.3"),
+            Param(
+                "max_occupancy",
+                In::Query,
+                Ty::Num(Some(0.0), true, Some(1.0), false),
+                false,
+                "default 0.85",
+            ),
+            Param(
+                "shrinkage",
+                In::Query,
+                Ty::Num(Some(0.0), false, Some(1.0), true),
+                false,
+                "default 0.3",
+            ),
             Param(
                 "patience",
                 In::Query,
-                "number",
+                Ty::Num(Some(0.0), true, None, false),
                 false,
                 "mean patience in seconds: Erlang A",
             ),
         ],
         body: None,
         ok: (200, Some("Plan")),
+        errors: &[
+            (404, "the queue has no history within the caller's access"),
+            (
+                409,
+                "the planned days do not fit the stored history: they end inside it, more than 400 days after it, or the forecast does not reach them",
+            ),
+        ],
         public: false,
         handler: || get(crate::planning::get_plan),
     },
@@ -438,12 +605,22 @@ pub const ROUTES: &[ApiRoute] = &[
         summary: "A provider's expected invoice for a month, with the scorecard's credits and bonuses",
         roles: "all (a provider sees its own)",
         params: &[
-            Param("provider", In::Query, "string", true, "provider key"),
-            Param("month", In::Query, "string", true, "YYYY-MM"),
-            Param("as_of", In::Query, "string", false, "RFC 3339; default now"),
+            Param("provider", In::Query, Ty::Key, true, "provider key"),
+            Param("month", In::Query, Ty::Month, true, "YYYY-MM"),
+            Param(
+                "as_of",
+                In::Query,
+                Ty::Instant,
+                false,
+                "RFC 3339; default now",
+            ),
         ],
         body: None,
         ok: (200, Some("Invoice")),
+        errors: &[(
+            404,
+            "no contract of that provider in force in that month (another provider's, for a provider caller)",
+        )],
         public: false,
         handler: || get(crate::contract_api::get_invoice),
     },
@@ -455,6 +632,7 @@ pub const ROUTES: &[ApiRoute] = &[
         params: &[],
         body: None,
         ok: (200, Some("Keys")),
+        errors: &[],
         public: false,
         handler: || get(api::get_providers),
     },
@@ -466,6 +644,7 @@ pub const ROUTES: &[ApiRoute] = &[
         params: &[],
         body: None,
         ok: (200, Some("Keys")),
+        errors: &[],
         public: false,
         handler: || get(api::get_queues),
     },
@@ -477,6 +656,7 @@ pub const ROUTES: &[ApiRoute] = &[
         params: ERLANG_PARAMS,
         body: None,
         ok: (200, Some("ErlangResult")),
+        errors: &[],
         public: false,
         handler: || get(api::get_erlang),
     },
@@ -488,6 +668,7 @@ pub const ROUTES: &[ApiRoute] = &[
         params: &[],
         body: None,
         ok: (200, Some("Me")),
+        errors: &[],
         public: false,
         handler: || get(api::get_me),
     },
@@ -499,6 +680,7 @@ pub const ROUTES: &[ApiRoute] = &[
         params: &[],
         body: Some((&["application/json"], "RouteRequest")),
         ok: (200, Some("RouteDecision")),
+        errors: &[(404, "no transition routes that queue and channel")],
         public: false,
         handler: || post(routing::post_route),
     },
@@ -510,6 +692,7 @@ pub const ROUTES: &[ApiRoute] = &[
         params: &[],
         body: None,
         ok: (200, Some("Transitions")),
+        errors: &[],
         public: false,
         handler: || get(transitions_api::list),
     },
@@ -521,6 +704,7 @@ pub const ROUTES: &[ApiRoute] = &[
         params: ID_PARAM,
         body: None,
         ok: (200, Some("Transition")),
+        errors: &[(404, "no such id within the caller's access")],
         public: false,
         handler: || get(transitions_api::get_one),
     },
@@ -532,6 +716,7 @@ pub const ROUTES: &[ApiRoute] = &[
         params: ID_PARAM,
         body: None,
         ok: (200, Some("RoutingDecisions")),
+        errors: &[(404, "no such id within the caller's access")],
         public: false,
         handler: || get(transitions_api::decisions),
     },
@@ -543,6 +728,13 @@ pub const ROUTES: &[ApiRoute] = &[
         params: ID_PARAM,
         body: Some((&["application/json"], "TransitionOp")),
         ok: (200, Some("TransitionOpResult")),
+        errors: &[
+            (404, "no such id within the caller's access"),
+            (
+                409,
+                "the operation does not apply in the transition's state",
+            ),
+        ],
         public: false,
         handler: || post(transitions_api::advance),
     },
@@ -554,6 +746,13 @@ pub const ROUTES: &[ApiRoute] = &[
         params: ID_PARAM,
         body: Some((&["application/json"], "TransitionOp")),
         ok: (200, Some("TransitionOpResult")),
+        errors: &[
+            (404, "no such id within the caller's access"),
+            (
+                409,
+                "the operation does not apply in the transition's state",
+            ),
+        ],
         public: false,
         handler: || post(transitions_api::hold),
     },
@@ -563,8 +762,15 @@ pub const ROUTES: &[ApiRoute] = &[
         summary: "Roll back one phase (`full`: to the baseline)",
         roles: "admin, manager",
         params: ID_PARAM,
-        body: Some((&["application/json"], "TransitionOp")),
+        body: Some((&["application/json"], "RollbackOp")),
         ok: (200, Some("TransitionOpResult")),
+        errors: &[
+            (404, "no such id within the caller's access"),
+            (
+                409,
+                "the operation does not apply in the transition's state",
+            ),
+        ],
         public: false,
         handler: || post(transitions_api::rollback),
     },
@@ -576,6 +782,13 @@ pub const ROUTES: &[ApiRoute] = &[
         params: ID_PARAM,
         body: Some((&["application/json"], "TransitionOp")),
         ok: (200, Some("TransitionOpResult")),
+        errors: &[
+            (404, "no such id within the caller's access"),
+            (
+                409,
+                "the operation does not apply in the transition's state",
+            ),
+        ],
         public: false,
         handler: || post(transitions_api::resume),
     },
@@ -587,6 +800,7 @@ pub const ROUTES: &[ApiRoute] = &[
         params: &[],
         body: None,
         ok: (200, Some("Tokens")),
+        errors: &[],
         public: false,
         handler: || get(api::list_tokens),
     },
@@ -598,6 +812,7 @@ pub const ROUTES: &[ApiRoute] = &[
         params: &[],
         body: Some((&["application/json"], "NewToken")),
         ok: (201, Some("CreatedToken")),
+        errors: &[],
         public: false,
         handler: || post(api::create_token),
     },
@@ -606,9 +821,10 @@ pub const ROUTES: &[ApiRoute] = &[
         path: "/api/v1/tokens/{id}",
         summary: "Revoke an API token",
         roles: "admin",
-        params: &[Param("id", In::Path, "integer", true, "token id")],
+        params: &[Param("id", In::Path, Ty::Id, true, "token id")],
         body: None,
         ok: (204, None),
+        errors: &[(404, "no live token with that id")],
         public: false,
         handler: || delete(api::revoke_token),
     },
@@ -620,6 +836,7 @@ pub const ROUTES: &[ApiRoute] = &[
         params: &[],
         body: None,
         ok: (200, Some("Users")),
+        errors: &[],
         public: false,
         handler: || get(api::list_users),
     },
@@ -631,6 +848,7 @@ pub const ROUTES: &[ApiRoute] = &[
         params: &[],
         body: Some((&["application/json"], "NewUser")),
         ok: (201, None),
+        errors: &[(409, "a user of that name exists")],
         public: false,
         handler: || post(api::add_user),
     },
@@ -642,33 +860,108 @@ pub const ROUTES: &[ApiRoute] = &[
         params: &[Param(
             "limit",
             In::Query,
-            "integer",
+            Ty::Int(0, 4_294_967_295),
             false,
             "most entries (default 100)",
         )],
         body: None,
         ok: (200, Some("Audit")),
+        errors: &[],
         public: false,
         handler: || get(api::get_audit),
     },
 ];
+
+/// The schema of one canonical field in a JSON body (docs/DEFINITIONS.md §3 and its bounds,
+/// §3.1); the body parser holds values to these JSON types (`relevo_import::body`).
+fn contact_field(name: &str) -> Value {
+    // Identifiers: at most 128 bytes, no control characters; free text: 256 bytes, tab and line
+    // breaks allowed. JSON Schema counts characters, so the byte bounds are in the description.
+    let key = |required: bool| {
+        let mut v = json!({
+            "type": if required { json!("string") } else { json!(["string", "null"]) },
+            "maxLength": relevo_core::limits::MAX_KEY_BYTES,
+            "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*$",
+            "description": "at most 128 bytes of UTF-8, no control characters"
+        });
+        if required {
+            v["minLength"] = json!(1);
+        }
+        v
+    };
+    let text = |bytes: usize| {
+        json!({
+            "type": ["string", "null"],
+            "maxLength": bytes,
+            "pattern": "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$",
+            "description": format!("at most {bytes} bytes of UTF-8; tab and line breaks allowed, no other control character")
+        })
+    };
+    let mut instant = instant_schema();
+    let nullable = |mut v: Value| {
+        v["type"] = json!([v["type"].clone(), "null"]);
+        v
+    };
+    match name {
+        "contact_id" | "queue" => key(true),
+        "provider" => {
+            let mut v = key(false);
+            v["description"] = json!(
+                "at most 128 bytes; a provider caller's own provider when absent, and no other"
+            );
+            v
+        }
+        "agent" => key(false),
+        "customer" | "reason" => text(relevo_core::limits::MAX_TEXT_BYTES),
+        "language" => {
+            let mut v = key(false);
+            v["maxLength"] = json!(relevo_core::limits::MAX_LANGUAGE_BYTES);
+            v["description"] = json!("a BCP 47 tag such as es-ES (not checked), at most 35 bytes");
+            v
+        }
+        "channel" => {
+            json!({"type": "string", "enum": ["voice", "chat", "email", "messaging", "web_form", "social"]})
+        }
+        "direction" => {
+            json!({"type": ["string", "null"], "enum": ["inbound", "outbound", null], "description": "default inbound"})
+        }
+        "outcome" => {
+            json!({"type": ["string", "null"], "enum": ["answered", "abandoned", "flowout", null], "description": "derived from the times when absent"})
+        }
+        "arrived_at" => {
+            instant["description"] = json!("RFC 3339, 1970-01-01 to 2199-12-31 UTC");
+            instant
+        }
+        "answered_at" | "abandoned_at" | "ended_at" => {
+            instant["description"] = json!(
+                "RFC 3339, not before arrived_at (ended_at not before answered_at), within 400 days of it"
+            );
+            nullable(instant)
+        }
+        "updated_at" => {
+            instant["description"] =
+                json!("RFC 3339: the record's version (default: its latest time)");
+            nullable(instant)
+        }
+        "talk_s" | "hold_s" | "acw_s" => {
+            json!({"type": ["number", "null"], "minimum": 0, "maximum": 86400, "description": "seconds, kept to the millisecond"})
+        }
+        "csat" => json!({"type": ["integer", "null"], "minimum": 1, "maximum": 5}),
+        "nps" => json!({"type": ["integer", "null"], "minimum": 0, "maximum": 10}),
+        "qa_score" => {
+            json!({"type": ["number", "null"], "minimum": 0, "maximum": 100, "description": "kept to a thousandth of a point"})
+        }
+        "resolved" | "transferred" => json!({"type": ["boolean", "null"]}),
+        other => unreachable!("canonical field {other} has no schema"),
+    }
+}
 
 fn schemas() -> Value {
     let s = |t: &str| json!({"type": t});
     let ns = |t: &str| json!({"type": [t, "null"]});
     let canonical: serde_json::Map<String, Value> = relevo_import::CANONICAL
         .iter()
-        .map(|c| {
-            let t = match *c {
-                "talk_s" | "hold_s" | "acw_s" | "qa_score" => {
-                    json!({"type": ["number", "string", "null"]})
-                }
-                "csat" | "nps" => json!({"type": ["integer", "string", "null"]}),
-                "resolved" | "transferred" => json!({"type": ["boolean", "string", "null"]}),
-                _ => json!({"type": ["string", "null"]}),
-            };
-            (c.to_string(), t)
-        })
+        .map(|c| (c.to_string(), contact_field(c)))
         .collect();
     let row_props: serde_json::Map<String, Value> = relevo_metrics::report::CSV_COLUMNS
         .split(',')
@@ -708,8 +1001,16 @@ fn schemas() -> Value {
             }
         }}
     });
+    let roles = json!({"type": "string", "enum": ["admin", "manager", "analyst", "provider"]});
+    let provider = json!({"type": ["string", "null"], "description": "the provider key: required for the provider role, and for no other"});
+    // A provider role names its provider; the other roles name none.
+    let role_provider = json!([
+        {"properties": {"role": {"enum": ["admin", "manager", "analyst"]}, "provider": {"type": "null"}}},
+        {"required": ["provider"], "properties": {"role": {"const": "provider"}, "provider": {"type": "string", "pattern": "\\S"}}}
+    ]);
     let mut v = json!({
         "Error": error,
+        "TimeZone": {"type": "string", "description": "an IANA time zone name", "enum": zone_names()},
         "Health": {"type": "object", "properties": {"status": s("string")}},
         "ContactRecord": {
             "type": "object",
@@ -718,7 +1019,7 @@ fn schemas() -> Value {
             "additionalProperties": false,
             "properties": canonical
         },
-        "ContactRecords": {"type": "array", "items": {"$ref": "#/components/schemas/ContactRecord"}},
+        "ContactRecords": {"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/ContactRecord"}, "description": "at most the server's batch limit (`relevo serve --max-batch`, default 10,000)"},
         "ImportResult": {
             "type": "object",
             "required": ["received", "inserted", "replaced", "ignored"],
@@ -774,10 +1075,11 @@ fn schemas() -> Value {
             "additionalProperties": false,
             "properties": {
                 "name": s("string"),
-                "role": {"enum": ["admin", "manager", "analyst", "provider"]},
-                "provider": {"type": "string", "description": "required for the provider role"},
-                "expires_in_days": {"type": "integer", "description": "default 90; 0 = never"}
-            }
+                "role": roles,
+                "provider": provider,
+                "expires_in_days": {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_TOKEN_DAYS, "description": "default 90; 0 = never"}
+            },
+            "oneOf": role_provider
         },
         "CreatedToken": {
             "type": "object",
@@ -793,11 +1095,12 @@ fn schemas() -> Value {
             "required": ["name", "password", "role"],
             "additionalProperties": false,
             "properties": {
-                "name": s("string"),
+                "name": {"type": "string", "pattern": "\\S", "description": "not blank; taken once (another user of the name is 409)"},
                 "password": {"type": "string", "minLength": 8},
-                "role": {"enum": ["admin", "manager", "analyst", "provider"]},
-                "provider": s("string")
-            }
+                "role": roles,
+                "provider": provider
+            },
+            "oneOf": role_provider
         },
         "AuditEntry": {
             "type": "object",
@@ -853,6 +1156,10 @@ fn contract_schemas() -> Value {
 fn transition_schemas() -> Value {
     let s = |t: &str| json!({"type": t});
     let ns = |t: &str| json!({"type": [t, "null"]});
+    let reason = json!({"type": "string", "pattern": "\\S", "description": "why (not blank): recorded in the event, the webhook and the audit log"});
+    let mut at = instant_schema();
+    at["type"] = json!(["string", "null"]);
+    at["description"] = json!("arrival, RFC 3339 (default: now)");
     json!({
         "RouteRequest": {
             "type": "object",
@@ -860,10 +1167,10 @@ fn transition_schemas() -> Value {
             "additionalProperties": false,
             "properties": {
                 "queue": s("string"),
-                "channel": {"enum": ["voice", "chat", "email", "messaging", "web_form", "social"]},
-                "language": {"type": "string", "description": "the language the contact needs (exact tag)"},
-                "customer": {"type": "string", "description": "the customer's key, for stickiness (hashed with the store's key, never stored)"},
-                "at": {"type": "string", "description": "arrival, RFC 3339 (default: now)"}
+                "channel": {"type": "string", "enum": ["voice", "chat", "email", "messaging", "web_form", "social"]},
+                "language": {"type": ["string", "null"], "description": "the language the contact needs (exact tag)"},
+                "customer": {"type": ["string", "null"], "description": "the customer's key, for stickiness (hashed with the store's key, never stored)"},
+                "at": at
             }
         },
         "RouteDecision": {
@@ -896,7 +1203,16 @@ fn transition_schemas() -> Value {
             "type": "object",
             "required": ["reason"],
             "additionalProperties": false,
-            "properties": {"reason": s("string"), "full": {"type": "boolean", "description": "rollback only: to the baseline"}}
+            "properties": {"reason": reason.clone()}
+        },
+        "RollbackOp": {
+            "type": "object",
+            "required": ["reason"],
+            "additionalProperties": false,
+            "properties": {
+                "reason": reason,
+                "full": {"type": ["boolean", "null"], "description": "to the baseline (default: one phase back)"}
+            }
         },
         "TransitionOpResult": {"type": "object", "properties": {
             "id": s("integer"), "phase": s("integer"), "phase_name": s("string"), "share": s("number"),
@@ -920,13 +1236,7 @@ pub fn document() -> Value {
             .params
             .iter()
             .map(|Param(name, place, ty, required, description)| {
-                // Ids in paths are whole numbers from 1 (crate::error::IdPath).
-                let schema = match (place, *ty) {
-                    (In::Path, "integer") => {
-                        json!({"type": "integer", "format": "int64", "minimum": 1})
-                    }
-                    _ => json!({"type": ty}),
-                };
+                let schema = ty.schema();
                 json!({
                     "name": name,
                     "in": match place { In::Query => "query", In::Path => "path" },
@@ -966,39 +1276,22 @@ pub fn document() -> Value {
                 "403".into(),
                 error_response("the role may not do this, or the data is outside its scope"),
             );
-        }
-        if r.path.contains("{id}") {
-            responses.insert(
-                "404".into(),
-                error_response("no such id within the caller's access"),
-            );
-        }
-        if r.path == "/api/v1/kpis" {
-            responses.insert(
-                "404".into(),
-                error_response(
-                    "a provider, queue or channel filter names no data; the message lists the known ones",
-                ),
-            );
-        }
-        if r.method != "get" && !r.public {
-            let mut busy = error_response(
-                "another writer held the database past the write wait; nothing was written, send it again",
-            );
+            let mut busy = error_response(if r.method == "get" {
+                "the answer took longer than the request time limit; ask for less"
+            } else {
+                "another writer held the database past the write wait (or the request took longer than the time limit); nothing was written, send it again"
+            });
             busy["headers"] = json!({"Retry-After": {
                 "description": "seconds to wait before sending again",
                 "schema": {"type": "integer", "minimum": 1}
             }});
             responses.insert("503".into(), busy);
         }
-        if r.path == "/api/v1/contacts" || (r.path == "/api/v1/hours" && r.method == "post") {
+        if r.body.is_some() {
             responses.insert("413".into(), error_response("body over the size limit"));
-            responses.insert(
-                "422".into(),
-                error_response(
-                    "invalid records, each with its index and reason; nothing was written",
-                ),
-            );
+        }
+        for (status, description) in r.errors {
+            responses.insert(status.to_string(), error_response(description));
         }
         let mut op = json!({
             "summary": r.summary,

@@ -63,7 +63,7 @@ fn record_problems_name_the_field() {
         expect![[r#"
             0: invalid line 1, column "csat": 9 is outside 1–5: "9"
             1: invalid line 2, column "qeue": unknown field (not canonical)
-            2: invalid line 3, column "csat": expected a string, number or boolean: "[5]"
+            2: invalid line 3, column "csat": expected a whole number or null: "[5]"
             3: invalid line 4: expected a JSON object: "7"
             4: record acme/c1 q answered
         "#]],
@@ -99,6 +99,37 @@ fn body_errors() {
         expect![[r#"
             0: invalid line 1, column 16: not a JSON object: EOF while parsing an object at line 1 column 16
             1: invalid line 2, column 2: not a JSON object: expected ident at line 1 column 2
+        "#]],
+    );
+}
+
+#[test]
+fn values_have_their_json_types() {
+    check(
+        &format!(
+            "[{}, {}, {}, {}, {}, {}, {}, {}]",
+            OK.replace("\"csat\":5", "\"csat\":\"5\""),
+            OK.replace("\"csat\":5", "\"csat\":4.5,\"nps\":7.0"),
+            OK.replace("\"c1\"", "7"),
+            OK.replace("\"csat\":5", "\"resolved\":\"yes\""),
+            OK.replace("\"csat\":5", "\"talk_s\":\"12\""),
+            OK.replace(
+                "\"csat\":5",
+                "\"talk_s\":12.5,\"resolved\":true,\"agent\":null"
+            ),
+            OK.replace("\"csat\":5", "\"csat\":5.0,\"updated_at\":null"),
+            OK.replace("\"csat\":5", "\"updated_at\":\"\""),
+        ),
+        10,
+        expect![[r#"
+            0: invalid line 1, column "csat": expected a whole number or null: "\"5\""
+            1: invalid line 2, column "csat": expected a whole number or null: "4.5"
+            2: invalid line 3, column "contact_id": expected a string or null: "7"
+            3: invalid line 4, column "resolved": expected a boolean (true or false) or null: "\"yes\""
+            4: invalid line 5, column "talk_s": expected a number or null: "\"12\""
+            5: record acme/c1 q answered
+            6: record acme/c1 q answered
+            7: invalid line 8, column "updated_at": expected an RFC 3339 time or null: "\"\""
         "#]],
     );
 }

@@ -3,6 +3,7 @@
 //! headless browser (when Chromium is installed or `RELEVO_BROWSER_TESTS=1`).
 
 mod api;
+mod api_contract;
 mod browser;
 mod contracts;
 mod edges;
