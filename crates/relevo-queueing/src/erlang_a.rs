@@ -80,6 +80,18 @@ pub struct ErlangA {
     ln_tail: f64,
 }
 
+/// `agents · patience / AHT` (the model's `a`) must be a positive finite number: a patience so
+/// short against the handle time that it underflows to zero has no Erlang A queue.
+pub(crate) fn checked_patience_ratio(ratio: f64, patience_s: f64) -> Result<(), QueueingError> {
+    crate::error::check(
+        "patience_s",
+        patience_s,
+        "a patience that is not vanishingly small against the handle time",
+        |_| ratio > 0.0 && ratio.is_finite(),
+    )
+    .map(|_| ())
+}
+
 impl ErlangA {
     /// `arrivals_per_s` ≥ 0, `aht_s` > 0, `patience_s` > 0 (mean time to abandon), `agents`
     /// > 0 (fractional allowed, at most 1e7). Any load is accepted.
@@ -92,6 +104,7 @@ impl ErlangA {
         let (arrivals_per_s, aht_s, load) = crate::checked_traffic(arrivals_per_s, aht_s)?;
         let patience_s = positive("patience_s", patience_s)?;
         let agents = checked_agents(agents)?;
+        checked_patience_ratio(agents * patience_s / aht_s, patience_s)?;
         let odds = odds(blocking(load, agents));
         Ok(Self::with_odds(
             arrivals_per_s,

@@ -272,6 +272,8 @@ impl Search {
         let (arrivals_per_s, aht_s, load) = checked_traffic(p.arrivals_per_s, p.aht_s)?;
         if let Model::ErlangA { patience_s } = p.model {
             positive("patience_s", patience_s)?;
+            // At one agent and above (the search's counts).
+            crate::erlang_a::checked_patience_ratio(patience_s / aht_s, patience_s)?;
         }
         let t = &p.targets;
         if let Some(sl) = t.service_level {

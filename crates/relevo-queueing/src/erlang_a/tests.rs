@@ -95,3 +95,11 @@ fn rejects_bad_patience() {
         "patience_s must be a positive finite number, got -1"
     );
 }
+
+#[test]
+fn a_patience_that_vanishes_against_the_handle_time_is_refused_not_a_panic() {
+    // GET /api/v1/plan with patience 5e-324 once failed an assertion in the model (a 500).
+    let e = ErlangA::new(0.1, 180.0, 5e-324, 10.0).unwrap_err();
+    assert!(e.to_string().contains("patience_s"), "{e}");
+    assert!(ErlangA::new(0.1, 180.0, 1e-3, 10.0).is_ok());
+}
