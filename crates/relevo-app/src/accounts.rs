@@ -289,3 +289,42 @@ pub fn login_succeeded(store: &dyn Store, name: &str, address: &str) -> Result<(
     store.clear_login_failures(&user)?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_failed_from_many_addresses_backs_off_and_is_not_locked_out() {
+        let store = relevo_store::open("sqlite::memory:").unwrap();
+        let limits = LoginLimits::default();
+        let mut now = 1_000_000;
+        // Twenty failures for ana, each from another address: no pair or address is over.
+        for i in 0..limits.per_account {
+            let gate = login_gate(&*store, "ana", &format!("10.0.0.{i}"), now, &limits).unwrap();
+            assert_eq!(gate, LoginGate::Open, "attempt {i}");
+            login_failed(&*store, "ana", &format!("10.0.0.{i}"), now).unwrap();
+            now += 1_000;
+        }
+        // Now ana backs off: refused right after a failure, from a new address too...
+        let gate = login_gate(&*store, "ana", "10.0.1.1", now, &limits).unwrap();
+        assert_eq!(gate, LoginGate::Throttled("name, backing off"));
+        // ...open again once the back-off has passed, and other names never noticed.
+        now += limits.backoff_ms + 1;
+        assert_eq!(
+            login_gate(&*store, "ana", "10.0.1.1", now, &limits).unwrap(),
+            LoginGate::Open
+        );
+        assert_eq!(
+            login_gate(&*store, "bob", "10.0.0.1", now, &limits).unwrap(),
+            LoginGate::Open
+        );
+        // A login forgets the name's failures.
+        login_succeeded(&*store, "ana", "10.0.1.1").unwrap();
+        login_failed(&*store, "ana", "10.0.1.2", now).unwrap();
+        assert_eq!(
+            login_gate(&*store, "ana", "10.0.1.3", now, &limits).unwrap(),
+            LoginGate::Open
+        );
+    }
+}

@@ -364,6 +364,18 @@ const ERLANG_PARAMS: &[Param] = &[
     ),
 ];
 
+/// A provider's month as of an instant: the scorecard's and the invoice's parameters.
+const PROVIDER_MONTH_PARAMS: &[Param] = &[
+    Param("provider", In::Query, Ty::Key, true, "provider key"),
+    Param("month", In::Query, Ty::Month, true, "YYYY-MM"),
+    Param(
+        "as_of",
+        In::Query,
+        Ty::Instant,
+        false,
+        "RFC 3339; default now",
+    ),
+];
 const ID_PARAM: &[Param] = &[Param("id", In::Path, Ty::Id, true, "transition id")];
 
 /// Every API operation, in the order the document lists them.
@@ -503,17 +515,7 @@ pub const ROUTES: &[ApiRoute] = &[
         path: "/api/v1/scorecard",
         summary: "A provider's month judged against its contract: verdicts, credits (at-risk cap), bonuses, earn-back",
         roles: "all (a provider sees its own)",
-        params: &[
-            Param("provider", In::Query, Ty::Key, true, "provider key"),
-            Param("month", In::Query, Ty::Month, true, "YYYY-MM"),
-            Param(
-                "as_of",
-                In::Query,
-                Ty::Instant,
-                false,
-                "RFC 3339; default now",
-            ),
-        ],
+        params: PROVIDER_MONTH_PARAMS,
         body: None,
         ok: (200, Some("Scorecard")),
         errors: &[(
@@ -604,17 +606,7 @@ pub const ROUTES: &[ApiRoute] = &[
         path: "/api/v1/invoice",
         summary: "A provider's expected invoice for a month, with the scorecard's credits and bonuses",
         roles: "all (a provider sees its own)",
-        params: &[
-            Param("provider", In::Query, Ty::Key, true, "provider key"),
-            Param("month", In::Query, Ty::Month, true, "YYYY-MM"),
-            Param(
-                "as_of",
-                In::Query,
-                Ty::Instant,
-                false,
-                "RFC 3339; default now",
-            ),
-        ],
+        params: PROVIDER_MONTH_PARAMS,
         body: None,
         ok: (200, Some("Invoice")),
         errors: &[(
