@@ -298,6 +298,24 @@ pub struct ErlangResult {
 
 /// Runs the calculator (shared by the API and the planning page).
 pub fn erlang(q: &ErlangQuery) -> Result<ErlangResult, ApiError> {
+    let p = crate::openapi::ERLANG_PARAMS;
+    for (name, value) in [
+        ("arrivals", Some(q.arrivals)),
+        ("per_s", q.per_s),
+        ("aht_s", Some(q.aht_s)),
+        ("patience_s", q.patience_s),
+        ("agents", q.agents),
+        ("target_sl", q.target_sl),
+        ("sl_threshold_s", q.sl_threshold_s),
+        ("max_asa_s", q.max_asa_s),
+        ("max_abandon", q.max_abandon),
+        ("max_occupancy", q.max_occupancy),
+        ("shrinkage", q.shrinkage),
+    ] {
+        if let Some(v) = value {
+            crate::openapi::check_number(p, name, v)?;
+        }
+    }
     let per_s = q.per_s.unwrap_or(1800.0);
     if per_s.is_nan() || per_s <= 0.0 {
         return Err(ApiError::bad_field("per_s", "per_s must be positive"));

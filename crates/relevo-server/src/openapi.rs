@@ -124,6 +124,36 @@ impl Ty {
     }
 }
 
+/// Holds a number to the range `params` documents for `name` (a finite number; handlers call this
+/// so that what the document allows and what they take are the same).
+pub fn check_number(params: &[Param], name: &str, value: f64) -> Result<(), crate::ApiError> {
+    let Some(Param(_, _, Ty::Num(min, min_excluded, max, max_excluded), _, _)) =
+        params.iter().find(|p| p.0 == name)
+    else {
+        return Ok(());
+    };
+    let above = min.is_none_or(|m| if *min_excluded { value > m } else { value >= m });
+    let below = max.is_none_or(|m| if *max_excluded { value < m } else { value <= m });
+    if value.is_finite() && above && below {
+        return Ok(());
+    }
+    let range = match (min, max) {
+        (Some(lo), Some(hi)) => format!(
+            "{}{lo}, {hi}{}",
+            if *min_excluded { "(" } else { "[" },
+            if *max_excluded { ")" } else { "]" }
+        ),
+        (Some(lo), None) if *min_excluded => format!("above {lo}"),
+        (Some(lo), None) => format!("{lo} or more"),
+        (None, Some(hi)) => format!("at most {hi}"),
+        (None, None) => "finite".into(),
+    };
+    Err(crate::ApiError::bad_field(
+        name,
+        format!("{name} must be a number {range}, not {value}"),
+    ))
+}
+
 /// Every time zone name the server knows (its bundled and system databases), sorted.
 pub fn zone_names() -> Vec<String> {
     let mut names: Vec<String> = jiff::tz::db()
@@ -277,7 +307,7 @@ const KPI_PARAMS: &[Param] = &[
     ),
 ];
 
-const ERLANG_PARAMS: &[Param] = &[
+pub const ERLANG_PARAMS: &[Param] = &[
     Param(
         "arrivals",
         In::Query,
@@ -376,6 +406,67 @@ const PROVIDER_MONTH_PARAMS: &[Param] = &[
         "RFC 3339; default now",
     ),
 ];
+
+pub const PLAN_PARAMS: &[Param] = &[
+    Param("queue", In::Query, Ty::Key, true, "queue key"),
+    Param(
+        "from",
+        In::Query,
+        Ty::Day,
+        true,
+        "first day planned, YYYY-MM-DD (after the history)",
+    ),
+    Param(
+        "to",
+        In::Query,
+        Ty::Day,
+        true,
+        "last day planned, YYYY-MM-DD (at most 31 days from the first)",
+    ),
+    Param(
+        "tz",
+        In::Query,
+        Ty::Zone,
+        false,
+        "IANA time zone (default UTC)",
+    ),
+    Param(
+        "target_sl",
+        In::Query,
+        Ty::Num(Some(0.0), true, Some(1.0), false),
+        false,
+        "service-level target (default 0.8)",
+    ),
+    Param(
+        "sl_threshold",
+        In::Query,
+        Ty::Num(Some(0.0), false, None, false),
+        false,
+        "seconds (default 20)",
+    ),
+    Param(
+        "max_occupancy",
+        In::Query,
+        Ty::Num(Some(0.0), true, Some(1.0), false),
+        false,
+        "default 0.85",
+    ),
+    Param(
+        "shrinkage",
+        In::Query,
+        Ty::Num(Some(0.0), false, Some(1.0), true),
+        false,
+        "default 0.3",
+    ),
+    Param(
+        "patience",
+        In::Query,
+        Ty::Num(Some(0.0), true, None, false),
+        false,
+        "mean patience in seconds: Erlang A",
+    ),
+];
+
 const ID_PARAM: &[Param] = &[Param("id", In::Path, Ty::Id, true, "transition id")];
 
 /// Every API operation, in the order the document lists them.
@@ -530,65 +621,7 @@ pub const ROUTES: &[ApiRoute] = &[
         path: "/api/v1/plan",
         summary: "A queue's hourly forecast turned into required agents and scheduled staff (Erlang C, or Erlang A with patience)",
         roles: "all (scoped: a provider plans on its own contacts)",
-        params: &[
-            Param("queue", In::Query, Ty::Key, true, "queue key"),
-            Param(
-                "from",
-                In::Query,
-                Ty::Day,
-                true,
-                "first day planned, YYYY-MM-DD (after the history)",
-            ),
-            Param(
-                "to",
-                In::Query,
-                Ty::Day,
-                true,
-                "last day planned, YYYY-MM-DD",
-            ),
-            Param(
-                "tz",
-                In::Query,
-                Ty::Zone,
-                false,
-                "IANA time zone (default UTC)",
-            ),
-            Param(
-                "target_sl",
-                In::Query,
-                Ty::Num(Some(0.0), true, Some(1.0), false),
-                false,
-                "service-level target (default 0.8)",
-            ),
-            Param(
-                "sl_threshold",
-                In::Query,
-                Ty::Num(Some(0.0), false, None, false),
-                false,
-                "seconds (default 20)",
-            ),
-            Param(
-                "max_occupancy",
-                In::Query,
-                Ty::Num(Some(0.0), true, Some(1.0), false),
-                false,
-                "default 0.85",
-            ),
-            Param(
-                "shrinkage",
-                In::Query,
-                Ty::Num(Some(0.0), false, Some(1.0), true),
-                false,
-                "default 0.3",
-            ),
-            Param(
-                "patience",
-                In::Query,
-                Ty::Num(Some(0.0), true, None, false),
-                false,
-                "mean patience in seconds: Erlang A",
-            ),
-        ],
+        params: PLAN_PARAMS,
         body: None,
         ok: (200, Some("Plan")),
         errors: &[
@@ -948,9 +981,31 @@ fn contact_field(name: &str) -> Value {
     }
 }
 
+/// An RFC 3339 instant in an answer (`null` too: [`ndt`]).
+fn dt() -> Value {
+    json!({"type": "string", "format": "date-time"})
+}
+
+fn ndt() -> Value {
+    json!({"type": ["string", "null"], "format": "date-time"})
+}
+
+/// An object of answers: every property is always present (`null` where it may be empty).
+fn obj(properties: Value) -> Value {
+    let required: Vec<String> = properties
+        .as_object()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    json!({"type": "object", "required": required, "properties": properties})
+}
+
 fn schemas() -> Value {
     let s = |t: &str| json!({"type": t});
     let ns = |t: &str| json!({"type": [t, "null"]});
+    let count = json!({"type": "integer", "minimum": 0});
+    let seconds = json!({"type": "number", "minimum": 0});
+    let fraction = json!({"type": "number", "minimum": 0, "maximum": 1});
+    let id = json!({"type": "integer", "format": "int64", "minimum": 1});
     let canonical: serde_json::Map<String, Value> = relevo_import::CANONICAL
         .iter()
         .map(|c| (c.to_string(), contact_field(c)))
@@ -959,12 +1014,13 @@ fn schemas() -> Value {
         .split(',')
         .map(|c| {
             let t = match c {
-                "period_start" => s("string"),
-                "provider" | "queue" | "channel" => ns("string"),
+                "period_start" => dt(),
+                "provider" | "queue" => ns("string"),
+                "channel" => json!({"type": ["string", "null"], "enum": ["voice", "chat", "email", "messaging", "web_form", "social", null]}),
                 "offered" | "answered" | "abandoned" | "short_abandoned" | "flowout"
                 | "answered_within_t" | "abandoned_within_t" | "csat_responses"
-                | "nps_responses" => s("integer"),
-                "p90_answer_s" => ns("integer"),
+                | "nps_responses" => json!({"type": "integer", "minimum": 0}),
+                "p90_answer_s" => json!({"type": ["integer", "null"], "minimum": 0}),
                 _ => ns("number"),
             };
             (c.to_string(), t)
@@ -1003,7 +1059,7 @@ fn schemas() -> Value {
     let mut v = json!({
         "Error": error,
         "TimeZone": {"type": "string", "description": "an IANA time zone name", "enum": zone_names()},
-        "Health": {"type": "object", "properties": {"status": s("string")}},
+        "Health": obj(json!({"status": {"type": "string", "enum": ["ok"]}})),
         "ContactRecord": {
             "type": "object",
             "description": "A canonical contact record (docs/DEFINITIONS.md §3): required contact_id, queue, channel, arrived_at; provider defaults to a provider caller's own",
@@ -1016,50 +1072,56 @@ fn schemas() -> Value {
             "type": "object",
             "required": ["received", "inserted", "replaced", "ignored"],
             "properties": {
-                "received": s("integer"),
+                "received": count.clone(),
                 "inserted": {"type": "integer", "description": "new (provider, contact_id) identities"},
                 "replaced": {"type": "integer", "description": "stored records replaced by a newer updated_at"},
                 "ignored": {"type": "integer", "description": "copies not newer than the stored record"}
             }
         },
-        "KpiRow": {"type": "object", "properties": row_props},
-        "KpiReport": {
-            "type": "object",
-            "properties": {
-                "settings": {"type": "object"},
-                "rows": {"type": "array", "items": {"$ref": "#/components/schemas/KpiRow"}}
-            }
-        },
+        "KpiRow": obj(Value::Object(row_props)),
+        "KpiReport": obj(json!({
+            "settings": obj(json!({
+                "time_zone": s("string"),
+                "by": {"type": "string", "enum": ["interval", "hour", "day", "week", "month"]},
+                "sl_threshold_s": {"type": ["integer", "null"], "minimum": 0, "description": "null: each channel's default"},
+                "short_abandon_s": {"type": "integer", "minimum": 0},
+                "abandon_treatment": {"type": "string", "enum": ["counted", "excluded_within_t", "met"]},
+                "include_flowouts": s("boolean"),
+                "fcr_window_days": {"type": "integer", "minimum": 0},
+                "p90_resolution": s("string")
+            })),
+            "rows": {"type": "array", "items": {"$ref": "#/components/schemas/KpiRow"}}
+        })),
         "HoursCsv": {"type": "string", "description": "CSV with provider (optional for a provider caller), queue, period_start, period_end (optional), staffed_s, productive_s, scheduled_s"},
-        "HoursResult": {"type": "object", "properties": {"rows": s("integer"), "cells": s("integer")}},
-        "Hours": {"type": "array", "items": {"type": "object", "properties": {
-            "period_start": s("string"), "provider": s("string"), "queue": s("string"),
-            "staffed_s": s("number"), "productive_s": s("number"), "scheduled_s": s("number")
-        }}},
-        "Contracts": {"type": "array", "items": {"type": "object", "properties": {
-            "id": s("integer"), "provider": s("string"), "version": s("integer"),
-            "valid_from": s("string"), "valid_to": ns("string"), "added_at": s("string"),
+        "HoursResult": obj(json!({"rows": count.clone(), "cells": count.clone()})),
+        "Hours": {"type": "array", "items": obj(json!({
+            "period_start": dt(), "provider": s("string"), "queue": s("string"),
+            "staffed_s": seconds.clone(), "productive_s": seconds.clone(), "scheduled_s": seconds.clone()
+        }))},
+        "Contracts": {"type": "array", "items": obj(json!({
+            "id": id.clone(), "provider": s("string"), "version": {"type": "integer", "minimum": 1},
+            "valid_from": {"type": "string", "format": "date"},
+            "valid_to": {"type": ["string", "null"], "format": "date"},
+            "added_at": dt(),
             "added_by": s("string"), "source": {"type": "string", "description": "the contract file (TOML)"}
-        }}},
-        "Keys": {"type": "object", "properties": {"items": {"type": "array", "items": s("string")}}},
-        "Me": {"type": "object", "properties": {"actor": s("string"), "role": s("string"), "provider": ns("string")}},
-        "ErlangResult": {
-            "type": "object",
-            "properties": {
-                "model": s("string"), "offered_load_erlangs": s("number"), "agents": s("number"),
-                "agents_with_shrinkage": ns("integer"), "binding": ns("string"),
-                "service_level": ns("number"), "sl_threshold_s": s("number"), "prob_wait": s("number"),
-                "prob_abandon": s("number"), "asa_s": s("number"), "occupancy": s("number")
-            }
-        },
-        "Token": {
-            "type": "object",
-            "properties": {
-                "id": s("integer"), "name": s("string"), "role": s("string"), "provider": ns("string"),
-                "created_at": s("string"), "expires_at": ns("string"), "revoked_at": ns("string"),
-                "last_used_at": ns("string")
-            }
-        },
+        }))},
+        "Keys": obj(json!({"items": {"type": "array", "items": s("string")}})),
+        "Me": obj(json!({"actor": s("string"), "role": roles.clone(), "provider": ns("string")})),
+        "ErlangResult": obj(json!({
+            "model": {"type": "string", "enum": ["erlang_c", "erlang_a"]},
+            "offered_load_erlangs": {"type": "number", "minimum": 0},
+            "agents": {"type": "number", "minimum": 0, "description": "0 when nothing arrives"},
+            "agents_with_shrinkage": {"type": ["integer", "null"], "minimum": 0},
+            "binding": ns("string"),
+            "service_level": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
+            "sl_threshold_s": {"type": "number", "minimum": 0},
+            "prob_wait": fraction.clone(), "prob_abandon": fraction.clone(),
+            "asa_s": {"type": "number", "minimum": 0}, "occupancy": fraction.clone()
+        })),
+        "Token": obj(json!({
+            "id": id.clone(), "name": s("string"), "role": roles.clone(), "provider": ns("string"),
+            "created_at": dt(), "expires_at": ndt(), "revoked_at": ndt(), "last_used_at": ndt()
+        })),
         "Tokens": {"type": "array", "items": {"$ref": "#/components/schemas/Token"}},
         "NewToken": {
             "type": "object",
@@ -1073,14 +1135,12 @@ fn schemas() -> Value {
             },
             "oneOf": role_provider
         },
-        "CreatedToken": {
-            "type": "object",
-            "properties": {"id": s("integer"), "token": s("string"), "expires_at": ns("string")}
-        },
-        "User": {
-            "type": "object",
-            "properties": {"id": s("integer"), "name": s("string"), "role": s("string"), "provider": ns("string"), "created_at": s("string")}
-        },
+        "CreatedToken": obj(json!({
+            "id": id.clone(),
+            "token": {"type": "string", "pattern": "^rlv_[0-9a-f]{64}$", "description": "the secret, shown once"},
+            "expires_at": ndt()
+        })),
+        "User": obj(json!({"id": id.clone(), "name": s("string"), "role": roles.clone(), "provider": ns("string"), "created_at": dt()})),
         "Users": {"type": "array", "items": {"$ref": "#/components/schemas/User"}},
         "NewUser": {
             "type": "object",
@@ -1094,10 +1154,7 @@ fn schemas() -> Value {
             },
             "oneOf": role_provider
         },
-        "AuditEntry": {
-            "type": "object",
-            "properties": {"id": s("integer"), "at": s("string"), "actor": s("string"), "action": s("string"), "target": ns("string"), "detail": ns("string")}
-        },
+        "AuditEntry": obj(json!({"id": id.clone(), "at": dt(), "actor": s("string"), "action": s("string"), "target": ns("string"), "detail": ns("string")})),
         "Audit": {"type": "array", "items": {"$ref": "#/components/schemas/AuditEntry"}}
     });
     if let (Some(map), Value::Object(extra)) = (v.as_object_mut(), contract_schemas()) {
@@ -1109,49 +1166,188 @@ fn schemas() -> Value {
     v
 }
 
+/// Money in the contract currency, to the cent (`-12.50`).
+fn money() -> Value {
+    json!({"type": "string", "pattern": "^-?[0-9]+\\.[0-9]{2}$"})
+}
+
+fn kpi_names() -> Vec<&'static str> {
+    relevo_core::Kpi::ALL.iter().map(|k| k.as_str()).collect()
+}
+
 /// Schemas of the contract resources (kept apart: one `json!` literal has a recursion limit).
 fn contract_schemas() -> Value {
     let s = |t: &str| json!({ "type": t });
     let ns = |t: &str| json!({ "type": [t, "null"] });
+    let count = json!({"type": "integer", "minimum": 0});
+    let month = json!({"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$"});
+    let version = json!({"type": "integer", "minimum": 1});
+    let fraction = json!({"type": "number", "minimum": 0, "maximum": 1});
+    let term = obj(json!({
+        "term": s("string"), "name": s("string"),
+        "metric": {"type": "string", "enum": kpi_names()},
+        "critical": s("boolean"),
+        "period": {"type": "string", "enum": ["day", "week", "month"]},
+        "target": s("number"), "relaxed_target": ns("number"), "actual": ns("number"),
+        "sample": count.clone(),
+        "verdict": {"type": "string", "enum": ["met", "missed", "excused", "not_judged"]},
+        "note": s("string"), "misses_in_window": count.clone(),
+        "credit": money(), "bonus": money()
+    }));
+    let plan_row = obj(json!({
+        "period_start": dt(),
+        "offered_forecast": {"type": "number", "minimum": 0},
+        "aht_s": {"type": "number", "minimum": 0},
+        "agents": count.clone(), "scheduled": count.clone(),
+        "service_level": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
+        "occupancy": fraction.clone(), "note": ns("string")
+    }));
+    let line = obj(json!({
+        "description": s("string"),
+        "quantity": {"type": "string", "pattern": "^-?[0-9]+(\\.[0-9]{1,3})?$"},
+        "unit_price": {"type": "string", "pattern": "^-?[0-9]+\\.[0-9]{2,6}$"},
+        "amount": money()
+    }));
     json!({
-        "Scorecard": {"type": "object", "properties": {
-            "provider": s("string"), "version": s("integer"), "month": s("string"), "currency": s("string"),
-            "fees": s("string"), "at_risk": s("string"), "credits": s("string"), "cap_binds": s("boolean"),
-            "bonuses": s("string"), "earned_back": s("string"),
-            "terms": {"type": "array", "items": {"type": "object", "properties": {
-                "term": s("string"), "name": s("string"), "metric": s("string"), "critical": s("boolean"),
-                "period": s("string"), "target": s("number"), "relaxed_target": ns("number"),
-                "actual": ns("number"), "sample": s("integer"), "verdict": s("string"), "note": s("string"),
-                "credit": s("string"), "bonus": s("string")
-            }}}
-        }},
-        "Plan": {"type": "object", "properties": {
-            "queue": s("string"), "forecast_method": s("string"), "model": s("string"),
-            "target_sl": s("number"), "sl_threshold_s": s("number"), "max_occupancy": s("number"), "shrinkage": s("number"),
-            "rows": {"type": "array", "items": {"type": "object", "properties": {
-                "period_start": s("string"), "offered_forecast": s("number"), "aht_s": s("number"),
-                "agents": s("integer"), "scheduled": s("integer"), "service_level": ns("number"),
-                "occupancy": s("number"), "note": ns("string")
-            }}}
-        }},
-        "Invoice": {"type": "object", "properties": {
-            "provider": s("string"), "version": s("integer"), "month": s("string"), "currency": s("string"),
-            "fees": s("string"), "total": s("string"),
-            "lines": {"type": "array", "items": {"type": "object", "properties": {
-                "description": s("string"), "quantity": s("string"), "unit_price": s("string"), "amount": s("string")
-            }}}
-        }},
+        "Scorecard": obj(json!({
+            "provider": s("string"), "version": version.clone(), "month": month.clone(),
+            "currency": s("string"), "fees": money(), "at_risk": money(), "credits": money(),
+            "cap_binds": s("boolean"), "bonuses": money(), "earned_back": money(),
+            "terms": {"type": "array", "items": term}
+        })),
+        "Plan": obj(json!({
+            "queue": s("string"), "forecast_method": s("string"),
+            "model": {"type": "string", "enum": ["erlang_c", "erlang_a"]},
+            "target_sl": fraction.clone(), "sl_threshold_s": {"type": "number", "minimum": 0},
+            "max_occupancy": fraction.clone(), "shrinkage": fraction,
+            "rows": {"type": "array", "items": plan_row}
+        })),
+        "Invoice": obj(json!({
+            "provider": s("string"), "version": version, "month": month,
+            "currency": s("string"), "fees": money(), "total": money(),
+            "lines": {"type": "array", "items": line}
+        })),
     })
+}
+
+/// A guardrail gate with its checks (`Transition.guardrails`, `last_gate`).
+fn gate_schema() -> Value {
+    let count = json!({"type": "integer", "minimum": 0});
+    let status = json!({"type": "string", "enum": ["pass", "fail", "insufficient"]});
+    let check = obj(json!({
+        "kpi": {"type": "string", "enum": kpi_names()},
+        "bound": {"type": "string", "enum": ["min", "max"]},
+        "threshold": {"type": "number"}, "value": {"type": ["number", "null"]},
+        "volume": count.clone(), "min_volume": count,
+        "status": status.clone(), "text": {"type": "string"}
+    }));
+    obj(json!({
+        "at": dt(), "status": status, "window_from": dt(), "window_to": dt(),
+        "checks": {"type": "array", "items": check}
+    }))
+}
+
+/// The fields of a transition's line in the list, which its detail view also has.
+fn transition_summary() -> serde_json::Map<String, Value> {
+    let s = |t: &str| json!({"type": t});
+    let index = json!({"type": "integer", "minimum": 0});
+    let channels = json!({"type": "array", "items": {"type": "string", "enum": ["voice", "chat", "email", "messaging", "web_form", "social"]}});
+    let props = json!({
+        "id": {"type": "integer", "format": "int64", "minimum": 1},
+        "name": s("string"), "queue": s("string"), "channels": channels,
+        "from": {"type": "string", "description": "the provider the volume moves from"},
+        "to": {"type": "string", "description": "the provider the volume moves to"},
+        "phase": index.clone(), "last_phase": index, "phase_name": s("string"),
+        "share": {"type": "number", "minimum": 0, "maximum": 1, "description": "the share of `to` in the current phase"},
+        "status": s("string"),
+        "last_gate": {"type": ["string", "null"], "enum": ["pass", "fail", "insufficient", null]},
+        "created_at": dt(), "updated_at": dt()
+    });
+    match props {
+        Value::Object(m) => m,
+        _ => unreachable!("an object literal"),
+    }
+}
+
+/// A transition's detail view (`GET /api/v1/transitions/{id}`).
+fn transition_detail() -> Value {
+    let s = |t: &str| json!({"type": t});
+    let ns = |t: &str| json!({"type": [t, "null"]});
+    let count = json!({"type": "integer", "minimum": 0});
+    let fraction = json!({"type": "number", "minimum": 0, "maximum": 1});
+    let nfraction = json!({"type": ["number", "null"], "minimum": 0, "maximum": 1});
+    let kinds = json!({"type": "string", "enum": ["advanced", "rolled_back", "held", "resumed", "gate_failed", "gate_recovered"]});
+    let mut held = obj(json!({"since": dt(), "by": s("string"), "reason": s("string")}));
+    held["type"] = json!(["object", "null"]);
+    let mut last_gate = gate_schema();
+    last_gate["type"] = json!(["object", "null"]);
+    let extra = json!({
+        "time_zone": s("string"), "phase_since": dt(), "held": held,
+        "rolled_back": s("boolean"),
+        "gate_passing_since": ndt(), "gate_failing_since": ndt(), "last_evaluated": ndt(),
+        "last_gate": last_gate, "guardrails": gate_schema(),
+        "phases": {"type": "array", "items": obj(json!({
+            "index": count.clone(), "name": s("string"), "share": fraction.clone(),
+            "earliest": ndt(), "min_duration_s": count.clone(), "last_entered_at": ndt(),
+            "current": s("boolean")
+        }))},
+        "timeline": {"type": "array", "items": obj(json!({
+            "at": dt(), "from_phase": count.clone(), "to_phase": count.clone(), "kind": kinds.clone(),
+            "actor": s("string"), "reason": s("string")
+        }))},
+        "shares": {"type": "array", "items": obj(json!({
+            "provider": s("string"), "target": fraction,
+            "routed": count.clone(), "routed_share": nfraction.clone(),
+            "offered": count.clone(), "offered_share": nfraction
+        }))},
+        "routed_by_phase": {"type": "array", "items": obj(json!({
+            "phase": s("string"), "started_at": dt(),
+            "providers": {"type": "object", "additionalProperties": count.clone(), "description": "decisions per provider"}
+        }))},
+        "events": {"type": "array", "items": obj(json!({
+            "id": {"type": "integer", "minimum": 1}, "at": dt(), "kind": kinds, "actor": s("string"),
+            "reason": s("string"), "delivered_at": ndt(), "delivery_error": ns("string")
+        }))},
+        "as_of": dt()
+    });
+    let mut props = transition_summary();
+    if let Value::Object(m) = extra {
+        props.extend(m);
+    }
+    obj(Value::Object(props))
 }
 
 /// Schemas of routing and transitions.
 fn transition_schemas() -> Value {
     let s = |t: &str| json!({"type": t});
-    let ns = |t: &str| json!({"type": [t, "null"]});
+    let count = json!({"type": "integer", "minimum": 0});
+    let fraction = json!({"type": "number", "minimum": 0, "maximum": 1});
+    let transition_id = json!({"type": "integer", "format": "int64", "minimum": 1});
     let reason = json!({"type": "string", "pattern": "\\S", "description": "why (not blank): recorded in the event, the webhook and the audit log"});
     let mut at = instant_schema();
     at["type"] = json!(["string", "null"]);
     at["description"] = json!("arrival, RFC 3339 (default: now)");
+    let mut phase = obj(json!({
+        "name": s("string"), "started_at": dt(),
+        "shares": {"type": "array", "items": obj(json!({"provider": s("string"), "share": fraction.clone()}))}
+    }));
+    phase["type"] = json!(["object", "null"]);
+    let hour = obj(json!({
+        "channel": {"type": "string", "enum": ["voice", "chat", "email", "messaging", "web_form", "social"]},
+        "phase": s("string"), "phase_started_at": dt(), "hour": dt(),
+        "decisions": count.clone(),
+        "providers": {"type": "array", "items": obj(json!({
+            "provider": {"type": ["string", "null"], "description": "null: no provider could take the contacts"},
+            "decisions": count.clone(), "share": fraction.clone(), "target": fraction.clone(),
+            "reasons": {"type": "object", "additionalProperties": count.clone(), "description": "decisions per reason"}
+        }))}
+    }));
+    let event = obj(json!({
+        "at": dt(),
+        "kind": {"type": "string", "enum": ["advanced", "rolled_back", "held", "resumed", "gate_failed", "gate_recovered"]},
+        "actor": s("string"), "reason": s("string"),
+        "from_phase": count.clone(), "to_phase": count.clone()
+    }));
     json!({
         "RouteRequest": {
             "type": "object",
@@ -1165,32 +1361,19 @@ fn transition_schemas() -> Value {
                 "at": at
             }
         },
-        "RouteDecision": {
-            "type": "object",
-            "properties": {
-                "provider": ns("string"),
-                "reason": {"enum": ["share", "sticky", "only_option", "overflow_closed", "overflow_full", "overflow_language", "no_phase", "none_available"]},
-                "phase": {"type": ["object", "null"], "properties": {
-                    "name": s("string"), "started_at": s("string"),
-                    "shares": {"type": "array", "items": {"type": "object", "properties": {"provider": s("string"), "share": s("number")}}}
-                }},
-                "transition": s("integer"),
-                "at": s("string")
-            }
-        },
-        "Transitions": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}}}},
-        "RoutingDecisions": {"type": "object", "properties": {
-            "transition": s("integer"),
-            "hours": {"type": "array", "items": {"type": "object", "properties": {
-                "channel": s("string"), "phase": s("string"), "phase_started_at": s("string"), "hour": s("string"),
-                "decisions": s("integer"),
-                "providers": {"type": "array", "items": {"type": "object", "properties": {
-                    "provider": ns("string"), "decisions": s("integer"), "share": s("number"), "target": s("number"),
-                    "reasons": {"type": "object", "additionalProperties": s("integer")}
-                }}}
-            }}}
-        }},
-        "Transition": {"type": "object", "description": "id, name, queue, channels, from, to, phase, phase_name, share, status, held, rolled_back, last_gate, guardrails (checks with kpi, bound, threshold, value, volume, min_volume, status), phases, timeline, shares (target, routed, offered), routed_by_phase, events"},
+        "RouteDecision": obj(json!({
+            "provider": {"type": ["string", "null"], "description": "null when no provider can take the contact"},
+            "reason": {"type": "string", "enum": ["share", "sticky", "only_option", "overflow_closed", "overflow_full", "overflow_language", "no_phase", "none_available"]},
+            "phase": phase,
+            "transition": transition_id.clone(),
+            "at": dt()
+        })),
+        "Transitions": obj(json!({"items": {"type": "array", "items": obj(Value::Object(transition_summary()))}})),
+        "RoutingDecisions": obj(json!({
+            "transition": transition_id.clone(),
+            "hours": {"type": "array", "items": hour}
+        })),
+        "Transition": transition_detail(),
         "TransitionOp": {
             "type": "object",
             "required": ["reason"],
@@ -1206,10 +1389,10 @@ fn transition_schemas() -> Value {
                 "full": {"type": ["boolean", "null"], "description": "to the baseline (default: one phase back)"}
             }
         },
-        "TransitionOpResult": {"type": "object", "properties": {
-            "id": s("integer"), "phase": s("integer"), "phase_name": s("string"), "share": s("number"),
-            "status": s("string"), "events": {"type": "array", "items": {"type": "object"}}
-        }}
+        "TransitionOpResult": obj(json!({
+            "id": transition_id, "phase": count, "phase_name": s("string"), "share": fraction,
+            "status": s("string"), "events": {"type": "array", "items": event}
+        }))
     })
 }
 
@@ -1229,20 +1412,30 @@ pub fn document() -> Value {
             .iter()
             .map(|Param(name, place, ty, required, description)| {
                 let schema = ty.schema();
-                json!({
+                let mut p = json!({
                     "name": name,
                     "in": match place { In::Query => "query", In::Path => "path" },
                     "required": required,
                     "description": description,
                     "schema": schema
-                })
+                });
+                // The first of its kind: the demo's transition, for clients that try an example.
+                if matches!(ty, Ty::Id) {
+                    p["example"] = json!(1);
+                }
+                p
             })
             .collect();
         let mut responses = serde_json::Map::new();
         let ok_content = match (r.path, r.ok.1) {
             ("/metrics", _) => json!({"text/plain": {"schema": {"type": "string"}}}),
             ("/api/v1/openapi.json", _) => {
-                json!({"application/json": {"schema": {"type": "object"}}})
+                json!({"application/json": {"schema": {
+                    "type": "object",
+                    "description": "this document (OpenAPI 3.1)",
+                    "required": ["openapi", "info", "paths", "components"],
+                    "properties": {"openapi": {"type": "string", "const": "3.1.0"}, "info": {"type": "object"}, "paths": {"type": "object"}, "components": {"type": "object"}}
+                }}})
             }
             ("/api/v1/kpis", Some(schema)) => json!({
                 "application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}},

@@ -32,6 +32,9 @@ pub struct PlanQuery {
     pub patience: Option<f64>,
 }
 
+/// The most days after the first that one `GET /api/v1/plan` covers (31 days in all).
+pub const MAX_PLAN_DAYS: i32 = 30;
+
 fn bad(field: &str, m: impl Into<String>) -> ApiError {
     ApiError::bad_field(field, m)
 }
@@ -50,6 +53,17 @@ pub async fn get_plan(
     let threshold = q.sl_threshold.unwrap_or(20.0);
     let max_occ = q.max_occupancy.unwrap_or(0.85);
     let shrinkage = q.shrinkage.unwrap_or(0.3);
+    for (name, value) in [
+        ("target_sl", q.target_sl),
+        ("sl_threshold", q.sl_threshold),
+        ("max_occupancy", q.max_occupancy),
+        ("shrinkage", q.shrinkage),
+        ("patience", q.patience),
+    ] {
+        if let Some(v) = value {
+            crate::openapi::check_number(crate::openapi::PLAN_PARAMS, name, v)?;
+        }
+    }
     if !(0.0..=1.0).contains(&target_sl) || target_sl == 0.0 {
         return Err(bad("target_sl", "a fraction in (0, 1]"));
     }
@@ -68,6 +82,16 @@ pub async fn get_plan(
             .map_err(|e| bad("to", format!("not a date YYYY-MM-DD: {e}")))?;
     if to < from {
         return Err(bad("to", "the plan ends before it starts"));
+    }
+    // One answer plans at most a month by the hour (`relevo plan` plans longer spans).
+    if from
+        .until(to)
+        .map_or(true, |span| span.get_days() > MAX_PLAN_DAYS)
+    {
+        return Err(bad(
+            "to",
+            format!("a plan covers at most {} days", MAX_PLAN_DAYS + 1),
+        ));
     }
     let from_ms = crate::kpis::bound_ms(&q.from, &tz, false, "from")?;
     let to_ms = crate::kpis::bound_ms(&q.to, &tz, true, "to")?;
